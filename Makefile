@@ -1,0 +1,43 @@
+# Pairing: `make run` to try it, `make test` to check it. `make help` lists the rest.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help run test lint format check bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e ".[dev]"
+	touch $(STAMP)
+
+run: $(STAMP) ## Start the app on SQLite with demo data and inline jobs: http://127.0.0.1:8000
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py seed_demo --if-empty
+	$(PY) manage.py demo_logins
+	$(PY) manage.py runserver_embedded 127.0.0.1:8000
+
+test: $(STAMP) ## Run checks and the whole test suite
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run -v0
+	$(PY) -m pytest -q
+
+lint: $(STAMP) ## ruff check
+	$(PY) -m ruff check .
+
+format: $(STAMP) ## ruff format and fix
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+bench: $(STAMP) ## Run the benchmarks; figures go to .bench/results.json
+	$(PY) -m tests.benchmarks.run
+
+clean: ## Remove the virtual environment and local database
+	rm -rf $(VENV) db.sqlite3* staticfiles

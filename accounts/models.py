@@ -1,0 +1,224 @@
+"""Org-unit tree, users, cadres and their post history, and the audit trail."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import Role
+
+PATH_SEPARATOR = "/"
+
+
+class OrgUnitQuerySet(models.QuerySet):
+    def under(self, unit: OrgUnit) -> OrgUnitQuerySet:
+        """The unit and everything below it: one indexed prefix query on the materialised path."""
+        return self.filter(path__startswith=unit.path)
+
+
+class OrgUnit(models.Model):
+    """A node of the government tree: city → county/district → town/street, departments, zones."""
+
+    class Kind(models.TextChoices):
+        PROVINCE = "province", _("省")
+        CITY = "city", _("市")
+        COUNTY = "county", _("县（市、区）")
+        TOWN = "town", _("镇")
+        STREET = "street", _("街道")
+        DEPARTMENT = "department", _("部门")
+        ZONE = "zone", _("功能区")
+        COMMUNITY = "community", _("村社")
+
+    AREA_KINDS = (Kind.PROVINCE, Kind.CITY, Kind.COUNTY, Kind.TOWN, Kind.STREET, Kind.ZONE)
+
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
+    code = models.CharField(
+        _("编码"),
+        max_length=32,
+        unique=True,
+        validators=[RegexValidator(r"^[0-9A-Za-z_-]+$", _("编码只能包含字母、数字、下划线和短横线"))],
+    )
+    name = models.CharField(_("名称"), max_length=100)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="children",
+    )
+    # "/<root code>/<child code>/…/<own code>/", kept by save(); "everything under X" is
+    # path LIKE 'X.path%', which the pattern-ops index below serves on PostgreSQL.
+    path = models.CharField(_("路径"), max_length=500, unique=True, editable=False)
+    depth = models.PositiveSmallIntegerField(_("层级"), default=0, editable=False)
+
+    objects = OrgUnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("组织单位")
+        verbose_name_plural = _("组织单位")
+        ordering = ["path"]
+        indexes = [
+            models.Index(fields=["path"], name="orgunit_path_prefix", opclasses=["varchar_pattern_ops"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def compute_path(self) -> str:
+        prefix = self.parent.path if self.parent_id else PATH_SEPARATOR
+        return f"{prefix}{self.code}{PATH_SEPARATOR}"
+
+    def save(self, *args, **kwargs):
+        old_path = None
+        if self.pk:
+            old_path = OrgUnit.objects.filter(pk=self.pk).values_list("path", flat=True).first()
+        self.path = self.compute_path()
+        self.depth = self.path.count(PATH_SEPARATOR) - 2
+        super().save(*args, **kwargs)
+        if old_path and old_path != self.path:
+            # Moving or renaming a unit re-roots its whole subtree.
+            for child in OrgUnit.objects.filter(path__startswith=old_path).exclude(pk=self.pk):
+                child.save()
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        node = self.parent
+        while node is not None:
+            if node.pk == self.pk:
+                raise ValidationError({"parent": _("上级单位不能是自身或其下级")})
+            node = node.parent
+
+    @property
+    def is_area(self) -> bool:
+        return self.kind in self.AREA_KINDS
+
+
+class User(AbstractUser):
+    """A login. Roles are Django groups named after accounts.roles.Role."""
+
+    display_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    phone = models.CharField(_("手机号"), max_length=20, blank=True)
+    home_unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("所在单位"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="members",
+    )
+    jurisdiction_unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("管辖范围"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="governors",
+        help_text=_("组织部门和领导可见此单位及其下级的全部数据"),
+    )
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    @cached_property
+    def roles(self) -> frozenset[str]:
+        """The user's role names, read once per request (the user object lives for one request)."""
+        if not self.is_active:
+            return frozenset()
+        names = set(self.groups.values_list("name", flat=True))
+        return frozenset(names & set(Role.values))
+
+    def has_role(self, role: str) -> bool:
+        return role in self.roles
+
+
+class Cadre(models.Model):
+    """A cadre's profile. Pairings hang on the person, not the post (事随人走)."""
+
+    class Rank(models.TextChoices):
+        CITY_LEADER = "city_leader", _("市级领导")
+        COUNTY = "county", _("县处级")
+        SECTION = "section", _("科级")
+        GENERAL = "general", _("一般干部")
+        COMMUNITY = "community", _("社区干部")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("在岗")
+        RETIRED = "retired", _("退休")
+        LEFT = "left", _("调离")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("账号"), on_delete=models.CASCADE, related_name="cadre"
+    )
+    staff_no = models.CharField(_("工号"), max_length=32, unique=True)
+    rank = models.CharField(_("职级"), max_length=16, choices=Rank.choices)
+    unit = models.ForeignKey(OrgUnit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="cadres")
+    post = models.CharField(_("职务"), max_length=100, blank=True)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.ACTIVE)
+
+    class Meta:
+        verbose_name = _("干部")
+        verbose_name_plural = _("干部")
+        indexes = [models.Index(fields=["unit", "status"], name="cadre_unit_status")]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_rank_display()})"
+
+
+class CadrePost(models.Model):
+    """One post a cadre held; the open row (end is null) is the current one."""
+
+    cadre = models.ForeignKey(Cadre, verbose_name=_("干部"), on_delete=models.CASCADE, related_name="posts")
+    unit = models.ForeignKey(OrgUnit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+")
+    post = models.CharField(_("职务"), max_length=100, blank=True)
+    rank = models.CharField(_("职级"), max_length=16, choices=Cadre.Rank.choices)
+    start = models.DateField(_("任职日期"))
+    end = models.DateField(_("离任日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("任职记录")
+        verbose_name_plural = _("任职记录")
+        ordering = ["cadre", "-start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cadre"], condition=Q(end__isnull=True), name="one_current_post_per_cadre"
+            ),
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")), name="post_end_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cadre} · {self.unit} {self.post}"
+
+
+class AuditEntry(models.Model):
+    """Append-only record of who did what to which object, and with what result."""
+
+    class Result(models.TextChoices):
+        OK = "ok", _("成功")
+        DENIED = "denied", _("拒绝")
+        FAILED = "failed", _("失败")
+
+    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("用户"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    username = models.CharField(_("登录名"), max_length=150, blank=True)
+    roles = models.CharField(_("角色"), max_length=200, blank=True)
+    ip = models.GenericIPAddressField(_("IP"), null=True, blank=True)
+    action = models.CharField(_("操作"), max_length=50)
+    object_type = models.CharField(_("对象类型"), max_length=100, blank=True)
+    object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
+    object_repr = models.CharField(_("对象"), max_length=200, blank=True)
+    changes = models.JSONField(_("变更"), default=dict, blank=True)
+    result = models.CharField(_("结果"), max_length=10, choices=Result.choices, default=Result.OK)
+
+    class Meta:
+        verbose_name = _("审计记录")
+        verbose_name_plural = _("审计记录")
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.object_repr}"

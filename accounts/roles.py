@@ -1,0 +1,17 @@
+"""The roles of DOMAIN.md. A role is a Django group of the same name; this module is the one list."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    CADRE = "cadre", _("联系干部")
+    HANDLER = "handler", _("承办单位")
+    ORGANISER = "organiser", _("组织部门")
+    LEADER = "leader", _("领导")
+    ADMIN = "admin", _("系统管理员")
+    AUDITOR = "auditor", _("审计员")
+
+
+# A user with several roles lands on the home page of the first one in this order.
+HOME_ORDER = [Role.LEADER, Role.ORGANISER, Role.HANDLER, Role.CADRE, Role.ADMIN, Role.AUDITOR]

@@ -1,0 +1,38 @@
+"""Building blocks of every `visible_to(user)` QuerySet method (DESIGN.md, "Who sees what").
+
+Each app's QuerySet turns these facts into one Q object; a user with several roles sees the union.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from accounts.roles import Role
+
+NOTHING = Q(pk__in=[])
+
+
+def sees_everything(user) -> bool:
+    """Superusers see all; production settings keep none active (see issue 3)."""
+    return bool(user.is_authenticated and user.is_active and user.is_superuser)
+
+
+def roles_of(user) -> frozenset[str]:
+    if not user.is_authenticated:
+        return frozenset()
+    return user.roles
+
+
+def jurisdiction_path(user) -> str | None:
+    """The path prefix an organiser or leader governs, or None when they govern nothing."""
+    roles = roles_of(user)
+    if not ({Role.ORGANISER, Role.LEADER} & roles) or not user.jurisdiction_unit_id:
+        return None
+    return user.jurisdiction_unit.path
+
+
+def cadre_id(user) -> int | None:
+    if Role.CADRE not in roles_of(user):
+        return None
+    cadre = getattr(user, "cadre", None)
+    return cadre.pk if cadre else None

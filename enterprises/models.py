@@ -1,0 +1,143 @@
+"""The enterprise roster (一企一档): industries, tags, enterprises and their scoping."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts import scoping
+from accounts.models import OrgUnit
+from accounts.roles import Role
+from enterprises.uscc import normalise, validate_uscc
+
+
+class Industry(models.Model):
+    """GB/T 4754-2017: sections are one letter (C 制造业), divisions two digits under them (C39)."""
+
+    code = models.CharField(_("代码"), max_length=4, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("门类"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="divisions",
+    )
+
+    class Meta:
+        verbose_name = _("国民经济行业")
+        verbose_name_plural = _("国民经济行业")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Tag(models.Model):
+    """A kind of enterprise that campaigns target and count coverage by (规上工业, 专精特新 …)."""
+
+    code = models.SlugField(_("代码"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=50, unique=True)
+
+    class Meta:
+        verbose_name = _("企业标签")
+        verbose_name_plural = _("企业标签")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EnterpriseQuerySet(models.QuerySet):
+    def visible_to(self, user) -> EnterpriseQuerySet:
+        """Cadres: their actively paired enterprises. Handlers: enterprises of their unit's tickets.
+        Organisers and leaders: everything in their jurisdiction. Admins: the whole roster they import."""
+        if scoping.sees_everything(user):
+            return self.all()
+        roles = scoping.roles_of(user)
+        q = scoping.NOTHING
+        if Role.ADMIN in roles:
+            return self.all()
+        cadre_id = scoping.cadre_id(user)
+        if cadre_id:
+            q |= Q(pairings__cadre_id=cadre_id, pairings__end__isnull=True)
+        if Role.HANDLER in roles and user.home_unit_id:
+            from issues.models import Ticket  # issues sits above enterprises; imported lazily
+
+            q |= Q(pk__in=Ticket.objects.handled_by_unit(user.home_unit_id).values("enterprise_id"))
+        path = scoping.jurisdiction_path(user)
+        if path:
+            q |= Q(town__path__startswith=path)
+        if q == scoping.NOTHING:
+            return self.none()
+        # The pairing join can repeat an enterprise paired through several campaigns.
+        return self.filter(pk__in=self.model.objects.filter(q).values("pk"))
+
+
+class Enterprise(models.Model):
+    class Kind(models.TextChoices):
+        ENTERPRISE = "enterprise", _("企业")
+        PROJECT = "project", _("重点项目")
+        PARK = "park", _("产业园区")
+
+    class Scale(models.TextChoices):
+        LARGE = "large", _("大型")
+        MEDIUM = "medium", _("中型")
+        SMALL = "small", _("小型")
+        MICRO = "micro", _("微型")
+
+    class ProductionStatus(models.TextChoices):
+        NORMAL = "normal", _("正常生产")
+        REDUCED = "reduced", _("减产")
+        STOPPED = "stopped", _("停产")
+
+    name = models.CharField(_("企业名称"), max_length=200, db_index=True)
+    uscc = models.CharField(
+        _("统一社会信用代码"), max_length=18, unique=True, validators=[validate_uscc]
+    )
+    kind = models.CharField(_("类别"), max_length=16, choices=Kind.choices, default=Kind.ENTERPRISE)
+    town = models.ForeignKey(
+        OrgUnit, verbose_name=_("所属镇街"), on_delete=models.PROTECT, related_name="enterprises"
+    )
+    industry = models.ForeignKey(
+        Industry, verbose_name=_("行业"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="enterprises",
+    )
+    tags = models.ManyToManyField(Tag, verbose_name=_("标签"), blank=True, related_name="enterprises")
+    scale = models.CharField(_("规模"), max_length=8, choices=Scale.choices, default=Scale.SMALL)
+    annual_output = models.DecimalField(
+        _("年产值（万元）"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    employees = models.PositiveIntegerField(_("从业人数"), null=True, blank=True)
+    production_status = models.CharField(
+        _("生产状态"), max_length=8, choices=ProductionStatus.choices, default=ProductionStatus.NORMAL
+    )
+    legal_representative = models.CharField(_("法定代表人"), max_length=50, blank=True)
+    contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    park = models.ForeignKey(
+        "self", verbose_name=_("所在园区"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="residents", limit_choices_to={"kind": Kind.PARK},
+    )
+    founded = models.DateField(_("成立日期"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = EnterpriseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("企业")
+        verbose_name_plural = _("企业")
+        ordering = ["name"]
+        indexes = [
+            # The roster list filters by town and status.
+            models.Index(fields=["town", "production_status"], name="ent_town_status"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        # Every save path, not just forms, refuses a code whose check digit is wrong.
+        self.uscc = normalise(self.uscc)
+        validate_uscc(self.uscc)
+        super().save(*args, **kwargs)

@@ -1,0 +1,291 @@
+"""Problem tickets (难题/诉求), their timeline, meetings, notifications and the work calendar.
+
+Statuses change only through the workflow service (issues/workflow.py, issue 6); nothing else
+assigns `Ticket.status`.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts import scoping
+from accounts.models import OrgUnit
+from accounts.roles import Role
+from enterprises.models import Enterprise
+from pairing.models import Campaign, Visit
+
+
+class Status(models.TextChoices):
+    REGISTERED = "registered", _("已登记")
+    ASSIGNED = "assigned", _("已交办")
+    ACCEPTED = "accepted", _("已签收")
+    RESOLVED = "resolved", _("已办结")
+    CLOSED = "closed", _("已评价")
+
+
+OPEN_STATUSES = (Status.REGISTERED, Status.ASSIGNED, Status.ACCEPTED)
+
+
+class Level(models.IntegerChoices):
+    LOCAL = 1, _("本级")
+    SYSTEM = 2, _("系统内")
+    COORDINATION = 3, _("协调会")
+    COUNTY_HEAD = 4, _("县长办公会议")
+    CITY = 5, _("市级")
+    PROVINCE = 6, _("省级")
+
+
+class Category(models.TextChoices):
+    FINANCING = "financing", _("融资")
+    LAND = "land", _("用地")
+    TALENT = "talent", _("人才")
+    HIRING = "hiring", _("用工")
+    APPROVAL = "approval", _("审批")
+    INNOVATION = "innovation", _("创新与技术")
+    INFRASTRUCTURE = "infrastructure", _("基础设施")
+    POLICY = "policy", _("政策")
+    MARKET = "market", _("市场")
+    SAFETY = "safety", _("安全")
+    OTHER = "other", _("其他")
+
+
+class Source(models.TextChoices):
+    VISIT = "visit", _("走访")
+    HOTLINE = "hotline", _("热线")
+    ONLINE = "online", _("网上")
+    FORUM = "forum", _("座谈会")
+    SPOT_CHECK = "spot_check", _("领导抽查")
+
+
+class Urgency(models.TextChoices):
+    NORMAL = "normal", _("一般")
+    URGENT = "urgent", _("紧急")
+    CRITICAL = "critical", _("特急")
+
+
+class Outcome(models.TextChoices):
+    SOLVED = "solved", _("已解决")
+    REPLIED = "replied", _("已答复")
+    DEFERRED = "deferred", _("暂缓")
+
+
+class Rating(models.TextChoices):
+    SATISFIED = "satisfied", _("满意")
+    BASICALLY = "basically", _("基本满意")
+    UNSATISFIED = "unsatisfied", _("不满意")
+
+
+class TicketQuerySet(models.QuerySet):
+    def open(self) -> TicketQuerySet:
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def handled_by_unit(self, unit_id: int) -> TicketQuerySet:
+        """Tickets a unit owns or is co-assigned to (a subquery, so no duplicate rows)."""
+        co = Ticket.co_units.through.objects.filter(orgunit_id=unit_id).values("ticket_id")
+        return self.filter(Q(owner_unit_id=unit_id) | Q(pk__in=co))
+
+    def visible_to(self, user) -> TicketQuerySet:
+        """Cadres: the tickets they raised. Handlers: their unit's. Organisers and leaders: every
+        ticket of an enterprise in their area."""
+        if scoping.sees_everything(user):
+            return self.all()
+        roles = scoping.roles_of(user)
+        q = scoping.NOTHING
+        if Role.CADRE in roles:
+            q |= Q(raised_by_id=user.pk)
+        if Role.HANDLER in roles and user.home_unit_id:
+            co = Ticket.co_units.through.objects.filter(orgunit_id=user.home_unit_id).values("ticket_id")
+            q |= Q(owner_unit_id=user.home_unit_id) | Q(pk__in=co)
+        path = scoping.jurisdiction_path(user)
+        if path:
+            q |= Q(enterprise__town__path__startswith=path)
+        return self.none() if q == scoping.NOTHING else self.filter(q)
+
+
+class Ticket(models.Model):
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("企业"), on_delete=models.PROTECT, related_name="tickets"
+    )
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("行动"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="tickets",
+    )
+    visit = models.ForeignKey(
+        Visit, verbose_name=_("来源走访"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="tickets",
+    )
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT,
+        related_name="raised_tickets",
+    )
+    source = models.CharField(_("来源"), max_length=16, choices=Source.choices, default=Source.VISIT)
+    category = models.CharField(_("类别"), max_length=16, choices=Category.choices, default=Category.OTHER)
+    title = models.CharField(_("标题"), max_length=200)
+    description = models.TextField(_("问题描述"))
+    urgency = models.CharField(_("紧急程度"), max_length=8, choices=Urgency.choices, default=Urgency.NORMAL)
+    status = models.CharField(
+        _("状态"), max_length=12, choices=Status.choices, default=Status.REGISTERED, db_index=True
+    )
+    level = models.PositiveSmallIntegerField(_("办理层级"), choices=Level.choices, default=Level.LOCAL)
+    owner_unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("主办单位"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="owned_tickets",
+    )
+    co_units = models.ManyToManyField(
+        OrgUnit, verbose_name=_("协办单位"), blank=True, related_name="co_tickets"
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("承办人"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="assigned_tickets",
+    )
+    due_date = models.DateField(_("办理期限"), null=True, blank=True)
+    outcome = models.CharField(_("办理结果"), max_length=10, choices=Outcome.choices, blank=True)
+    reply = models.TextField(_("答复企业"), blank=True)
+    replied_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    rating = models.CharField(_("企业评价"), max_length=12, choices=Rating.choices, blank=True)
+    rating_comment = models.TextField(_("评价意见"), blank=True)
+    is_common = models.BooleanField(_("共性问题"), default=False)
+    is_model_case = models.BooleanField(_("典型案例"), default=False)
+    # Optimistic locking: a write names the version it read and fails if the row moved on.
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = TicketQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("难题诉求")
+        verbose_name_plural = _("难题诉求")
+        ordering = ["-created_at"]
+        indexes = [
+            # A handling unit's queue: open tickets of the unit by deadline.
+            models.Index(fields=["owner_unit", "status", "due_date"], name="ticket_unit_queue"),
+            models.Index(fields=["enterprise", "status"], name="ticket_enterprise_status"),
+            models.Index(fields=["raised_by", "status"], name="ticket_raiser_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status__in=[Status.RESOLVED, Status.CLOSED]) | ~Q(outcome=""),
+                name="resolved_ticket_has_outcome",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=Status.CLOSED) | ~Q(rating=""), name="closed_ticket_has_rating"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class TicketEvent(models.Model):
+    """Append-only timeline: every action on a ticket, stored as codes, never translated labels."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    action = models.CharField(_("操作"), max_length=32)
+    from_status = models.CharField(_("原状态"), max_length=12, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=12, choices=Status.choices, blank=True)
+    note = models.TextField(_("说明"), blank=True)
+    data = models.JSONField(_("数据"), default=dict, blank=True)
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("办理记录")
+        verbose_name_plural = _("办理记录")
+        ordering = ["ticket", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.action} {self.at:%Y-%m-%d}"
+
+
+class Meeting(models.Model):
+    class Kind(models.TextChoices):
+        COORDINATION = "coordination", _("协调会")
+        COUNTY_HEAD = "county_head", _("县长办公会议")
+
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
+    title = models.CharField(_("会议名称"), max_length=200)
+    scheduled_at = models.DateTimeField(_("会议时间"))
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("主持人"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    units = models.ManyToManyField(OrgUnit, verbose_name=_("参会单位"), blank=True, related_name="+")
+    tickets = models.ManyToManyField(Ticket, through="MeetingItem", related_name="meetings")
+    minutes = models.TextField(_("会议纪要"), blank=True)
+    organiser = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("组织人"), null=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("会议")
+        verbose_name_plural = _("会议")
+        ordering = ["-scheduled_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class MeetingItem(models.Model):
+    """A ticket on a meeting's agenda and the decision taken on it."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="meeting_items")
+    decision = models.TextField(_("会议决定"), blank=True)
+
+    class Meta:
+        verbose_name = _("议题")
+        verbose_name_plural = _("议题")
+        constraints = [models.UniqueConstraint(fields=["meeting", "ticket"], name="ticket_once_per_meeting")]
+
+
+class Notification(models.Model):
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("接收人"), on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    kind = models.CharField(_("类型"), max_length=32)
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("难题"), null=True, blank=True, on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    # Idempotency: a rerun of a reminder job produces the same key, and the insert is skipped.
+    key = models.CharField(_("去重键"), max_length=200, unique=True)
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"), blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class WorkCalendarDay(models.Model):
+    """An exception to the Monday–Friday week: a holiday on a weekday, or a swapped working
+    weekend day (调休). Deadlines count working days against these rows."""
+
+    date = models.DateField(_("日期"), unique=True)
+    is_workday = models.BooleanField(_("是否工作日"))
+    name = models.CharField(_("说明"), max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("工作日历")
+        verbose_name_plural = _("工作日历")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {'班' if self.is_workday else '休'} {self.name}"

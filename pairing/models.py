@@ -1,0 +1,234 @@
+"""Campaigns, service groups, pairings of cadres with enterprises, and visits."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts import scoping
+from accounts.models import Cadre, OrgUnit
+from enterprises.models import Enterprise, Tag
+
+
+class Campaign(models.Model):
+    """A pairing campaign (行动) over a scope unit and a period."""
+
+    name = models.CharField(_("行动名称"), max_length=200)
+    scope_unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("范围"), on_delete=models.PROTECT, related_name="campaigns"
+    )
+    start = models.DateField(_("开始日期"))
+    end = models.DateField(_("结束日期"), null=True, blank=True)
+    visit_every_days = models.PositiveSmallIntegerField(
+        _("走访频次（天）"), default=30, help_text=_("每家结对企业至少每隔多少天走访一次")
+    )
+    description = models.TextField(_("说明"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("行动")
+        verbose_name_plural = _("行动")
+        ordering = ["-start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
+                name="campaign_end_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CampaignBatch(models.Model):
+    """A batch (批次) of a campaign, e.g. Hainan's Sep 16 and Sep 26 waves."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="batches")
+    name = models.CharField(_("批次"), max_length=100)
+    start = models.DateField(_("开始日期"))
+
+    class Meta:
+        verbose_name = _("批次")
+        verbose_name_plural = _("批次")
+        ordering = ["campaign", "start"]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} · {self.name}"
+
+
+class CoverageTarget(models.Model):
+    """The share of a tag's enterprises that must have a paired cadre (覆盖率 target)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="coverage_targets")
+    tag = models.ForeignKey(Tag, verbose_name=_("标签"), on_delete=models.PROTECT, related_name="+")
+    target_percent = models.PositiveSmallIntegerField(_("目标覆盖率（%）"), default=100)
+
+    class Meta:
+        verbose_name = _("覆盖目标")
+        verbose_name_plural = _("覆盖目标")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "tag"], name="one_target_per_campaign_tag"),
+            models.CheckConstraint(condition=Q(target_percent__lte=100), name="target_percent_max_100"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tag} {self.target_percent}%"
+
+
+class ServiceGroup(models.Model):
+    class Kind(models.TextChoices):
+        SPECIAL = "special", _("专项组")
+        SERVICE = "service", _("服务组")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="groups")
+    name = models.CharField(_("名称"), max_length=100)
+    kind = models.CharField(_("类型"), max_length=8, choices=Kind.choices, default=Kind.SERVICE)
+    lead_unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("牵头单位"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("专项组/服务组")
+        verbose_name_plural = _("专项组/服务组")
+        constraints = [models.UniqueConstraint(fields=["campaign", "name"], name="group_name_per_campaign")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PairingQuerySet(models.QuerySet):
+    def active(self) -> PairingQuerySet:
+        return self.filter(end__isnull=True)
+
+    def visible_to(self, user) -> PairingQuerySet:
+        """Cadres: their own pairings. Organisers and leaders: pairings of enterprises in their area."""
+        if scoping.sees_everything(user):
+            return self.all()
+        q = scoping.NOTHING
+        cadre_id = scoping.cadre_id(user)
+        if cadre_id:
+            q |= Q(cadre_id=cadre_id)
+        path = scoping.jurisdiction_path(user)
+        if path:
+            q |= Q(enterprise__town__path__startswith=path)
+        return self.none() if q == scoping.NOTHING else self.filter(q)
+
+
+class Pairing(models.Model):
+    """A cadre paired with an enterprise in a campaign. Ending it keeps the row as history."""
+
+    class Role(models.TextChoices):
+        LEAD = "lead", _("主联系人")
+        ASSIST = "assist", _("协助")
+
+    cadre = models.ForeignKey(Cadre, verbose_name=_("干部"), on_delete=models.PROTECT, related_name="pairings")
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("企业"), on_delete=models.PROTECT, related_name="pairings"
+    )
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("行动"), on_delete=models.PROTECT, related_name="pairings"
+    )
+    group = models.ForeignKey(
+        ServiceGroup, verbose_name=_("专项组/服务组"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="pairings",
+    )
+    role = models.CharField(_("角色"), max_length=8, choices=Role.choices, default=Role.LEAD)
+    start = models.DateField(_("开始日期"))
+    end = models.DateField(_("结束日期"), null=True, blank=True)
+    end_reason = models.CharField(_("结束原因"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("结对人"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    objects = PairingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("结对")
+        verbose_name_plural = _("结对")
+        ordering = ["-start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cadre", "enterprise", "campaign"],
+                condition=Q(end__isnull=True),
+                name="one_active_pairing_per_cadre_enterprise_campaign",
+            ),
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
+                name="pairing_end_after_start",
+            ),
+        ]
+        indexes = [
+            # A cadre's home page: their active pairings.
+            models.Index(fields=["cadre", "end"], name="pairing_cadre_active"),
+            # Coverage: is this enterprise paired in this campaign?
+            models.Index(fields=["campaign", "enterprise", "end"], name="pairing_campaign_ent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cadre.user} ↔ {self.enterprise}"
+
+
+class VisitQuerySet(models.QuerySet):
+    def visible_to(self, user) -> VisitQuerySet:
+        """Cadres: visits to the enterprises they are actively paired with (their own and their
+        partners'). Organisers and leaders: visits to enterprises in their area."""
+        if scoping.sees_everything(user):
+            return self.all()
+        q = scoping.NOTHING
+        cadre_id = scoping.cadre_id(user)
+        if cadre_id:
+            paired = Pairing.objects.active().filter(cadre_id=cadre_id).values("enterprise_id")
+            q |= Q(cadre_id=cadre_id) | Q(enterprise_id__in=paired)
+        path = scoping.jurisdiction_path(user)
+        if path:
+            q |= Q(enterprise__town__path__startswith=path)
+        return self.none() if q == scoping.NOTHING else self.filter(q)
+
+
+class Visit(models.Model):
+    """One visit written up in the service diary (驻企服务手记) with its survey (走访调查表)."""
+
+    class Mode(models.TextChoices):
+        ON_SITE = "on_site", _("实地走访")
+        PHONE = "phone", _("电话")
+        VIDEO = "video", _("视频")
+        FORUM = "forum", _("座谈会")
+
+    cadre = models.ForeignKey(Cadre, verbose_name=_("干部"), on_delete=models.PROTECT, related_name="visits")
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("企业"), on_delete=models.PROTECT, related_name="visits"
+    )
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("行动"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="visits",
+    )
+    date = models.DateField(_("走访日期"))
+    mode = models.CharField(_("方式"), max_length=8, choices=Mode.choices, default=Mode.ON_SITE)
+    # Survey answers keyed by question code: orders, sales, hiring, staff, talent, financing,
+    # tech_upgrade, machine_for_labour, output (issue 5 gives the form its questions).
+    survey = models.JSONField(_("调查表"), default=dict, blank=True)
+    output_status = models.CharField(
+        _("生产状态"), max_length=8, choices=Enterprise.ProductionStatus.choices, blank=True
+    )
+    notes = models.TextField(_("手记"), blank=True)
+    created_at = models.DateTimeField(_("填报时间"), auto_now_add=True)
+
+    objects = VisitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("走访")
+        verbose_name_plural = _("走访")
+        ordering = ["-date", "-id"]
+        indexes = [
+            # Last visit per enterprise (cadre home, 见面率).
+            models.Index(fields=["enterprise", "date"], name="visit_enterprise_date"),
+            models.Index(fields=["cadre", "date"], name="visit_cadre_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.enterprise}"
