@@ -42,11 +42,17 @@ class OrgUnit(models.Model):
         _("编码"),
         max_length=32,
         unique=True,
-        validators=[RegexValidator(r"^[0-9A-Za-z_-]+$", _("编码只能包含字母、数字、下划线和短横线"))],
+        validators=[
+            RegexValidator(r"^[0-9A-Za-z_-]+$", _("编码只能包含字母、数字、下划线和短横线"))
+        ],
     )
     name = models.CharField(_("名称"), max_length=100)
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("上级"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     # "/<root code>/<child code>/…/<own code>/", kept by save(); "everything under X" is
@@ -61,15 +67,13 @@ class OrgUnit(models.Model):
         verbose_name_plural = _("组织单位")
         ordering = ["path"]
         indexes = [
-            models.Index(fields=["path"], name="orgunit_path_prefix", opclasses=["varchar_pattern_ops"]),
+            models.Index(
+                fields=["path"], name="orgunit_path_prefix", opclasses=["varchar_pattern_ops"]
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
-
-    def compute_path(self) -> str:
-        prefix = self.parent.path if self.parent_id else PATH_SEPARATOR
-        return f"{prefix}{self.code}{PATH_SEPARATOR}"
 
     def save(self, *args, **kwargs):
         old_path = None
@@ -82,6 +86,10 @@ class OrgUnit(models.Model):
             # Moving or renaming a unit re-roots its whole subtree.
             for child in OrgUnit.objects.filter(path__startswith=old_path).exclude(pk=self.pk):
                 child.save()
+
+    def compute_path(self) -> str:
+        prefix = self.parent.path if self.parent_id else PATH_SEPARATOR
+        return f"{prefix}{self.code}{PATH_SEPARATOR}"
 
     def clean(self):
         from django.core.exceptions import ValidationError
@@ -103,11 +111,19 @@ class User(AbstractUser):
     display_name = models.CharField(_("姓名"), max_length=50, blank=True)
     phone = models.CharField(_("手机号"), max_length=20, blank=True)
     home_unit = models.ForeignKey(
-        OrgUnit, verbose_name=_("所在单位"), null=True, blank=True, on_delete=models.PROTECT,
+        OrgUnit,
+        verbose_name=_("所在单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="members",
     )
     jurisdiction_unit = models.ForeignKey(
-        OrgUnit, verbose_name=_("管辖范围"), null=True, blank=True, on_delete=models.PROTECT,
+        OrgUnit,
+        verbose_name=_("管辖范围"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="governors",
         help_text=_("组织部门和领导可见此单位及其下级的全部数据"),
     )
@@ -147,13 +163,20 @@ class Cadre(models.Model):
         LEFT = "left", _("调离")
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, verbose_name=_("账号"), on_delete=models.CASCADE, related_name="cadre"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("账号"),
+        on_delete=models.CASCADE,
+        related_name="cadre",
     )
     staff_no = models.CharField(_("工号"), max_length=32, unique=True)
     rank = models.CharField(_("职级"), max_length=16, choices=Rank.choices)
-    unit = models.ForeignKey(OrgUnit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="cadres")
+    unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="cadres"
+    )
     post = models.CharField(_("职务"), max_length=100, blank=True)
-    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=Status.choices, default=Status.ACTIVE
+    )
 
     class Meta:
         verbose_name = _("干部")
@@ -167,8 +190,12 @@ class Cadre(models.Model):
 class CadrePost(models.Model):
     """One post a cadre held; the open row (end is null) is the current one."""
 
-    cadre = models.ForeignKey(Cadre, verbose_name=_("干部"), on_delete=models.CASCADE, related_name="posts")
-    unit = models.ForeignKey(OrgUnit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+")
+    cadre = models.ForeignKey(
+        Cadre, verbose_name=_("干部"), on_delete=models.CASCADE, related_name="posts"
+    )
+    unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+"
+    )
     post = models.CharField(_("职务"), max_length=100, blank=True)
     rank = models.CharField(_("职级"), max_length=16, choices=Cadre.Rank.choices)
     start = models.DateField(_("任职日期"))
@@ -183,7 +210,8 @@ class CadrePost(models.Model):
                 fields=["cadre"], condition=Q(end__isnull=True), name="one_current_post_per_cadre"
             ),
             models.CheckConstraint(
-                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")), name="post_end_after_start"
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
+                name="post_end_after_start",
             ),
         ]
 
@@ -201,8 +229,12 @@ class AuditEntry(models.Model):
 
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("用户"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     username = models.CharField(_("登录名"), max_length=150, blank=True)
     roles = models.CharField(_("角色"), max_length=200, blank=True)

@@ -1,4 +1,4 @@
-"""The roles of DOMAIN.md. A role is a Django group of the same name; this module is the one list."""
+"""The roles of DOMAIN.md. A role is a Django group of the same name; this is the one list."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

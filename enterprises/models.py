@@ -18,7 +18,11 @@ class Industry(models.Model):
     code = models.CharField(_("代码"), max_length=4, unique=True)
     name = models.CharField(_("名称"), max_length=100)
     parent = models.ForeignKey(
-        "self", verbose_name=_("门类"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("门类"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="divisions",
     )
 
@@ -48,8 +52,9 @@ class Tag(models.Model):
 
 class EnterpriseQuerySet(models.QuerySet):
     def visible_to(self, user) -> EnterpriseQuerySet:
-        """Cadres: their actively paired enterprises. Handlers: enterprises of their unit's tickets.
-        Organisers and leaders: everything in their jurisdiction. Admins: the whole roster they import."""
+        """Cadres: their actively paired enterprises. Handlers: enterprises of their unit's
+        tickets. Organisers and leaders: everything in their jurisdiction. Admins: the whole
+        roster, which they import."""
         if scoping.sees_everything(user):
             return self.all()
         roles = scoping.roles_of(user)
@@ -98,25 +103,39 @@ class Enterprise(models.Model):
         OrgUnit, verbose_name=_("所属镇街"), on_delete=models.PROTECT, related_name="enterprises"
     )
     industry = models.ForeignKey(
-        Industry, verbose_name=_("行业"), null=True, blank=True, on_delete=models.PROTECT,
+        Industry,
+        verbose_name=_("行业"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="enterprises",
     )
-    tags = models.ManyToManyField(Tag, verbose_name=_("标签"), blank=True, related_name="enterprises")
+    tags = models.ManyToManyField(
+        Tag, verbose_name=_("标签"), blank=True, related_name="enterprises"
+    )
     scale = models.CharField(_("规模"), max_length=8, choices=Scale.choices, default=Scale.SMALL)
     annual_output = models.DecimalField(
         _("年产值（万元）"), max_digits=14, decimal_places=2, null=True, blank=True
     )
     employees = models.PositiveIntegerField(_("从业人数"), null=True, blank=True)
     production_status = models.CharField(
-        _("生产状态"), max_length=8, choices=ProductionStatus.choices, default=ProductionStatus.NORMAL
+        _("生产状态"),
+        max_length=8,
+        choices=ProductionStatus.choices,
+        default=ProductionStatus.NORMAL,
     )
     legal_representative = models.CharField(_("法定代表人"), max_length=50, blank=True)
     contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
     contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     address = models.CharField(_("地址"), max_length=200, blank=True)
     park = models.ForeignKey(
-        "self", verbose_name=_("所在园区"), null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="residents", limit_choices_to={"kind": Kind.PARK},
+        "self",
+        verbose_name=_("所在园区"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="residents",
+        limit_choices_to={"kind": Kind.PARK},
     )
     founded = models.DateField(_("成立日期"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)

@@ -1,8 +1,9 @@
 """The unified social credit code (统一社会信用代码) of GB 32100-2015.
 
 18 characters: registration authority (1), entity kind (1), administrative division (6 digits),
-organisation code (9), check character (1). Characters come from a 31-symbol alphabet that leaves out
-I, O, Z, S and V. The check character is 31 - (Σ value·weight mod 31), with 31 written as 0.
+organisation code (9), check character (1). Characters come from a 31-symbol alphabet that
+leaves out I, O, Z, S and V. The check character is 31 - (Σ value·weight mod 31), with 31
+written as 0.
 """
 
 import re
@@ -34,7 +35,9 @@ def validate_uscc(value: str) -> None:
     """Raise ValidationError with a Chinese message if `value` is not a valid USCC."""
     if len(value) != 18:
         raise ValidationError(
-            _("统一社会信用代码应为18位，实际为%(n)d位"), code="uscc_length", params={"n": len(value)}
+            _("统一社会信用代码应为18位，实际为%(n)d位"),
+            code="uscc_length",
+            params={"n": len(value)},
         )
     if not SHAPE.match(value):
         raise ValidationError(

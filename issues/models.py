@@ -97,7 +97,9 @@ class TicketQuerySet(models.QuerySet):
         if Role.CADRE in roles:
             q |= Q(raised_by_id=user.pk)
         if Role.HANDLER in roles and user.home_unit_id:
-            co = Ticket.co_units.through.objects.filter(orgunit_id=user.home_unit_id).values("ticket_id")
+            co = Ticket.co_units.through.objects.filter(orgunit_id=user.home_unit_id).values(
+                "ticket_id"
+            )
             q |= Q(owner_unit_id=user.home_unit_id) | Q(pk__in=co)
         path = scoping.jurisdiction_path(user)
         if path:
@@ -110,36 +112,62 @@ class Ticket(models.Model):
         Enterprise, verbose_name=_("企业"), on_delete=models.PROTECT, related_name="tickets"
     )
     campaign = models.ForeignKey(
-        Campaign, verbose_name=_("行动"), null=True, blank=True, on_delete=models.SET_NULL,
+        Campaign,
+        verbose_name=_("行动"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="tickets",
     )
     visit = models.ForeignKey(
-        Visit, verbose_name=_("来源走访"), null=True, blank=True, on_delete=models.SET_NULL,
+        Visit,
+        verbose_name=_("来源走访"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="tickets",
     )
     raised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        on_delete=models.PROTECT,
         related_name="raised_tickets",
     )
-    source = models.CharField(_("来源"), max_length=16, choices=Source.choices, default=Source.VISIT)
-    category = models.CharField(_("类别"), max_length=16, choices=Category.choices, default=Category.OTHER)
+    source = models.CharField(
+        _("来源"), max_length=16, choices=Source.choices, default=Source.VISIT
+    )
+    category = models.CharField(
+        _("类别"), max_length=16, choices=Category.choices, default=Category.OTHER
+    )
     title = models.CharField(_("标题"), max_length=200)
     description = models.TextField(_("问题描述"))
-    urgency = models.CharField(_("紧急程度"), max_length=8, choices=Urgency.choices, default=Urgency.NORMAL)
+    urgency = models.CharField(
+        _("紧急程度"), max_length=8, choices=Urgency.choices, default=Urgency.NORMAL
+    )
     status = models.CharField(
         _("状态"), max_length=12, choices=Status.choices, default=Status.REGISTERED, db_index=True
     )
-    level = models.PositiveSmallIntegerField(_("办理层级"), choices=Level.choices, default=Level.LOCAL)
+    level = models.PositiveSmallIntegerField(
+        _("办理层级"), choices=Level.choices, default=Level.LOCAL
+    )
     owner_unit = models.ForeignKey(
-        OrgUnit, verbose_name=_("主办单位"), null=True, blank=True, on_delete=models.PROTECT,
+        OrgUnit,
+        verbose_name=_("主办单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="owned_tickets",
     )
     co_units = models.ManyToManyField(
         OrgUnit, verbose_name=_("协办单位"), blank=True, related_name="co_tickets"
     )
     assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("承办人"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="assigned_tickets",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("承办人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_tickets",
     )
     due_date = models.DateField(_("办理期限"), null=True, blank=True)
     outcome = models.CharField(_("办理结果"), max_length=10, choices=Outcome.choices, blank=True)
@@ -186,7 +214,10 @@ class TicketEvent(models.Model):
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     action = models.CharField(_("操作"), max_length=32)
@@ -214,14 +245,23 @@ class Meeting(models.Model):
     title = models.CharField(_("会议名称"), max_length=200)
     scheduled_at = models.DateTimeField(_("会议时间"))
     chair = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("主持人"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("主持人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    units = models.ManyToManyField(OrgUnit, verbose_name=_("参会单位"), blank=True, related_name="+")
+    units = models.ManyToManyField(
+        OrgUnit, verbose_name=_("参会单位"), blank=True, related_name="+"
+    )
     tickets = models.ManyToManyField(Ticket, through="MeetingItem", related_name="meetings")
     minutes = models.TextField(_("会议纪要"), blank=True)
     organiser = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("组织人"), null=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("组织人"),
+        null=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
 
@@ -244,17 +284,28 @@ class MeetingItem(models.Model):
     class Meta:
         verbose_name = _("议题")
         verbose_name_plural = _("议题")
-        constraints = [models.UniqueConstraint(fields=["meeting", "ticket"], name="ticket_once_per_meeting")]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "ticket"], name="ticket_once_per_meeting")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} · {self.ticket}"
 
 
 class Notification(models.Model):
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("接收人"), on_delete=models.CASCADE,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("接收人"),
+        on_delete=models.CASCADE,
         related_name="notifications",
     )
     kind = models.CharField(_("类型"), max_length=32)
     ticket = models.ForeignKey(
-        Ticket, verbose_name=_("难题"), null=True, blank=True, on_delete=models.CASCADE,
+        Ticket,
+        verbose_name=_("难题"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="notifications",
     )
     # Idempotency: a rerun of a reminder job produces the same key, and the insert is skipped.

@@ -1,4 +1,4 @@
-"""Typed readers for environment variables. Only settings.py calls them; they fail loudly on bad values."""
+"""Typed readers for environment variables. Only settings.py calls them; bad values raise."""
 
 import os
 

@@ -61,7 +61,9 @@ class CampaignBatch(models.Model):
 class CoverageTarget(models.Model):
     """The share of a tag's enterprises that must have a paired cadre (覆盖率 target)."""
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="coverage_targets")
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="coverage_targets"
+    )
     tag = models.ForeignKey(Tag, verbose_name=_("标签"), on_delete=models.PROTECT, related_name="+")
     target_percent = models.PositiveSmallIntegerField(_("目标覆盖率（%）"), default=100)
 
@@ -70,7 +72,9 @@ class CoverageTarget(models.Model):
         verbose_name_plural = _("覆盖目标")
         constraints = [
             models.UniqueConstraint(fields=["campaign", "tag"], name="one_target_per_campaign_tag"),
-            models.CheckConstraint(condition=Q(target_percent__lte=100), name="target_percent_max_100"),
+            models.CheckConstraint(
+                condition=Q(target_percent__lte=100), name="target_percent_max_100"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -86,14 +90,20 @@ class ServiceGroup(models.Model):
     name = models.CharField(_("名称"), max_length=100)
     kind = models.CharField(_("类型"), max_length=8, choices=Kind.choices, default=Kind.SERVICE)
     lead_unit = models.ForeignKey(
-        OrgUnit, verbose_name=_("牵头单位"), null=True, blank=True, on_delete=models.PROTECT,
+        OrgUnit,
+        verbose_name=_("牵头单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
 
     class Meta:
         verbose_name = _("专项组/服务组")
         verbose_name_plural = _("专项组/服务组")
-        constraints = [models.UniqueConstraint(fields=["campaign", "name"], name="group_name_per_campaign")]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "name"], name="group_name_per_campaign")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -104,7 +114,7 @@ class PairingQuerySet(models.QuerySet):
         return self.filter(end__isnull=True)
 
     def visible_to(self, user) -> PairingQuerySet:
-        """Cadres: their own pairings. Organisers and leaders: pairings of enterprises in their area."""
+        """Cadres: their own pairings. Organisers and leaders: those of their area's enterprises."""
         if scoping.sees_everything(user):
             return self.all()
         q = scoping.NOTHING
@@ -124,7 +134,9 @@ class Pairing(models.Model):
         LEAD = "lead", _("主联系人")
         ASSIST = "assist", _("协助")
 
-    cadre = models.ForeignKey(Cadre, verbose_name=_("干部"), on_delete=models.PROTECT, related_name="pairings")
+    cadre = models.ForeignKey(
+        Cadre, verbose_name=_("干部"), on_delete=models.PROTECT, related_name="pairings"
+    )
     enterprise = models.ForeignKey(
         Enterprise, verbose_name=_("企业"), on_delete=models.PROTECT, related_name="pairings"
     )
@@ -132,7 +144,11 @@ class Pairing(models.Model):
         Campaign, verbose_name=_("行动"), on_delete=models.PROTECT, related_name="pairings"
     )
     group = models.ForeignKey(
-        ServiceGroup, verbose_name=_("专项组/服务组"), null=True, blank=True, on_delete=models.SET_NULL,
+        ServiceGroup,
+        verbose_name=_("专项组/服务组"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="pairings",
     )
     role = models.CharField(_("角色"), max_length=8, choices=Role.choices, default=Role.LEAD)
@@ -140,8 +156,12 @@ class Pairing(models.Model):
     end = models.DateField(_("结束日期"), null=True, blank=True)
     end_reason = models.CharField(_("结束原因"), max_length=200, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("结对人"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("结对人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
@@ -199,12 +219,18 @@ class Visit(models.Model):
         VIDEO = "video", _("视频")
         FORUM = "forum", _("座谈会")
 
-    cadre = models.ForeignKey(Cadre, verbose_name=_("干部"), on_delete=models.PROTECT, related_name="visits")
+    cadre = models.ForeignKey(
+        Cadre, verbose_name=_("干部"), on_delete=models.PROTECT, related_name="visits"
+    )
     enterprise = models.ForeignKey(
         Enterprise, verbose_name=_("企业"), on_delete=models.PROTECT, related_name="visits"
     )
     campaign = models.ForeignKey(
-        Campaign, verbose_name=_("行动"), null=True, blank=True, on_delete=models.SET_NULL,
+        Campaign,
+        verbose_name=_("行动"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="visits",
     )
     date = models.DateField(_("走访日期"))
