@@ -127,6 +127,10 @@ class User(AbstractUser):
         related_name="governors",
         help_text=_("组织部门和领导可见此单位及其下级的全部数据"),
     )
+    password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
+    must_change_password = models.BooleanField(
+        _("须修改密码"), default=False, help_text=_("首次登录或管理员重置密码后须先修改密码")
+    )
 
     class Meta:
         verbose_name = _("用户")
@@ -145,6 +149,29 @@ class User(AbstractUser):
 
     def has_role(self, role: str) -> bool:
         return role in self.roles
+
+    def set_password(self, raw_password):
+        # Remembered for accounts.passwords.RecentPasswordValidator, which keeps the replaced hash.
+        self._replaced_password_hash = self.password
+        super().set_password(raw_password)
+
+
+class PasswordHistory(models.Model):
+    """Hashes of a user's past passwords, so the last few cannot be reused."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="password_history"
+    )
+    password_hash = models.CharField(max_length=128)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("历史密码")
+        verbose_name_plural = _("历史密码")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.created_at:%Y-%m-%d}"
 
 
 class Cadre(models.Model):

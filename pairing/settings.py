@@ -99,9 +99,12 @@ LOGOUT_REDIRECT_URL = "login"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {
+        "NAME": "accounts.passwords.ComplexityValidator",
+        "OPTIONS": {"min_length": 8, "min_classes": 3},
+    },
+    {"NAME": "accounts.passwords.RecentPasswordValidator", "OPTIONS": {"keep": 3}},
 ]
 
 LANGUAGE_CODE = "zh-hans"
