@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("账号与组织")
+
+    def ready(self):
+        from accounts import signals  # noqa: F401  (connects the audit receivers)

@@ -1,0 +1,48 @@
+"""The one writer of the audit trail (AuditEntry). Call it inside the transaction of the action it
+records, so an action and its record commit or roll back together."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from accounts.models import AuditEntry
+
+
+def client_ip(request) -> str | None:
+    """The peer address. Deployments behind a proxy set REMOTE_ADDR from a trusted header there."""
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def record(
+    action: str,
+    *,
+    user=None,
+    request=None,
+    obj: models.Model | None = None,
+    changes: dict | None = None,
+    result: str = AuditEntry.Result.OK,
+    username: str = "",
+) -> AuditEntry:
+    """Append one entry: who (the user, or the username tried), with which roles, from where,
+    did what to which object, with what changes and result."""
+    if (
+        user is None
+        and getattr(request, "user", None) is not None
+        and request.user.is_authenticated
+    ):
+        user = request.user
+    known = user is not None and getattr(user, "is_authenticated", False)
+    return AuditEntry.objects.create(
+        user=user if known else None,
+        username=(user.get_username() if known else username)[:150],
+        roles=",".join(sorted(user.roles)) if known else "",
+        ip=client_ip(request),
+        action=action,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=str(obj)[:200] if obj is not None else "",
+        changes=changes or {},
+        result=result,
+    )
