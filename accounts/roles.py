@@ -10,8 +10,21 @@ class Role(models.TextChoices):
     ORGANISER = "organiser", _("组织部门")
     LEADER = "leader", _("领导")
     ADMIN = "admin", _("系统管理员")
-    AUDITOR = "auditor", _("审计员")
+    SECURITY_ADMIN = "security_admin", _("安全管理员")
+    AUDITOR = "auditor", _("审计管理员")
 
+
+# 三权分立: the three administrator roles. No account holds two of them, none of them sees business
+# data, and each needs a second factor at login.
+PRIVILEGED = frozenset({Role.ADMIN, Role.SECURITY_ADMIN, Role.AUDITOR})
 
 # A user with several roles lands on the home page of the first one in this order.
-HOME_ORDER = [Role.LEADER, Role.ORGANISER, Role.HANDLER, Role.CADRE, Role.ADMIN, Role.AUDITOR]
+HOME_ORDER = [
+    Role.LEADER,
+    Role.ORGANISER,
+    Role.HANDLER,
+    Role.CADRE,
+    Role.ADMIN,
+    Role.SECURITY_ADMIN,
+    Role.AUDITOR,
+]
