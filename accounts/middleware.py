@@ -1,26 +1,54 @@
-"""Session rules of MLPS 2.0 level 3 that Django does not enforce by itself.
+"""Session and login rules of MLPS 2.0 level 3 that Django does not enforce by itself.
 
 The idle timeout is Django's own: SESSION_COOKIE_AGE with SESSION_SAVE_EVERY_REQUEST, checked
-against the session row's expiry on the server. This middleware adds the absolute cap: a session
-ends a fixed time after login, however active it is.
+against the session row's expiry on the server. SessionCapMiddleware adds the absolute cap; the
+SecurityGateMiddleware holds a signed-in user at the second factor and at a due password change.
 """
 
 from __future__ import annotations
 
+import datetime
 import time
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.roles import PRIVILEGED
+
 AUTH_AT_KEY = "pairing_auth_at"
+OTP_OK_KEY = "pairing_otp_ok"
+
+# Pages a held user may still reach: the gates themselves, logging out, the language switch.
+GATE_EXEMPT_URL_NAMES = frozenset(
+    {"logout", "password_change", "otp_verify", "otp_setup", "set_language"}
+)
 
 
 def mark_login(request) -> None:
-    """Called at login: the absolute cap counts from here."""
+    """Called at login: the absolute cap counts from here, and the second factor is still due."""
     request.session[AUTH_AT_KEY] = int(time.time())
+    request.session.pop(OTP_OK_KEY, None)
+
+
+def mark_second_factor_ok(request) -> None:
+    request.session[OTP_OK_KEY] = True
+
+
+def needs_second_factor(user) -> bool:
+    return bool(PRIVILEGED & user.roles)
+
+
+def password_change_due(user) -> bool:
+    """At first login (or after a reset), and once the password is older than the maximum age."""
+    if user.must_change_password:
+        return True
+    changed = user.password_changed_at or user.date_joined
+    max_age = datetime.timedelta(days=settings.PASSWORD_MAX_AGE_DAYS)
+    return changed is not None and timezone.now() - changed > max_age
 
 
 class SessionCapMiddleware:
@@ -35,3 +63,29 @@ class SessionCapMiddleware:
                 messages.info(request, _("登录已超过最长时限，请重新登录。"))
                 return redirect(settings.LOGIN_URL)
         return self.get_response(request)
+
+
+class SecurityGateMiddleware:
+    """Privileged roles give a TOTP code before anything else; everyone changes a due password."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = request.user
+        if not user.is_authenticated:
+            return None
+        match = request.resolver_match
+        if match is not None and match.url_name in GATE_EXEMPT_URL_NAMES:
+            return None
+        if needs_second_factor(user) and not request.session.get(OTP_OK_KEY):
+            device = getattr(user, "totp_device", None)
+            confirmed = device is not None and device.confirmed_at is not None
+            return redirect("otp_verify" if confirmed else "otp_setup")
+        if password_change_due(user):
+            messages.warning(request, _("请先修改密码：首次登录或密码已超过有效期。"))
+            return redirect("password_change")
+        return None

@@ -174,6 +174,26 @@ class PasswordHistory(models.Model):
         return f"{self.user} {self.created_at:%Y-%m-%d}"
 
 
+class TOTPDevice(models.Model):
+    """A user's authenticator app (second factor). Unconfirmed until the first code is entered."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="totp_device"
+    )
+    secret = models.CharField(max_length=64)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    # The last 30-second step whose code was accepted: a code is never accepted twice.
+    last_used_step = models.BigIntegerField(default=-1)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("动态口令设备")
+        verbose_name_plural = _("动态口令设备")
+
+    def __str__(self) -> str:
+        return f"{self.user} TOTP"
+
+
 class Cadre(models.Model):
     """A cadre's profile. Pairings hang on the person, not the post (事随人走)."""
 

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from accounts import security_views
+
+urlpatterns = [
+    path("account/otp/setup/", security_views.otp_setup, name="otp_setup"),
+    path("account/otp/", security_views.otp_verify, name="otp_verify"),
+    path(
+        "account/password/",
+        security_views.ForcedPasswordChangeView.as_view(),
+        name="password_change",
+    ),
+]
