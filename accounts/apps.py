@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("账号与组织")
 
     def ready(self):
-        from accounts import signals  # noqa: F401  (connects the audit receivers)
+        from accounts import checks, signals  # noqa: F401  (registers checks and receivers)

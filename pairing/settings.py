@@ -2,12 +2,15 @@
 
 DATABASE_URL  default: a SQLite file beside manage.py
 REDIS_URL     default: unset, which means embedded mode: jobs run inline in the web process
-SECRET_KEY, DEBUG, ALLOWED_HOSTS
+SECRET_KEY    required when HTTPS=1
+HTTPS         1 in production behind TLS: secure cookies, HSTS, redirect to https
+DEBUG, ALLOWED_HOSTS
 """
 
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from pairing.env import env_bool, env_int, env_list, env_str
@@ -15,17 +18,19 @@ from pairing.env import env_bool, env_int, env_list, env_str
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DEBUG", default=False)
+# Production (HTTPS=1) must bring its own key; elsewhere a fixed development key keeps sessions
+# valid across restarts of `make run`.
+HTTPS = env_bool("HTTPS", default=False)
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
-    if not DEBUG and env_bool("PAIRING_REQUIRE_SECRET_KEY", default=False):
-        from django.core.exceptions import ImproperlyConfigured
-
-        raise ImproperlyConfigured("SECRET_KEY must be set in production")
-    # A development key; production sets SECRET_KEY (docker-compose requires it).
-    SECRET_KEY = "dev-only-insecure-key-change-me-0123456789abcdefghijklmnopqrstuvwxyz"
+    if HTTPS:
+        raise ImproperlyConfigured("SECRET_KEY must be set when HTTPS=1 (production)")
+    SECRET_KEY = "dev-only-insecure-key-never-use-in-production-0123456789abcdefghij"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 
 INSTALLED_APPS = [
+    # First, so its createsuperuser (which refuses, see create_admins) wins over Django's.
+    "accounts",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -35,7 +40,6 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_rq",
     "import_export",
-    "accounts",
     "enterprises",
     "pairing",
     "issues",
@@ -143,9 +147,17 @@ SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+# HTTPS=1 in production (behind TLS): secure cookies, HSTS and a redirect from plain HTTP.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = 365 * 24 * 3600 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 
 LOGGING = {
     "version": 1,
