@@ -135,6 +135,7 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
+        permissions = [("view_full_pii", _("可查看完整的手机号和身份证号"))]
 
     def __str__(self) -> str:
         return self.display_name or self.username
