@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import security_views
+from accounts import audit_views, security_views
 
 urlpatterns = [
     path("account/otp/setup/", security_views.otp_setup, name="otp_setup"),
@@ -10,4 +10,5 @@ urlpatterns = [
         security_views.ForcedPasswordChangeView.as_view(),
         name="password_change",
     ),
+    path("audit/", audit_views.audit_list, name="audit_list"),
 ]
