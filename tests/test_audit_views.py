@@ -100,4 +100,4 @@ def test_csv_export_has_a_bom_for_excel_and_escapes_formulas(client, trail):
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     assert rows[0][1] == "登录名"
-    assert ["'=cmd|' /C calc'!A0"] == [r[1] for r in rows[1:] if "calc" in r[1]]
+    assert [r[1] for r in rows[1:] if "calc" in r[1]] == ["'=cmd|' /C calc'!A0"]
