@@ -31,7 +31,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 INSTALLED_APPS = [
     # First, so its createsuperuser (which refuses, see create_admins) wins over Django's.
     "accounts",
-    "django.contrib.admin",
+    "accounts.apps.PairingAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -1,8 +1,20 @@
+"""The project's URLs: each app's own, then the Django admin and the RQ dashboard (both for the
+system admin only), and the language switch."""
+
 from django.contrib import admin
 from django.urls import include, path
+from django_rq.urls import get_admin_urlpatterns
+
+# The RQ dashboard behind the admin site's login and permission (system admin only); its
+# token-authenticated stats API is left out.
+rq_dashboard = (get_admin_urlpatterns(view_wrapper=admin.site.admin_view), "django_rq")
 
 urlpatterns = [
+    path("", include("accounts.urls")),
+    path("", include("reports.urls")),
+    path("enterprises/", include("enterprises.urls")),
+    path("tickets/", include("issues.urls")),
     path("admin/", admin.site.urls),
-    path("django-rq/", include("django_rq.urls")),
+    path("django-rq/", include(rq_dashboard)),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

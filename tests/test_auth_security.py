@@ -87,27 +87,27 @@ def test_login_gives_a_new_session_key(f, client):
 
 
 def test_idle_sessions_end_after_thirty_minutes(f, client):
-    f.make_user(username="admin1", is_staff=True, is_superuser=True)
+    f.make_cadre(user=f.make_user("cadre", username="admin1"))
     with time_machine.travel(T0, tick=False) as clock:
         assert client.login(username="admin1", password=f.PASSWORD)
         clock.shift(datetime.timedelta(minutes=29))
-        assert client.get("/admin/").status_code == 200
+        assert client.get("/cadre/").status_code == 200
         clock.shift(datetime.timedelta(minutes=29))  # active 29 minutes ago: still in
-        assert client.get("/admin/").status_code == 200
+        assert client.get("/cadre/").status_code == 200
         clock.shift(datetime.timedelta(minutes=31))
-        response = client.get("/admin/")
+        response = client.get("/cadre/")
     assert response.status_code == 302
     assert "login" in response["Location"]
 
 
 def test_sessions_end_twelve_hours_after_login_however_active(f, client, settings):
-    f.make_user(username="admin2", is_staff=True, is_superuser=True)
+    f.make_cadre(user=f.make_user("cadre", username="admin2"))
     with time_machine.travel(T0, tick=False) as clock:
         assert client.login(username="admin2", password=f.PASSWORD)
         for _ in range(12 * 3 - 1):
             clock.shift(datetime.timedelta(minutes=20))
-            assert client.get("/admin/").status_code == 200
+            assert client.get("/cadre/").status_code == 200
         clock.shift(datetime.timedelta(minutes=21))
-        response = client.get("/admin/")
+        response = client.get("/cadre/")
     assert response.status_code == 302
-    assert client.get("/admin/").status_code == 302  # logged out, not just redirected once
+    assert client.get("/cadre/").status_code == 302  # logged out, not just redirected once

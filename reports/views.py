@@ -1,0 +1,113 @@
+"""Each role's home page: the role's own scoped data, from reports.selectors and reports.metrics."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.shortcuts import render
+from django.utils import timezone
+
+from accounts.access import role_required
+from accounts.models import OrgUnit, User
+from accounts.roles import Role
+from enterprises.models import Enterprise
+from issues.models import OPEN_STATUSES, Status, Ticket
+from reports import metrics, selectors
+
+HANDLER_PAGE_SIZE = 25
+
+
+def _no_area(request, role_label):
+    return render(request, "reports/no_area.html", {"role_label": role_label}, status=200)
+
+
+@role_required(Role.CADRE)
+def cadre_home(request):
+    cadre = getattr(request.user, "cadre", None)
+    pairings = selectors.cadre_pairings(cadre) if cadre else []
+    open_tickets = (
+        Ticket.objects.visible_to(request.user)
+        .filter(raised_by=request.user, status__in=OPEN_STATUSES)
+        .select_related("enterprise", "owner_unit")
+        .order_by("due_date", "-created_at")[:50]
+    )
+    return render(
+        request,
+        "reports/cadre_home.html",
+        {
+            "cadre": cadre,
+            "pairings": pairings,
+            "open_tickets": open_tickets,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@role_required(Role.HANDLER)
+def handler_home(request):
+    unit = request.user.home_unit
+    status = request.GET.get("status") or None
+    tickets = selectors.handler_tickets(request.user, status) if unit else Ticket.objects.none()
+    page = Paginator(tickets, HANDLER_PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = selectors.handler_status_counts(request.user) if unit else {}
+    statuses = [(value, label, counts.get(value, 0)) for value, label in Status.choices]
+    return render(
+        request,
+        "reports/handler_home.html",
+        {
+            "unit": unit,
+            "page": page,
+            "status": status,
+            "statuses": statuses,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@role_required(Role.ORGANISER)
+def organiser_home(request):
+    area = request.user.jurisdiction_unit
+    if area is None:
+        return _no_area(request, Role.ORGANISER.label)
+    enterprises = selectors.enterprises_in_area(request.user)
+    context = {
+        "area": area,
+        "campaigns": selectors.organiser_campaigns(request.user),
+        "enterprise_total": enterprises.count(),
+        "registered": selectors.registered_in_area(request.user),
+    }
+    return render(request, "reports/organiser_home.html", context)
+
+
+@role_required(Role.LEADER)
+def leader_home(request):
+    area = request.user.jurisdiction_unit
+    if area is None:
+        return _no_area(request, Role.LEADER.label)
+    enterprises = Enterprise.objects.visible_to(request.user)
+    tickets = Ticket.objects.visible_to(request.user)
+    context = {
+        "area": area,
+        "coverage": metrics.coverage(enterprises),
+        "figures": metrics.ticket_figures(tickets),
+        "rows": selectors.area_breakdown(area, enterprises, tickets),
+    }
+    return render(request, "reports/leader_home.html", context)
+
+
+@role_required(Role.ADMIN)
+def admin_home(request):
+    roles = dict(
+        Group.objects.filter(name__in=Role.values)
+        .annotate(n=Count("user"))
+        .values_list("name", "n")
+    )
+    units = dict(OrgUnit.objects.values("kind").annotate(n=Count("pk")).values_list("kind", "n"))
+    context = {
+        "role_counts": [(role.label, roles.get(role.value, 0)) for role in Role],
+        "unit_counts": [(label, units.get(kind, 0)) for kind, label in OrgUnit.Kind.choices],
+        "users": User.objects.filter(is_active=True).count(),
+        "enterprises": Enterprise.objects.count(),
+    }
+    return render(request, "reports/admin_home.html", context)
