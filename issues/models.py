@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import scoping
@@ -180,7 +181,8 @@ class Ticket(models.Model):
     is_model_case = models.BooleanField(_("典型案例"), default=False)
     # Optimistic locking: a write names the version it read and fails if the row moved on.
     version = models.PositiveIntegerField(_("版本"), default=1)
-    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True, db_index=True)
+    # A default rather than auto_now_add: tickets imported from earlier records keep their dates.
+    created_at = models.DateTimeField(_("登记时间"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = TicketQuerySet.as_manager()
@@ -225,7 +227,7 @@ class TicketEvent(models.Model):
     to_status = models.CharField(_("新状态"), max_length=12, choices=Status.choices, blank=True)
     note = models.TextField(_("说明"), blank=True)
     data = models.JSONField(_("数据"), default=dict, blank=True)
-    at = models.DateTimeField(_("时间"), auto_now_add=True)
+    at = models.DateTimeField(_("时间"), default=timezone.now)
 
     class Meta:
         verbose_name = _("办理记录")

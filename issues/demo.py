@@ -1,0 +1,177 @@
+"""Demo tickets in every status, level and category, with their timelines, raised by the paired
+cadres on their visits. About half end solved, as in Rui'an (1,613 collected, 796 solved)."""
+
+from __future__ import annotations
+
+import datetime
+import random
+
+from django.utils import timezone
+
+from accounts.demo import OrgTree, weighted_choice
+from issues.models import (
+    OPEN_STATUSES,
+    Category,
+    Level,
+    Outcome,
+    Rating,
+    Source,
+    Status,
+    Ticket,
+    TicketEvent,
+    Urgency,
+)
+from pairing.models import Pairing, Visit
+
+# The department that owns each category of problem.
+OWNER_BY_CATEGORY = {
+    Category.FINANCING: ["市金融服务中心", "人民银行市支行"],
+    Category.LAND: ["市自然资源和规划局"],
+    Category.TALENT: ["市人力社保局", "市委组织部"],
+    Category.HIRING: ["市人力社保局"],
+    Category.APPROVAL: ["市行政审批服务局", "市住建局"],
+    Category.INNOVATION: ["市科技局", "市经信局"],
+    Category.INFRASTRUCTURE: ["市住建局", "市交通运输局", "市供电公司", "市水利局"],
+    Category.POLICY: ["市经信局", "市发改局", "市财政局"],
+    Category.MARKET: ["市商务局", "市经信局"],
+    Category.SAFETY: ["市应急管理局", "市消防救援大队"],
+    Category.OTHER: ["市经信局", "市综合行政执法局"],
+}
+TITLES = {
+    Category.FINANCING: ["流动资金贷款到期续贷困难", "希望对接低息技改贷款"],
+    Category.LAND: ["扩建项目用地指标不足", "厂房土地证办理遇阻"],
+    Category.TALENT: ["高端技术人才引进难", "人才公寓申请咨询"],
+    Category.HIRING: ["一线普工招工难", "春节后员工返岗率低"],
+    Category.APPROVAL: ["环评审批进度慢", "消防验收流程咨询"],
+    Category.INNOVATION: ["研发费用加计扣除政策咨询", "申报省级企业研究院"],
+    Category.INFRASTRUCTURE: ["园区道路破损影响运输", "用电容量不足需增容", "污水管网未接通"],
+    Category.POLICY: ["惠企政策兑现进度慢", "技改补助申报条件咨询"],
+    Category.MARKET: ["外贸订单下滑求拓市场", "希望参加展会对接"],
+    Category.SAFETY: ["危化品仓库整改指导", "安全生产标准化咨询"],
+    Category.OTHER: ["周边违章建筑影响经营", "企业名称变更手续咨询"],
+}
+STATUS_MIX = [
+    (Status.REGISTERED, 5),
+    (Status.ASSIGNED, 12),
+    (Status.ACCEPTED, 20),
+    (Status.RESOLVED, 18),
+    (Status.CLOSED, 45),
+]
+LEVEL_MIX = [
+    (Level.LOCAL, 55),
+    (Level.SYSTEM, 25),
+    (Level.COORDINATION, 15),
+    (Level.COUNTY_HEAD, 5),
+]
+# Of finished tickets, the share solved: 0.78 × 63% finished ≈ 49% 化解率.
+OUTCOME_MIX = [(Outcome.SOLVED, 78), (Outcome.REPLIED, 15), (Outcome.DEFERRED, 7)]
+RATING_MIX = [(Rating.SATISFIED, 78), (Rating.BASICALLY, 22)]
+
+
+def build_tickets(
+    rng: random.Random,
+    tree: OrgTree,
+    pairings: list[Pairing],
+    *,
+    count: int,
+    today: datetime.date,
+    raised_by=None,
+    status_cycle: bool = False,
+) -> list[Ticket]:
+    """`count` tickets on the enterprises of `pairings`, raised by their cadres (or `raised_by`).
+    With `status_cycle`, statuses and levels take every value in turn (for the demo logins)."""
+    # The first visit of each cadre to each firm: its tickets were raised on it.
+    visits_by_pair = {}
+    for visit_id, cadre_id, enterprise_id in Visit.objects.values_list(
+        "id", "cadre_id", "enterprise_id"
+    ):
+        visits_by_pair.setdefault((cadre_id, enterprise_id), visit_id)
+    departments = tree.department_by_name
+    tz = timezone.get_current_timezone()
+    tickets, plans = [], []
+    statuses = [s for s, _w in STATUS_MIX]
+    for n in range(count):
+        pairing = rng.choice(pairings)
+        category = rng.choice(list(Category))
+        status = statuses[n % len(statuses)] if status_cycle else weighted_choice(rng, STATUS_MIX)
+        level = Level.values[n % 4] if status_cycle else weighted_choice(rng, LEVEL_MIX)
+        visit = visits_by_pair.get((pairing.cadre_id, pairing.enterprise_id))
+        # Open tickets are recent, so the overdue list is a realistic minority.
+        age = rng.randrange(1, 45) if status in OPEN_STATUSES else rng.randrange(15, 170)
+        created = today - datetime.timedelta(days=age)
+        owner = (
+            None
+            if status == Status.REGISTERED
+            else departments[rng.choice(OWNER_BY_CATEGORY[category])]
+        )
+        outcome = (
+            weighted_choice(rng, OUTCOME_MIX) if status in (Status.RESOLVED, Status.CLOSED) else ""
+        )
+        due = created + datetime.timedelta(days=14 + 7 * (level - 1)) if owner else None
+        tickets.append(
+            Ticket(
+                enterprise_id=pairing.enterprise_id,
+                campaign_id=pairing.campaign_id,
+                visit_id=visit,
+                raised_by_id=raised_by.pk if raised_by else pairing.cadre.user_id,
+                source=Source.VISIT if visit else rng.choice(list(Source)),
+                category=category,
+                title=rng.choice(TITLES[category]),
+                description=f"{rng.choice(TITLES[category])}。企业希望相关部门尽快协调解决。",
+                urgency=weighted_choice(
+                    rng, [(Urgency.NORMAL, 80), (Urgency.URGENT, 17), (Urgency.CRITICAL, 3)]
+                ),
+                status=status,
+                level=level,
+                owner_unit=owner,
+                assignee=None,
+                due_date=due,
+                outcome=outcome,
+                reply="已与企业沟通并书面答复。" if outcome else "",
+                rating=weighted_choice(rng, RATING_MIX) if status == Status.CLOSED else "",
+                is_common=rng.random() < 0.05,
+                created_at=datetime.datetime.combine(created, datetime.time(9, 0), tz),
+            )
+        )
+        plans.append((status, owner))
+    tickets = Ticket.objects.bulk_create(tickets, batch_size=2000)
+    _timelines(rng, tickets, plans, departments)
+    return tickets
+
+
+def _timelines(rng: random.Random, tickets: list[Ticket], plans, departments) -> None:
+    """The events of the path each ticket has travelled, and co-units for some escalated ones."""
+    through = Ticket.co_units.through
+    path = [Status.REGISTERED, Status.ASSIGNED, Status.ACCEPTED, Status.RESOLVED, Status.CLOSED]
+    action = {
+        Status.REGISTERED: "register",
+        Status.ASSIGNED: "assign",
+        Status.ACCEPTED: "accept",
+        Status.RESOLVED: "resolve",
+        Status.CLOSED: "rate",
+    }
+    dept_list = list(departments.values())
+    co_rows, events = [], []
+    for ticket, (status, owner) in zip(tickets, plans, strict=True):
+        at = ticket.created_at
+        previous = ""
+        for current in path[: path.index(status) + 1]:
+            actor = ticket.raised_by_id if current in (Status.REGISTERED, Status.CLOSED) else None
+            events.append(
+                TicketEvent(
+                    ticket=ticket,
+                    actor_id=actor,
+                    action=action[current],
+                    from_status=previous,
+                    to_status=current,
+                    at=at,
+                )
+            )
+            previous = current
+            at += datetime.timedelta(days=rng.randrange(1, 6), hours=rng.randrange(0, 8))
+        if owner is not None and ticket.level >= Level.SYSTEM and rng.random() < 0.3:
+            co_unit = rng.choice(dept_list)
+            if co_unit.pk != owner.pk:
+                co_rows.append(through(ticket_id=ticket.pk, orgunit_id=co_unit.pk))
+    TicketEvent.objects.bulk_create(events, batch_size=5000)
+    through.objects.bulk_create(co_rows, batch_size=5000)

@@ -1,0 +1,209 @@
+"""The demo campaign: service groups, pairings that follow the campaign's rules, and visits.
+
+Rules (DOMAIN.md): city leaders take the biggest firms; department cadres take above-scale and key
+firms (one to many); town cadres take the small firms on their own ground (属地原则); the biggest
+firms also get assisting cadres (many to one). Every enterprise ends up with a lead cadre.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from collections import defaultdict
+
+from accounts.demo import OrgTree, weighted_choice
+from accounts.models import Cadre
+from enterprises.models import Enterprise, Tag
+from pairing.models import Campaign, CampaignBatch, CoverageTarget, Pairing, ServiceGroup, Visit
+
+GROUPS = [
+    ("工业专项组", "市经信局"),
+    ("商贸专项组", "市商务局"),
+    ("农业专项组", "市农业农村局"),
+    ("建设专项组", "市住建局"),
+    ("金融专项组", "市金融服务中心"),
+    ("人才专项组", "市人力社保局"),
+    ("科技服务组", "市科技局"),
+]
+VISIT_NOTES = [
+    "了解订单和生产情况，企业反映原材料价格上涨。",
+    "宣讲稳企惠企政策，指导申报技改补助。",
+    "企业用工缺口约30人，已对接人力社保部门。",
+    "协助企业办理厂房扩建审批手续。",
+    "企业资金周转偏紧，已对接银行授信。",
+    "走访车间，了解机器换人进展。",
+    "企业外贸订单回落，建议开拓国内市场。",
+    "企业反映周边道路施工影响物流。",
+]
+
+
+def build_campaign(tree: OrgTree, *, today: datetime.date) -> Campaign:
+    campaign = Campaign.objects.create(
+        name="合力扶企·实干圆梦 驻企服务行动",
+        scope_unit=tree.city,
+        start=today - datetime.timedelta(days=200),
+        visit_every_days=30,
+        description="全市干部结对联系企业，做好宣传员、代办员、协管员、监督员、联络员。",
+    )
+    CampaignBatch.objects.bulk_create(
+        [
+            CampaignBatch(campaign=campaign, name="第一批", start=campaign.start),
+            CampaignBatch(
+                campaign=campaign, name="第二批", start=campaign.start + datetime.timedelta(days=10)
+            ),
+        ]
+    )
+    CoverageTarget.objects.bulk_create(
+        [
+            CoverageTarget(campaign=campaign, tag=tag, target_percent=100)
+            for tag in Tag.objects.filter(
+                code__in=["above_scale", "specialised", "high_tech", "key_project"]
+            )
+        ]
+    )
+    ServiceGroup.objects.bulk_create(
+        [
+            ServiceGroup(
+                campaign=campaign,
+                name=name,
+                kind=ServiceGroup.Kind.SPECIAL,
+                lead_unit=tree.department_by_name.get(unit),
+            )
+            for name, unit in GROUPS
+        ]
+    )
+    return campaign
+
+
+def build_pairings(
+    rng: random.Random,
+    campaign: Campaign,
+    tree: OrgTree,
+    cadres: list[Cadre],
+    enterprises: list[Enterprise],
+    *,
+    today: datetime.date,
+) -> list[Pairing]:
+    groups = list(campaign.groups.all())
+    town_ids = {t.pk for t in tree.towns}
+    by_output = sorted(enterprises, key=lambda e: e.annual_output, reverse=True)
+    above_scale = set(
+        Enterprise.tags.through.objects.filter(tag__code="above_scale").values_list(
+            "enterprise_id", flat=True
+        )
+    )
+    leaders = [c for c in cadres if c.rank == Cadre.Rank.CITY_LEADER]
+    dept = [c for c in cadres if c.unit_id not in town_ids and c.rank != Cadre.Rank.CITY_LEADER]
+    town_cadres = defaultdict(list)
+    for c in cadres:
+        if c.unit_id in town_ids:
+            town_cadres[c.unit_id].append(c)
+    lead_of: dict[int, Cadre] = {}
+    load: dict[int, int] = defaultdict(int)
+    start = campaign.start
+    rows: list[Pairing] = []
+
+    def pair(cadre: Cadre, enterprise: Enterprise, role=Pairing.Role.LEAD):
+        rows.append(
+            Pairing(
+                cadre=cadre,
+                enterprise=enterprise,
+                campaign=campaign,
+                role=role,
+                group=rng.choice(groups),
+                start=start + datetime.timedelta(days=rng.randrange(0, 15)),
+            )
+        )
+        load[cadre.pk] += 1
+        if role == Pairing.Role.LEAD:
+            lead_of[enterprise.pk] = cadre
+
+    # City leaders: one big firm each (1:1).
+    for cadre, enterprise in zip(leaders, by_output, strict=False):
+        pair(cadre, enterprise)
+    # Department cadres: above-scale and key firms, up to 4 each (1:N).
+    dept_queue = [
+        e
+        for e in by_output
+        if e.pk not in lead_of and (e.pk in above_scale or e.kind == Enterprise.Kind.PROJECT)
+    ]
+    rng.shuffle(dept)
+    for i, enterprise in enumerate(dept_queue):
+        cadre = dept[i % len(dept)] if dept else None
+        if cadre is not None and load[cadre.pk] < 4:
+            pair(cadre, enterprise)
+    # Town cadres: the rest on their own ground (属地原则), spread evenly.
+    for enterprise in enterprises:
+        if enterprise.pk in lead_of:
+            continue
+        local = town_cadres.get(enterprise.town_id) or dept or leaders
+        cadre = min(rng.sample(local, min(3, len(local))), key=lambda c: load[c.pk])
+        pair(cadre, enterprise)
+    # The biggest firms also get one or two assisting cadres (N:1).
+    for enterprise in by_output[: max(10, len(by_output) // 75)]:
+        for cadre in rng.sample(dept, min(len(dept), rng.choice([1, 2]))):
+            if cadre.pk != lead_of[enterprise.pk].pk:
+                pair(cadre, enterprise, Pairing.Role.ASSIST)
+    # History: some firms changed hands when a cadre moved post (an ended pairing, then the new).
+    for enterprise in rng.sample(enterprises, len(enterprises) // 50):
+        previous = rng.choice(dept or leaders)
+        if previous.pk == lead_of[enterprise.pk].pk:
+            continue
+        ended = start + datetime.timedelta(days=rng.randrange(20, 90))
+        rows.append(
+            Pairing(
+                cadre=previous,
+                enterprise=enterprise,
+                campaign=campaign,
+                role=Pairing.Role.LEAD,
+                start=start,
+                end=ended,
+                end_reason="干部岗位调整，工作交接",
+            )
+        )
+    return Pairing.objects.bulk_create(rows, batch_size=5000)
+
+
+def build_visits(
+    rng: random.Random, pairings: list[Pairing], *, today: datetime.date, per_enterprise: float
+) -> list[Visit]:
+    """Visits by the active lead (and now and then an assisting) cadre over the past six months;
+    about one firm in eight has not been visited yet, so 见面率 is not a flat 100%."""
+    rows = []
+    modes = [
+        (Visit.Mode.ON_SITE, 70),
+        (Visit.Mode.PHONE, 15),
+        (Visit.Mode.VIDEO, 5),
+        (Visit.Mode.FORUM, 10),
+    ]
+    for p in pairings:
+        if p.end is not None or (p.role == Pairing.Role.LEAD and rng.random() < 0.12):
+            continue
+        mean = per_enterprise if p.role == Pairing.Role.LEAD else per_enterprise / 4
+        for _ in range(_poisson(rng, mean)):
+            rows.append(
+                Visit(
+                    cadre_id=p.cadre_id,
+                    enterprise_id=p.enterprise_id,
+                    campaign=p.campaign,
+                    date=today - datetime.timedelta(days=rng.randrange(0, 180)),
+                    mode=weighted_choice(rng, modes),
+                    survey={
+                        "orders": rng.choice(["增长", "持平", "下降"]),
+                        "hiring_gap": rng.randrange(0, 40),
+                        "financing_need": rng.choice(["无", "有"]),
+                        "tech_upgrade": rng.choice(["计划中", "进行中", "无"]),
+                    },
+                    output_status=rng.choice(["normal"] * 9 + ["reduced"]),
+                    notes=rng.choice(VISIT_NOTES),
+                )
+            )
+    return Visit.objects.bulk_create(rows, batch_size=5000)
+
+
+def _poisson(rng: random.Random, mean: float) -> int:
+    count, total = 0, rng.expovariate(1.0)
+    while total < mean:
+        count += 1
+        total += rng.expovariate(1.0)
+    return count
