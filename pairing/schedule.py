@@ -1,0 +1,83 @@
+"""Periodic work: what runs when (Asia/Shanghai), and how a scheduler enqueues each run once.
+
+Later issues add their entries to SCHEDULE (daily reminders at 08:30, overdue marking, weekly and
+monthly notices, nightly metric snapshots). A run slot (entry, minute) is claimed before it is
+enqueued: in Redis with SET NX, so two schedulers never enqueue the same slot twice; embedded, in
+this process's memory. A slot missed while no scheduler ran is not made up.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from pairing import queue
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Periodic:
+    """Runs at hour:minute, every day, or on one weekday (0 = Monday), or one day of the month."""
+
+    name: str
+    job: str  # dotted path of the job function; it takes no arguments
+    hour: int
+    minute: int = 0
+    weekday: int | None = None
+    day: int | None = None
+    queue: str = "default"
+
+    def is_due(self, local: datetime.datetime) -> bool:
+        return (
+            local.hour == self.hour
+            and local.minute == self.minute
+            and (self.weekday is None or local.weekday() == self.weekday)
+            and (self.day is None or local.day == self.day)
+        )
+
+
+SCHEDULE: list[Periodic] = [
+    Periodic("clear_expired_sessions", "pairing.jobs.clear_expired_sessions", hour=3, minute=10),
+]
+
+_claimed_here: set[str] = set()
+
+
+def claim(key: str) -> bool:
+    """True for the first claimant of `key`, across processes when Redis is configured."""
+    if queue.is_embedded():
+        if key in _claimed_here:
+            return False
+        _claimed_here.add(key)
+        return True
+    import django_rq
+
+    connection = django_rq.get_connection("default")
+    return bool(connection.set(f"pairing:schedule:{key}", "1", nx=True, ex=3 * 24 * 3600))
+
+
+def run_due(
+    now: datetime.datetime | None = None, schedule: list[Periodic] | None = None
+) -> list[str]:
+    """Enqueue each entry due in the minute of `now` that no one has claimed; return their names."""
+    local = timezone.localtime(now or timezone.now())
+    started = []
+    for entry in SCHEDULE if schedule is None else schedule:
+        if not entry.is_due(local):
+            continue
+        if not claim(f"{entry.name}:{local:%Y%m%d%H%M}"):
+            continue
+        queue.enqueue(import_string(entry.job), queue=entry.queue)
+        started.append(entry.name)
+        logger.info("scheduled %s for %s", entry.name, local.strftime("%Y-%m-%d %H:%M"))
+    return started
+
+
+def seconds_to_next_minute(now: datetime.datetime | None = None) -> float:
+    now = now or timezone.now()
+    return 60 - now.second - now.microsecond / 1e6 + 0.05
