@@ -9,7 +9,14 @@ class AccountsConfig(AppConfig):
     verbose_name = _("账号与组织")
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
         from accounts import checks, signals  # noqa: F401  (registers checks and receivers)
+        from accounts.permissions import sync_role_permissions
+
+        # After every app's turn, not just ours: the apps after accounts get their permissions
+        # created in their own turn. Syncing is idempotent.
+        post_migrate.connect(sync_role_permissions, dispatch_uid="sync_role_permissions")
 
 
 class PairingAdminConfig(admin_apps.AdminConfig):

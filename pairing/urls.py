@@ -2,12 +2,19 @@
 system admin only), and the language switch."""
 
 from django.contrib import admin
-from django.urls import include, path
-from django_rq.urls import get_admin_urlpatterns
+from django.urls import include, path, re_path
+from django_rq.urls import get_admin_urlpatterns, get_api_urlpatterns
 
-# The RQ dashboard behind the admin site's login and permission (system admin only); its
-# token-authenticated stats API is left out.
-rq_dashboard = (get_admin_urlpatterns(view_wrapper=admin.site.admin_view), "django_rq")
+# The RQ dashboard behind the admin site's login and permission (system admin only), its stats
+# API included: django-rq would let any staff member or API token read that.
+rq_dashboard = (
+    get_admin_urlpatterns(view_wrapper=admin.site.admin_view)
+    + [
+        re_path(p.pattern.regex.pattern, admin.site.admin_view(p.callback), name=p.name)
+        for p in get_api_urlpatterns()
+    ],
+    "django_rq",
+)
 
 urlpatterns = [
     path("", include("accounts.urls")),

@@ -1,0 +1,55 @@
+"""Model permissions each role's group carries, synced after every migrate.
+
+Only the system administrator uses the Django admin: accounts, units, the roster and reference
+data, imports. Business records that have a workflow (tickets, their events, meetings) are
+read-only there, and the audit trail is not the system administrator's to read (三权分立).
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, Permission
+
+from accounts.roles import Role
+
+ALL = ("add", "change", "delete", "view")
+VIEW = ("view",)
+
+ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
+    Role.ADMIN: {
+        "accounts.user": ALL,
+        "accounts.orgunit": ALL,
+        "accounts.cadre": ALL,
+        "accounts.cadrepost": ALL,
+        "accounts.totpdevice": ("view", "delete"),
+        "enterprises.enterprise": ALL,
+        "enterprises.industry": ALL,
+        "enterprises.tag": ALL,
+        "pairing.campaign": ALL,
+        "pairing.campaignbatch": ALL,
+        "pairing.coveragetarget": ALL,
+        "pairing.servicegroup": ALL,
+        "pairing.pairing": ALL,
+        "pairing.visit": VIEW,
+        "issues.ticket": VIEW,
+        "issues.ticketevent": VIEW,
+        "issues.meeting": VIEW,
+        "issues.meetingitem": VIEW,
+        "issues.notification": VIEW,
+        "issues.workcalendarday": ALL,
+        "auth.group": VIEW,
+    },
+}
+
+
+def sync_role_permissions(**kwargs) -> None:
+    """Give each role's group exactly the permissions above (a post_migrate receiver)."""
+    for role, models in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=role)
+        wanted = []
+        for label, actions in models.items():
+            app_label, model = label.split(".")
+            codenames = [f"{action}_{model}" for action in actions]
+            wanted += Permission.objects.filter(
+                content_type__app_label=app_label, content_type__model=model, codename__in=codenames
+            )
+        group.permissions.set(wanted)

@@ -1,0 +1,89 @@
+from django.contrib import admin
+
+from issues.models import (
+    Meeting,
+    MeetingItem,
+    Notification,
+    Ticket,
+    TicketEvent,
+    WorkCalendarDay,
+)
+
+
+class TicketEventInline(admin.TabularInline):
+    model = TicketEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["at", "actor", "action", "from_status", "to_status", "note"]
+    fields = readonly_fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Ticket)
+class TicketAdmin(admin.ModelAdmin):
+    list_display = ["title", "enterprise", "status", "level", "owner_unit", "due_date"]
+    list_filter = ["status", "level", "category", "urgency"]
+    search_fields = ["title", "enterprise__name"]
+    list_select_related = ["enterprise", "owner_unit"]
+    raw_id_fields = ["enterprise", "raised_by", "assignee", "visit"]
+    autocomplete_fields = ["owner_unit"]
+    # Only the workflow service changes a ticket's status and what goes with it (DESIGN.md).
+    readonly_fields = ["status", "level", "outcome", "rating", "version", "created_at"]
+    filter_horizontal = ["co_units"]
+    inlines = [TicketEventInline]
+
+
+@admin.register(TicketEvent)
+class TicketEventAdmin(admin.ModelAdmin):
+    list_display = ["at", "ticket", "actor", "action", "from_status", "to_status"]
+    list_filter = ["action"]
+    list_select_related = ["ticket", "actor"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class MeetingItemInline(admin.TabularInline):
+    model = MeetingItem
+    extra = 0
+    raw_id_fields = ["ticket"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "scheduled_at", "chair"]
+    list_filter = ["kind"]
+    search_fields = ["title"]
+    raw_id_fields = ["chair", "organiser"]
+    filter_horizontal = ["units"]
+    inlines = [MeetingItemInline]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "recipient", "kind", "title", "read_at"]
+    list_filter = ["kind"]
+    raw_id_fields = ["recipient", "ticket"]
+    list_select_related = ["recipient"]
+
+
+@admin.register(WorkCalendarDay)
+class WorkCalendarDayAdmin(admin.ModelAdmin):
+    list_display = ["date", "is_workday", "name"]
+    list_filter = ["is_workday"]
+    date_hierarchy = "date"
+
+
+@admin.register(MeetingItem)
+class MeetingItemAdmin(admin.ModelAdmin):
+    list_display = ["meeting", "ticket"]
+    raw_id_fields = ["meeting", "ticket"]
+    list_select_related = ["meeting", "ticket"]

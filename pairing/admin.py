@@ -1,0 +1,67 @@
+from django.contrib import admin
+
+from pairing.models import Campaign, CampaignBatch, CoverageTarget, Pairing, ServiceGroup, Visit
+
+
+class BatchInline(admin.TabularInline):
+    model = CampaignBatch
+    extra = 0
+
+
+class TargetInline(admin.TabularInline):
+    model = CoverageTarget
+    extra = 0
+
+
+class GroupInline(admin.TabularInline):
+    model = ServiceGroup
+    extra = 0
+    autocomplete_fields = ["lead_unit"]
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ["name", "scope_unit", "start", "end", "visit_every_days"]
+    search_fields = ["name"]
+    autocomplete_fields = ["scope_unit"]
+    list_select_related = ["scope_unit"]
+    inlines = [BatchInline, TargetInline, GroupInline]
+
+
+@admin.register(ServiceGroup)
+class ServiceGroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "campaign", "lead_unit"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+    list_select_related = ["campaign", "lead_unit"]
+
+
+@admin.register(Pairing)
+class PairingAdmin(admin.ModelAdmin):
+    list_display = ["cadre", "enterprise", "campaign", "role", "start", "end"]
+    list_filter = ["role", "campaign"]
+    search_fields = ["enterprise__name", "cadre__user__display_name", "cadre__staff_no"]
+    list_select_related = ["cadre__user", "enterprise", "campaign"]
+    raw_id_fields = ["cadre", "enterprise", "created_by"]
+
+
+@admin.register(Visit)
+class VisitAdmin(admin.ModelAdmin):
+    list_display = ["date", "enterprise", "cadre", "mode", "output_status"]
+    list_filter = ["mode", "output_status"]
+    search_fields = ["enterprise__name", "cadre__user__display_name"]
+    list_select_related = ["enterprise", "cadre__user"]
+    raw_id_fields = ["cadre", "enterprise"]
+    date_hierarchy = "date"
+
+
+@admin.register(CampaignBatch)
+class CampaignBatchAdmin(admin.ModelAdmin):
+    list_display = ["name", "campaign", "start"]
+    list_select_related = ["campaign"]
+
+
+@admin.register(CoverageTarget)
+class CoverageTargetAdmin(admin.ModelAdmin):
+    list_display = ["campaign", "tag", "target_percent"]
+    list_select_related = ["campaign", "tag"]

@@ -1,0 +1,75 @@
+"""The Django admin: every model registered and usable by the system admin, closed to all others."""
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.urls import reverse
+
+from tests.helpers import sign_in
+
+pytestmark = pytest.mark.django_db
+
+OUR_APPS = {"accounts", "enterprises", "pairing", "issues", "reports"}
+
+
+def test_every_model_of_our_apps_is_registered():
+    models = [
+        m for m in apps.get_models() if m._meta.app_label in OUR_APPS and not m._meta.auto_created
+    ]
+    missing = [m._meta.label for m in models if not admin.site.is_registered(m)]
+    assert missing == []
+
+
+def test_the_system_admin_opens_every_page_their_permissions_allow(f, client, rf):
+    user = f.make_user("admin", is_staff=True)
+    sign_in(client, user)
+    f.make_ticket()
+    f.make_pairing()
+    request = rf.get("/")
+    request.user = user
+    for model, model_admin in admin.site._registry.items():
+        opts = model._meta
+        if opts.app_label not in OUR_APPS:
+            continue
+        changelist = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+        allowed = 200 if model_admin.has_view_permission(request) else 403
+        assert changelist.status_code == allowed, opts.label
+        add = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add"))
+        assert add.status_code == (200 if model_admin.has_add_permission(request) else 403), (
+            opts.label
+        )
+
+
+def test_the_system_admin_manages_accounts_but_cannot_read_the_audit_trail(f, client):
+    sign_in(client, f.make_user("admin", is_staff=True))
+    assert client.get(reverse("admin:accounts_user_add")).status_code == 200
+    assert client.get(reverse("admin:accounts_auditentry_changelist")).status_code == 403
+    assert client.get(reverse("admin:issues_ticket_add")).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "role", ["cadre", "handler", "organiser", "leader", "security_admin", "auditor"]
+)
+def test_other_roles_cannot_enter_the_admin_or_the_job_dashboard(f, client, role):
+    sign_in(client, f.make_user(role, is_staff=True))
+    for url in [reverse("admin:index"), reverse("django_rq:home")]:
+        response = client.get(url)
+        assert response.status_code == 302 and "/admin/login/" in response["Location"], url
+
+
+def test_the_system_admin_sees_the_job_dashboard(f, client):
+    sign_in(client, f.make_user("admin", is_staff=True))
+    assert client.get(reverse("django_rq:home")).status_code == 200
+
+
+@pytest.mark.parametrize("model", ["enterprises.enterprise", "issues.ticket"])
+def test_big_changelists_run_a_bounded_number_of_queries(
+    f, client, django_assert_max_num_queries, model
+):
+    sign_in(client, f.make_user("admin", is_staff=True))
+    for _ in range(15):
+        f.make_ticket()
+    app_label, model_name = model.split(".")
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse(f"admin:{app_label}_{model_name}_changelist"))
+    assert response.status_code == 200
