@@ -20,7 +20,7 @@ run: $(STAMP) ## Start the app on SQLite with demo data and inline jobs: http://
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py seed_demo --if-empty
 	$(PY) manage.py demo_logins
-	$(PY) manage.py runserver_embedded 127.0.0.1:8000
+	DEBUG=1 $(PY) manage.py runserver_embedded 127.0.0.1:8000
 
 test: $(STAMP) ## Run checks and the whole test suite
 	$(PY) -m ruff check .
