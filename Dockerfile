@@ -10,6 +10,7 @@ COPY pairing pairing
 COPY reports reports
 COPY templates templates
 COPY static static
+COPY locale locale
 COPY manage.py ./
 RUN pip install --no-cache-dir . \
     && DJANGO_SETTINGS_MODULE=pairing.settings python manage.py collectstatic --noinput -v0
