@@ -1,0 +1,98 @@
+"""seed_demo builds a consistent small city: every firm covered, valid codes, every pairing shape,
+tickets in every status and level, and demo logins that work and have data to show."""
+
+import io
+from collections import Counter
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import CommandError, call_command
+from django.db.models import Count
+
+from accounts.demo import DEMO_PASSWORD
+from accounts.models import User
+from enterprises.models import Enterprise
+from enterprises.uscc import is_valid_uscc
+from issues.models import Level, Status, Ticket
+from pairing.models import Pairing
+from reports.demo import DEMO_LOGINS
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def seeded():
+    out = io.StringIO()
+    call_command("seed_demo", enterprises=400, cadres=120, towns=8, tickets=150, stdout=out)
+    return out.getvalue()
+
+
+def test_every_enterprise_has_a_lead_cadre_and_a_valid_unique_code(seeded):
+    assert Enterprise.objects.count() == 400
+    unpaired = Enterprise.objects.exclude(pairings__end__isnull=True, pairings__role="lead")
+    assert unpaired.count() == 0
+    codes = list(Enterprise.objects.values_list("uscc", flat=True))
+    assert len(set(codes)) == len(codes)
+    assert all(is_valid_uscc(code) for code in codes)
+
+
+def test_one_to_one_one_to_many_and_many_to_one_pairings_all_occur(seeded):
+    active = Pairing.objects.active()
+    per_cadre = Counter(active.values("cadre").annotate(n=Count("pk")).values_list("n", flat=True))
+    per_firm = Counter(
+        active.values("enterprise").annotate(n=Count("pk")).values_list("n", flat=True)
+    )
+    assert per_cadre[1] > 0 and max(per_cadre) > 1
+    assert max(per_firm) > 1
+    assert Pairing.objects.filter(end__isnull=False).exclude(end_reason="").exists()
+
+
+def test_tickets_cover_every_status_and_level_consistently(seeded):
+    assert set(Ticket.objects.values_list("status", flat=True)) == set(Status.values)
+    assert set(Ticket.objects.values_list("level", flat=True)) == {
+        Level.LOCAL,
+        Level.SYSTEM,
+        Level.COORDINATION,
+        Level.COUNTY_HEAD,
+    }
+    finished = Ticket.objects.filter(status__in=[Status.RESOLVED, Status.CLOSED])
+    assert not finished.filter(outcome="").exists()
+    assert not Ticket.objects.filter(status=Status.CLOSED, rating="").exists()
+    assert not Ticket.objects.filter(status=Status.REGISTERED, owner_unit__isnull=False).exists()
+    # Each ticket's timeline ends in its current status.
+    for ticket in Ticket.objects.prefetch_related("events")[:40]:
+        assert list(ticket.events.all())[-1].to_status == ticket.status
+
+
+def test_demo_logins_work_and_have_their_data(seeded):
+    for username, role, _what in DEMO_LOGINS:
+        user = authenticate(username=username, password=DEMO_PASSWORD)
+        assert user is not None and role in user.roles, username
+    cadre = User.objects.get(username="demo_cadre")
+    assert cadre.cadre.pairings.active().count() >= 6
+    assert set(Ticket.objects.filter(raised_by=cadre).values_list("status", flat=True)) == set(
+        Status.values
+    )
+    handler = User.objects.get(username="demo_handler")
+    assert Ticket.objects.handled_by_unit(handler.home_unit_id).count() > 0
+    other = User.objects.get(username="demo_cadre2")
+    mine = set(Enterprise.objects.visible_to(cadre).values_list("pk", flat=True))
+    assert mine and mine.isdisjoint(
+        Enterprise.objects.visible_to(other).values_list("pk", flat=True)
+    )
+
+
+def test_if_empty_leaves_a_seeded_database_alone_and_a_plain_rerun_refuses(seeded):
+    before = Enterprise.objects.count()
+    out = io.StringIO()
+    call_command("seed_demo", "--if-empty", stdout=out)
+    assert "跳过" in out.getvalue() and Enterprise.objects.count() == before
+    with pytest.raises(CommandError):
+        call_command("seed_demo", enterprises=10, cadres=5, stdout=io.StringIO())
+
+
+def test_demo_logins_prints_every_login(seeded):
+    out = io.StringIO()
+    call_command("demo_logins", stdout=out)
+    assert all(username in out.getvalue() for username, _r, _w in DEMO_LOGINS)
+    assert DEMO_PASSWORD in out.getvalue()
