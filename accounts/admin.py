@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from accounts import audit
+from accounts.masking import can_see_full_pii, mask_phone
 from accounts.models import (
     AuditEntry,
     Cadre,
@@ -11,6 +13,43 @@ from accounts.models import (
     TOTPDevice,
     User,
 )
+
+
+class MaskedPIIAdmin(admin.ModelAdmin):
+    """Phone and ID fields appear masked and read-only to admins without the full-PII permission;
+    an admin who holds it sees and edits them, and each such view is recorded. A subclass names
+    its `pii_fields` and gives each a `masked_<field>` display method."""
+
+    pii_fields: tuple[str, ...] = ()
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not can_see_full_pii(request.user):
+            fields += [f"masked_{name}" for name in self.pii_fields]
+        return fields
+
+    def get_fields(self, request, obj=None):
+        return [self._swap(request, f) for f in super().get_fields(request, obj)]
+
+    def get_fieldsets(self, request, obj=None):
+        return [
+            (title, {**opts, "fields": [self._swap(request, f) for f in opts["fields"]]})
+            for title, opts in super().get_fieldsets(request, obj)
+        ]
+
+    def _swap(self, request, field):
+        if field in self.pii_fields and not can_see_full_pii(request.user):
+            return f"masked_{field}"
+        return field
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET" and self.pii_fields and can_see_full_pii(request.user):
+            obj = self.get_object(request, object_id)
+            if obj is not None:
+                audit.record(
+                    "pii_view", request=request, obj=obj, changes={"fields": list(self.pii_fields)}
+                )
+        return super().change_view(request, object_id, form_url, extra_context)
 
 
 @admin.register(OrgUnit)
@@ -24,7 +63,13 @@ class OrgUnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(MaskedPIIAdmin, DjangoUserAdmin):
+    pii_fields = ("phone",)
+
+    @admin.display(description=_("手机号"))
+    def masked_phone(self, obj):
+        return mask_phone(obj.phone) if obj else ""
+
     list_display = ["username", "display_name", "home_unit", "jurisdiction_unit", "is_active"]
     list_filter = ["is_active", "groups"]
     search_fields = ["username", "display_name"]

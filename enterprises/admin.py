@@ -1,6 +1,8 @@
 from django.contrib import admin
-from import_export.admin import ImportExportModelAdmin
+from django.utils.translation import gettext_lazy as _
 
+from accounts.admin import MaskedPIIAdmin
+from accounts.masking import mask_phone
 from enterprises.models import Enterprise, Industry, Tag
 
 
@@ -18,7 +20,14 @@ class TagAdmin(admin.ModelAdmin):
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(ImportExportModelAdmin):
+class EnterpriseAdmin(MaskedPIIAdmin):
+    # Import and export come with the roster issue, through one set of rules that masks and audits.
+    pii_fields = ("contact_phone",)
+
+    @admin.display(description=_("联系电话"))
+    def masked_contact_phone(self, obj):
+        return mask_phone(obj.contact_phone) if obj else ""
+
     list_display = ["name", "uscc", "town", "industry", "scale", "production_status", "kind"]
     list_filter = ["production_status", "scale", "kind", "tags"]
     search_fields = ["name", "uscc"]

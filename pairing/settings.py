@@ -139,7 +139,9 @@ RQ_QUEUES = {
     name: {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": timeout}
     for name, timeout in (("default", 300), ("imports", 1800), ("reports", 900))
 }
-RQ_SHOW_ADMIN_LINK = True
+# The dashboard is mounted at django-rq/ behind the admin site (pairing/urls.py); django-rq's own
+# admin entry would also expose its token-authenticated stats API to any staff member.
+RQ_SHOW_ADMIN_LINK = False
 
 # Sessions end after 30 idle minutes (the expiry moves on with each request) and 12 hours after
 # login whatever the activity (accounts.middleware.SessionCapMiddleware).

@@ -73,3 +73,22 @@ def test_big_changelists_run_a_bounded_number_of_queries(
     with django_assert_max_num_queries(12):
         response = client.get(reverse(f"admin:{app_label}_{model_name}_changelist"))
     assert response.status_code == 200
+
+
+def test_phones_are_masked_in_the_admin_unless_the_admin_may_see_them_and_then_recorded(f, client):
+    from django.contrib.auth.models import Permission
+
+    from accounts.models import AuditEntry
+
+    admin_user = f.make_user("admin", is_staff=True)
+    person = f.make_user("cadre", phone="13912345678")
+    sign_in(client, admin_user)
+    url = reverse("admin:accounts_user_change", args=[person.pk])
+    html = client.get(url).content.decode()
+    assert "139****5678" in html and "13912345678" not in html
+    assert not AuditEntry.objects.filter(action="pii_view").exists()
+    admin_user.user_permissions.add(Permission.objects.get(codename="view_full_pii"))
+    html = client.get(url).content.decode()
+    assert "13912345678" in html
+    entry = AuditEntry.objects.get(action="pii_view")
+    assert (entry.user, entry.object_id) == (admin_user, str(person.pk))
