@@ -15,7 +15,25 @@ from accounts.models import (
 )
 
 
-class MaskedPIIAdmin(admin.ModelAdmin):
+class AuditedAdmin(admin.ModelAdmin):
+    """Every add, change and delete made in the admin also goes to the audit trail, in the same
+    transaction as the change (the admin's views are atomic)."""
+
+    def log_addition(self, request, obj, message):
+        audit.record("admin_add", request=request, obj=obj, changes={"message": message})
+        return super().log_addition(request, obj, message)
+
+    def log_change(self, request, obj, message):
+        audit.record("admin_change", request=request, obj=obj, changes={"message": message})
+        return super().log_change(request, obj, message)
+
+    def log_deletions(self, request, queryset):
+        for obj in queryset:
+            audit.record("admin_delete", request=request, obj=obj)
+        return super().log_deletions(request, queryset)
+
+
+class MaskedPIIAdmin(AuditedAdmin):
     """Phone and ID fields appear masked and read-only to admins without the full-PII permission;
     an admin who holds it sees and edits them, and each such view is recorded. A subclass names
     its `pii_fields` and gives each a `masked_<field>` display method."""
@@ -53,7 +71,7 @@ class MaskedPIIAdmin(admin.ModelAdmin):
 
 
 @admin.register(OrgUnit)
-class OrgUnitAdmin(admin.ModelAdmin):
+class OrgUnitAdmin(AuditedAdmin):
     list_display = ["name", "code", "kind", "parent", "depth"]
     list_filter = ["kind"]
     search_fields = ["name", "code"]
@@ -69,6 +87,18 @@ class UserAdmin(MaskedPIIAdmin, DjangoUserAdmin):
     @admin.display(description=_("手机号"))
     def masked_phone(self, obj):
         return mask_phone(obj.phone) if obj else ""
+
+    def save_related(self, request, form, formsets, change):
+        before = set(form.instance.groups.values_list("name", flat=True)) if change else set()
+        super().save_related(request, form, formsets, change)
+        after = set(form.instance.groups.values_list("name", flat=True))
+        if before != after:
+            audit.record(
+                "role_change",
+                request=request,
+                obj=form.instance,
+                changes={"before": sorted(before), "after": sorted(after)},
+            )
 
     list_display = ["username", "display_name", "home_unit", "jurisdiction_unit", "is_active"]
     list_filter = ["is_active", "groups"]
@@ -97,7 +127,7 @@ class CadrePostInline(admin.TabularInline):
 
 
 @admin.register(Cadre)
-class CadreAdmin(admin.ModelAdmin):
+class CadreAdmin(AuditedAdmin):
     list_display = ["user", "staff_no", "rank", "unit", "post", "status"]
     list_filter = ["rank", "status"]
     search_fields = ["staff_no", "user__display_name", "user__username"]
@@ -107,7 +137,7 @@ class CadreAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(AuditedAdmin):
     """Read-only here; the audit admin reads the trail on its own pages."""
 
     list_display = ["at", "username", "action", "object_type", "object_id", "result"]
@@ -126,7 +156,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
 
 @admin.register(TOTPDevice)
-class TOTPDeviceAdmin(admin.ModelAdmin):
+class TOTPDeviceAdmin(AuditedAdmin):
     """Deleting a device makes its user enrol a new authenticator at the next login."""
 
     list_display = ["user", "confirmed_at", "created_at"]
@@ -139,7 +169,7 @@ class TOTPDeviceAdmin(admin.ModelAdmin):
 
 
 @admin.register(PasswordHistory)
-class PasswordHistoryAdmin(admin.ModelAdmin):
+class PasswordHistoryAdmin(AuditedAdmin):
     list_display = ["user", "created_at"]
     search_fields = ["user__username"]
     fields = ["user", "created_at"]
@@ -153,7 +183,7 @@ class PasswordHistoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(CadrePost)
-class CadrePostAdmin(admin.ModelAdmin):
+class CadrePostAdmin(AuditedAdmin):
     list_display = ["cadre", "unit", "post", "rank", "start", "end"]
     search_fields = ["cadre__user__display_name", "cadre__staff_no"]
     list_select_related = ["cadre__user", "unit"]

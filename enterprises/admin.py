@@ -1,20 +1,20 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin import MaskedPIIAdmin
+from accounts.admin import AuditedAdmin, MaskedPIIAdmin
 from accounts.masking import mask_phone
 from enterprises.models import Enterprise, Industry, Tag
 
 
 @admin.register(Industry)
-class IndustryAdmin(admin.ModelAdmin):
+class IndustryAdmin(AuditedAdmin):
     list_display = ["code", "name", "parent"]
     search_fields = ["code", "name"]
     list_select_related = ["parent"]
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(AuditedAdmin):
     list_display = ["code", "name"]
     search_fields = ["code", "name"]
 

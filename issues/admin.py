@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from accounts.admin import AuditedAdmin
 from issues.models import (
     Meeting,
     MeetingItem,
@@ -22,7 +23,7 @@ class TicketEventInline(admin.TabularInline):
 
 
 @admin.register(Ticket)
-class TicketAdmin(admin.ModelAdmin):
+class TicketAdmin(AuditedAdmin):
     list_display = ["title", "enterprise", "status", "level", "owner_unit", "due_date"]
     list_filter = ["status", "level", "category", "urgency"]
     search_fields = ["title", "enterprise__name"]
@@ -36,7 +37,7 @@ class TicketAdmin(admin.ModelAdmin):
 
 
 @admin.register(TicketEvent)
-class TicketEventAdmin(admin.ModelAdmin):
+class TicketEventAdmin(AuditedAdmin):
     list_display = ["at", "ticket", "actor", "action", "from_status", "to_status"]
     list_filter = ["action"]
     list_select_related = ["ticket", "actor"]
@@ -58,7 +59,7 @@ class MeetingItemInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(AuditedAdmin):
     list_display = ["title", "kind", "scheduled_at", "chair"]
     list_filter = ["kind"]
     search_fields = ["title"]
@@ -68,7 +69,7 @@ class MeetingAdmin(admin.ModelAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(AuditedAdmin):
     list_display = ["created_at", "recipient", "kind", "title", "read_at"]
     list_filter = ["kind"]
     raw_id_fields = ["recipient", "ticket"]
@@ -76,14 +77,14 @@ class NotificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(WorkCalendarDay)
-class WorkCalendarDayAdmin(admin.ModelAdmin):
+class WorkCalendarDayAdmin(AuditedAdmin):
     list_display = ["date", "is_workday", "name"]
     list_filter = ["is_workday"]
     date_hierarchy = "date"
 
 
 @admin.register(MeetingItem)
-class MeetingItemAdmin(admin.ModelAdmin):
+class MeetingItemAdmin(AuditedAdmin):
     list_display = ["meeting", "ticket"]
     raw_id_fields = ["meeting", "ticket"]
     list_select_related = ["meeting", "ticket"]

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from accounts.admin import AuditedAdmin
 from pairing.models import Campaign, CampaignBatch, CoverageTarget, Pairing, ServiceGroup, Visit
 
 
@@ -20,7 +21,7 @@ class GroupInline(admin.TabularInline):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin):
+class CampaignAdmin(AuditedAdmin):
     list_display = ["name", "scope_unit", "start", "end", "visit_every_days"]
     search_fields = ["name"]
     autocomplete_fields = ["scope_unit"]
@@ -29,7 +30,7 @@ class CampaignAdmin(admin.ModelAdmin):
 
 
 @admin.register(ServiceGroup)
-class ServiceGroupAdmin(admin.ModelAdmin):
+class ServiceGroupAdmin(AuditedAdmin):
     list_display = ["name", "kind", "campaign", "lead_unit"]
     list_filter = ["kind"]
     search_fields = ["name"]
@@ -37,7 +38,7 @@ class ServiceGroupAdmin(admin.ModelAdmin):
 
 
 @admin.register(Pairing)
-class PairingAdmin(admin.ModelAdmin):
+class PairingAdmin(AuditedAdmin):
     list_display = ["cadre", "enterprise", "campaign", "role", "start", "end"]
     list_filter = ["role", "campaign"]
     search_fields = ["enterprise__name", "cadre__user__display_name", "cadre__staff_no"]
@@ -46,7 +47,7 @@ class PairingAdmin(admin.ModelAdmin):
 
 
 @admin.register(Visit)
-class VisitAdmin(admin.ModelAdmin):
+class VisitAdmin(AuditedAdmin):
     list_display = ["date", "enterprise", "cadre", "mode", "output_status"]
     list_filter = ["mode", "output_status"]
     search_fields = ["enterprise__name", "cadre__user__display_name"]
@@ -56,12 +57,12 @@ class VisitAdmin(admin.ModelAdmin):
 
 
 @admin.register(CampaignBatch)
-class CampaignBatchAdmin(admin.ModelAdmin):
+class CampaignBatchAdmin(AuditedAdmin):
     list_display = ["name", "campaign", "start"]
     list_select_related = ["campaign"]
 
 
 @admin.register(CoverageTarget)
-class CoverageTargetAdmin(admin.ModelAdmin):
+class CoverageTargetAdmin(AuditedAdmin):
     list_display = ["campaign", "tag", "target_percent"]
     list_select_related = ["campaign", "tag"]
