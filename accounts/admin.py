@@ -33,6 +33,19 @@ class AuditedAdmin(admin.ModelAdmin):
         return super().log_deletions(request, queryset)
 
 
+class ReadOnlyAdmin(AuditedAdmin):
+    """For append-only records: listed and read, never added, changed or deleted here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class MaskedPIIAdmin(AuditedAdmin):
     """Phone and ID fields appear masked and read-only to admins without the full-PII permission;
     an admin who holds it sees and edits them, and each such view is recorded. A subclass names
@@ -137,22 +150,13 @@ class CadreAdmin(AuditedAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(AuditedAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     """Read-only here; the audit admin reads the trail on its own pages."""
 
     list_display = ["at", "username", "action", "object_type", "object_id", "result"]
     list_filter = ["result", "action"]
     search_fields = ["username", "object_repr"]
     date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(TOTPDevice)

@@ -9,8 +9,6 @@ from __future__ import annotations
 import datetime
 
 from django import forms
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import HttpResponse
@@ -20,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts import audit
+from accounts.access import role_required
 from accounts.exports import to_csv, to_xlsx
 from accounts.models import AuditEntry
 from accounts.roles import Role
@@ -115,16 +114,8 @@ def _export_rows(entries: QuerySet[AuditEntry]):
         ]
 
 
-@login_required
+@role_required(Role.AUDITOR, Role.SECURITY_ADMIN)
 def audit_list(request):
-    if not ({Role.AUDITOR, Role.SECURITY_ADMIN} & request.user.roles):
-        audit.record(
-            "access_denied",
-            request=request,
-            result=AuditEntry.Result.DENIED,
-            changes={"path": request.path},
-        )
-        raise PermissionDenied
     form = AuditFilterForm(request.GET or None)
     entries = audit_entries_visible_to(request.user).select_related("user")
     if form.is_bound and form.is_valid():

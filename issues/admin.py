@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from accounts.admin import AuditedAdmin
+from accounts.admin import AuditedAdmin, ReadOnlyAdmin
 from issues.models import (
     Meeting,
     MeetingItem,
@@ -37,19 +37,10 @@ class TicketAdmin(AuditedAdmin):
 
 
 @admin.register(TicketEvent)
-class TicketEventAdmin(AuditedAdmin):
+class TicketEventAdmin(ReadOnlyAdmin):
     list_display = ["at", "ticket", "actor", "action", "from_status", "to_status"]
     list_filter = ["action"]
     list_select_related = ["ticket", "actor"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class MeetingItemInline(admin.TabularInline):
