@@ -5,15 +5,17 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format check bench clean
+.PHONY: help run test lint format bench lock audit clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e ".[dev]"
+	$(PY) -m pip install -q -r requirements.lock
+	$(PY) -m pip install -q --no-deps -e .
+	$(PY) -m pip check
 	touch $(STAMP)
 
 run: $(STAMP) ## Start the app on SQLite with demo data and inline jobs: http://127.0.0.1:8000
@@ -38,6 +40,16 @@ format: $(STAMP) ## ruff format and fix
 
 bench: $(STAMP) ## Run the benchmarks; figures go to .bench/results.json
 	$(PY) -m tests.benchmarks.run
+
+lock: ## Re-resolve pyproject.toml's dependencies into requirements.lock
+	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/pip install -q --upgrade pip && .venv-lock/bin/pip install -q ".[dev]"
+	{ head -2 requirements.lock; .venv-lock/bin/pip freeze --exclude-editable | grep -v '^pairing'; } > requirements.lock.new
+	mv requirements.lock.new requirements.lock && rm -rf .venv-lock
+
+audit: ## Check the locked dependencies for known vulnerabilities (needs PyPI's or OSV's API)
+	$(PY) -m pip install -q pip-audit
+	$(PY) -m pip_audit --strict -r requirements.lock
 
 clean: ## Remove the virtual environment and local database
 	rm -rf $(VENV) db.sqlite3* staticfiles
