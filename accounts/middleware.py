@@ -89,3 +89,26 @@ class SecurityGateMiddleware:
             messages.warning(request, _("请先修改密码：首次登录或密码已超过有效期。"))
             return redirect("password_change")
         return None
+
+
+class LanguageMiddleware:
+    """Simplified Chinese unless the user chose otherwise with the language switch (its cookie).
+
+    Unlike Django's LocaleMiddleware this ignores the browser's Accept-Language: the product speaks
+    Chinese by default, and English only on request.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.utils import translation
+
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        supported = {code for code, _name in settings.LANGUAGES}
+        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, IntegerField, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, Count, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, When
 from django.db.models.functions import Coalesce
 
 from accounts.models import OrgUnit
@@ -123,7 +123,11 @@ def handler_tickets(user, status: str | None) -> QuerySet[Ticket]:
     tickets = Ticket.objects.visible_to(user).handled_by_unit(user.home_unit_id)
     if status in Status.values:
         tickets = tickets.filter(status=status)
-    return tickets.select_related("enterprise", "owner_unit").order_by("due_date", "-created_at")
+    # Open tickets first, soonest due first; the finished ones after them.
+    finished = Case(When(status__in=OPEN_STATUSES, then=0), default=1)
+    return tickets.select_related("enterprise", "owner_unit").order_by(
+        finished, "due_date", "-created_at"
+    )
 
 
 def handler_status_counts(user) -> dict[str, int]:

@@ -217,3 +217,23 @@ def test_home_pages_run_the_same_number_of_queries_for_3_or_30_rows(
     add_pairings(world, 27)
     with django_assert_num_queries(len(few.captured_queries)):
         assert client.get(reverse(name)).status_code == 200
+
+
+def test_chinese_is_the_default_whatever_the_browser_asks(client, world):
+    sign_in(client, world["a"].user)
+    html = client.get(reverse("cadre_home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="zh-hans"' in html and "我的联系企业" in html
+
+
+def test_the_handler_queue_lists_open_tickets_before_finished_ones(client, world):
+    handler = f.make_user("handler", home_unit=world["dept"])
+    done = f.make_ticket(
+        enterprise=world["ea"],
+        owner_unit=world["dept"],
+        status=Status.CLOSED,
+        due_date="2026-01-01",
+        title="早已办结",
+    )
+    response = sign_in(client, handler).get(reverse("handler_home"))
+    titles = [t.title for t in response.context["page"]]
+    assert titles == ["甲企业用地难", done.title]
