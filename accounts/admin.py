@@ -95,29 +95,11 @@ class OrgUnitAdmin(AuditedAdmin):
 
 @admin.register(User)
 class UserAdmin(MaskedPIIAdmin, DjangoUserAdmin):
-    pii_fields = ("phone",)
-
-    @admin.display(description=_("手机号"))
-    def masked_phone(self, obj):
-        return mask_phone(obj.phone) if obj else ""
-
-    def save_related(self, request, form, formsets, change):
-        before = set(form.instance.groups.values_list("name", flat=True)) if change else set()
-        super().save_related(request, form, formsets, change)
-        after = set(form.instance.groups.values_list("name", flat=True))
-        if before != after:
-            audit.record(
-                "role_change",
-                request=request,
-                obj=form.instance,
-                changes={"before": sorted(before), "after": sorted(after)},
-            )
-
     list_display = ["username", "display_name", "home_unit", "jurisdiction_unit", "is_active"]
     list_filter = ["is_active", "groups"]
     search_fields = ["username", "display_name"]
     list_select_related = ["home_unit", "jurisdiction_unit"]
-    autocomplete_fields = ["home_unit", "jurisdiction_unit"]
+    autocomplete_fields = ["home_unit"]
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
         (_("个人信息"), {"fields": ["display_name", "phone", "email"]}),
@@ -128,9 +110,21 @@ class UserAdmin(MaskedPIIAdmin, DjangoUserAdmin):
     add_fieldsets = [
         (None, {"fields": ["username", "display_name", "home_unit", "password1", "password2"]}),
     ]
-    readonly_fields = ["last_login", "date_joined", "password_changed_at"]
-    # Superuser status and per-user permissions are not offered: roles are groups (三权分立).
-    filter_horizontal = ["groups"]
+    # Roles and jurisdiction are the security administrator's to set (三权分立), on their own
+    # pages; superuser status and per-user permissions are not offered at all.
+    readonly_fields = [
+        "last_login",
+        "date_joined",
+        "password_changed_at",
+        "groups",
+        "jurisdiction_unit",
+        "is_staff",
+    ]
+    pii_fields = ("phone",)
+
+    @admin.display(description=_("手机号"))
+    def masked_phone(self, obj):
+        return mask_phone(obj.phone) if obj else ""
 
 
 class CadrePostInline(admin.TabularInline):

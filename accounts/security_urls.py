@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import audit_views, security_views
+from accounts import audit_views, security_admin_views, security_views
 
 urlpatterns = [
     path("account/otp/setup/", security_views.otp_setup, name="otp_setup"),
@@ -11,4 +11,11 @@ urlpatterns = [
         name="password_change",
     ),
     path("audit/", audit_views.audit_list, name="audit_list"),
+    path("security/users/", security_admin_views.user_list, name="security_users"),
+    path("security/users/<int:pk>/", security_admin_views.user_roles, name="security_user_roles"),
+    path(
+        "security/users/<int:pk>/reset-otp/",
+        security_admin_views.user_reset_otp,
+        name="security_user_reset_otp",
+    ),
 ]

@@ -77,7 +77,7 @@ def otp_setup(request):
     )
     if device.confirmed_at is not None:
         return redirect("otp_verify")
-    form = CodeForm(request.POST or None)
+    form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         response = _after_code(request, device, form, "otp_enrolled")
         if response is not None:
@@ -97,7 +97,7 @@ def otp_verify(request):
     device = TOTPDevice.objects.filter(user=user, confirmed_at__isnull=False).first()
     if device is None:
         return redirect("otp_setup")
-    form = CodeForm(request.POST or None)
+    form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         response = _after_code(request, device, form, "otp_verified")
         if response is not None:

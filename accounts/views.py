@@ -17,7 +17,7 @@ ROLE_HOME = {
     Role.ORGANISER: "organiser_home",
     Role.LEADER: "leader_home",
     Role.ADMIN: "admin_home",
-    Role.SECURITY_ADMIN: "audit_list",
+    Role.SECURITY_ADMIN: "security_users",
     Role.AUDITOR: "audit_list",
 }
 

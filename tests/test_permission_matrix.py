@@ -55,6 +55,9 @@ GET = {
     "account/otp/": row(REDIRECT, anonymous=LOGIN),
     "account/password/": row(OK, anonymous=LOGIN),
     "audit/": only({"security_admin", "auditor"}),
+    "security/users/": only({"security_admin"}),
+    "security/users/<int:pk>/": only({"security_admin"}),
+    "security/users/<int:pk>/reset-otp/": row(NOT_ALLOWED),  # POST only, refused before roles
     "cadre/": only({"cadre", "other_cadre"}),
     "handler/": only({"handler"}),
     "organiser/": only({"organiser"}),
