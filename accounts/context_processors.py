@@ -1,4 +1,4 @@
-from accounts.roles import Role
+from accounts.roles import ROSTER_ROLES, Role
 
 
 def roles(request):
@@ -7,5 +7,10 @@ def roles(request):
 
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"user_roles": frozenset(), "role_homes": [], "Role": Role}
-    return {"user_roles": user.roles, "role_homes": role_homes(user), "Role": Role}
+        return {"user_roles": frozenset(), "role_homes": [], "sees_roster": False, "Role": Role}
+    return {
+        "user_roles": user.roles,
+        "role_homes": role_homes(user),
+        "sees_roster": bool(ROSTER_ROLES & user.roles),
+        "Role": Role,
+    }

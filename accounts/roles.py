@@ -18,6 +18,9 @@ class Role(models.TextChoices):
 # data, and each needs a second factor at login.
 PRIVILEGED = frozenset({Role.ADMIN, Role.SECURITY_ADMIN, Role.AUDITOR})
 
+# Roles that work with enterprises and so see the roster list (each within its own scope).
+ROSTER_ROLES = frozenset({Role.CADRE, Role.HANDLER, Role.ORGANISER, Role.LEADER, Role.ADMIN})
+
 # A user with several roles lands on the home page of the first one in this order.
 HOME_ORDER = [
     Role.LEADER,

@@ -3,5 +3,6 @@ from django.urls import path
 from enterprises import views
 
 urlpatterns = [
+    path("", views.enterprise_list, name="enterprise_list"),
     path("<int:pk>/", views.enterprise_detail, name="enterprise_detail"),
 ]

@@ -1,15 +1,25 @@
-"""The enterprise file (一企一档): one enterprise as its visible_to scope allows.
+"""The roster list and the enterprise file (一企一档), as the user's visible_to scope allows.
 
-A first cut: profile, tags, current pairings, recent visits and tickets (through the reverse
-relations, so this app imports nothing from the apps above it).
+The file is a first cut: profile, tags, current pairings, recent visits and tickets (through the
+reverse relations, so this app imports nothing from the apps above it).
 """
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from accounts.access import get_object_for
+from accounts import audit
+from accounts.access import get_object_for, role_required
+from accounts.exports import to_csv, to_xlsx
+from accounts.masking import can_see_full_pii, mask_phone
+from accounts.roles import ROSTER_ROLES
+from enterprises.filters import EnterpriseFilterForm
 from enterprises.models import Enterprise
 
 RECENT = 20
@@ -32,3 +42,93 @@ def enterprise_detail(request, pk: int):
         "tickets": enterprise.tickets.select_related("owner_unit").order_by("-created_at")[:RECENT],
     }
     return render(request, "enterprises/enterprise_detail.html", context)
+
+
+PAGE_SIZE = 50
+EXPORT_LIMIT = 50_000  # larger exports become a background job with the roster import (issue 4)
+EXPORT_HEADERS = [
+    gettext_lazy("企业名称"),
+    gettext_lazy("统一社会信用代码"),
+    gettext_lazy("所属镇街"),
+    gettext_lazy("行业"),
+    gettext_lazy("标签"),
+    gettext_lazy("规模"),
+    gettext_lazy("年产值（万元）"),
+    gettext_lazy("从业人数"),
+    gettext_lazy("生产状态"),
+    gettext_lazy("法定代表人"),
+    gettext_lazy("联系人"),
+    gettext_lazy("联系电话"),
+]
+
+
+@role_required(*ROSTER_ROLES)
+def enterprise_list(request):
+    """The roster the user may see, filtered; ?export=xlsx|csv downloads the filtered list."""
+    form = EnterpriseFilterForm(request.GET or None)
+    enterprises = Enterprise.objects.visible_to(request.user)
+    if form.is_bound:
+        enterprises = form.apply(enterprises) if form.is_valid() else enterprises.none()
+    enterprises = enterprises.select_related("town", "industry").prefetch_related("tags")
+    export = request.GET.get("export")
+    if export in ("xlsx", "csv"):
+        return _export(request, enterprises.order_by("name", "pk"), export, form)
+    page = Paginator(enterprises.order_by("name", "pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "enterprises/enterprise_list.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+def _export(request, enterprises, kind: str, form):
+    full_pii = can_see_full_pii(request.user)
+    rows = enterprises[:EXPORT_LIMIT]
+    table = [
+        [
+            e.name,
+            e.uscc,
+            e.town.name,
+            str(e.industry or ""),
+            "、".join(t.name for t in e.tags.all()),
+            e.get_scale_display(),
+            e.annual_output,
+            e.employees,
+            e.get_production_status_display(),
+            e.legal_representative,
+            e.contact_name,
+            e.contact_phone if full_pii else mask_phone(e.contact_phone),
+        ]
+        for e in rows
+    ]
+    filters = {
+        k: str(v)
+        for k, v in (form.cleaned_data if form.is_bound and form.is_valid() else {}).items()
+        if v
+    }
+    audit.record(
+        "export",
+        request=request,
+        changes={
+            "list": "enterprises",
+            "format": kind,
+            "rows": len(table),
+            "filters": filters,
+            "full_pii": full_pii,
+        },
+    )
+    headers = [str(h) for h in EXPORT_HEADERS]
+    if kind == "xlsx":
+        body = to_xlsx(headers, table, title=_("企业名单"))
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        body, content_type = to_csv(headers, table), "text/csv; charset=utf-8"
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = (
+        f'attachment; filename="enterprises-{timezone.localdate()}.{kind}"'
+    )
+    return response

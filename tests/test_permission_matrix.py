@@ -63,6 +63,7 @@ GET = {
     "organiser/": only({"organiser"}),
     "leader/": only({"leader"}),
     "system/": only({"admin"}),
+    "enterprises/": only({"cadre", "other_cadre", "handler", "organiser", "leader", "admin"}),
     "enterprises/<int:pk>/": row(
         MISSING, anonymous=LOGIN, cadre=OK, handler=OK, organiser=OK, leader=OK, admin=OK
     ),
@@ -124,8 +125,12 @@ def world():
     }
     return {
         "users": users,
-        "kwargs": {"pk": enterprise.pk},
-        "ticket": ticket,
+        # The object each route's pk names: the cadre's ticket, the cadre's user, their enterprise.
+        "pk_by_route": [
+            ("tickets/", ticket.pk),
+            ("security/users/", cadre.user.pk),
+            ("", enterprise.pk),
+        ],
         "content_type_id": ContentType.objects.get_for_model(enterprise).pk,
         "object_id": enterprise.pk,
     }
@@ -150,8 +155,8 @@ def resolved_url(route, pattern, world) -> str | None:
     kwargs = {}
     for name in names:
         if name == "pk":
-            kwargs[name] = (
-                world["ticket"].pk if route.startswith("tickets/") else world["kwargs"]["pk"]
+            kwargs[name] = next(
+                pk for prefix, pk in world["pk_by_route"] if route.startswith(prefix)
             )
         elif name in ("content_type_id", "object_id"):
             kwargs[name] = world[name]

@@ -1,0 +1,56 @@
+"""The roster list's filters: one form that validates the query string and narrows a queryset."""
+
+from __future__ import annotations
+
+from django import forms
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import OrgUnit
+from enterprises.models import Enterprise, Industry, Tag
+
+PAIRED_CHOICES = [("", _("全部")), ("yes", _("已结对")), ("no", _("未结对"))]
+
+
+class EnterpriseFilterForm(forms.Form):
+    q = forms.CharField(label=_("名称或信用代码"), required=False, max_length=100)
+    town = forms.ModelChoiceField(
+        label=_("镇街"),
+        required=False,
+        queryset=OrgUnit.objects.filter(kind__in=[OrgUnit.Kind.TOWN, OrgUnit.Kind.STREET]),
+    )
+    industry = forms.ModelChoiceField(
+        label=_("行业门类"), required=False, queryset=Industry.objects.filter(parent__isnull=True)
+    )
+    tag = forms.ModelChoiceField(label=_("标签"), required=False, queryset=Tag.objects.all())
+    scale = forms.ChoiceField(
+        label=_("规模"), required=False, choices=[("", _("全部")), *Enterprise.Scale.choices]
+    )
+    status = forms.ChoiceField(
+        label=_("生产状态"),
+        required=False,
+        choices=[("", _("全部")), *Enterprise.ProductionStatus.choices],
+    )
+    paired = forms.ChoiceField(label=_("结对情况"), required=False, choices=PAIRED_CHOICES)
+
+    def apply(self, enterprises: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
+        data = self.cleaned_data
+        if data.get("q"):
+            text = data["q"].strip()
+            enterprises = enterprises.filter(Q(name__icontains=text) | Q(uscc__istartswith=text))
+        if data.get("town"):
+            enterprises = enterprises.filter(town=data["town"])
+        if data.get("industry"):
+            enterprises = enterprises.filter(industry__code__startswith=data["industry"].code)
+        if data.get("tag"):
+            enterprises = enterprises.filter(tags=data["tag"])
+        if data.get("scale"):
+            enterprises = enterprises.filter(scale=data["scale"])
+        if data.get("status"):
+            enterprises = enterprises.filter(production_status=data["status"])
+        if data.get("paired"):
+            # Pairing lives in an app above this one: reach it through the relation, not an import.
+            pairing = Enterprise._meta.get_field("pairings").related_model
+            active = Exists(pairing.objects.filter(enterprise=OuterRef("pk"), end__isnull=True))
+            enterprises = enterprises.filter(active if data["paired"] == "yes" else ~active)
+        return enterprises
