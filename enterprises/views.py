@@ -7,6 +7,7 @@ reverse relations, so this app imports nothing from the apps above it).
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -18,6 +19,7 @@ from accounts import audit
 from accounts.access import get_object_for, role_required
 from accounts.exports import to_csv, to_xlsx
 from accounts.masking import can_see_full_pii, mask_phone
+from accounts.models import AuditEntry
 from accounts.roles import ROSTER_ROLES
 from enterprises.filters import EnterpriseFilterForm
 from enterprises.models import Enterprise
@@ -40,6 +42,7 @@ def enterprise_detail(request, pk: int):
         ),
         "visits": enterprise.visits.select_related("cadre__user").order_by("-date", "-id")[:RECENT],
         "tickets": enterprise.tickets.select_related("owner_unit").order_by("-created_at")[:RECENT],
+        "may_reveal_phone": can_see_full_pii(request.user) and bool(enterprise.contact_phone),
     }
     return render(request, "enterprises/enterprise_detail.html", context)
 
@@ -132,3 +135,20 @@ def _export(request, enterprises, kind: str, form):
         f'attachment; filename="enterprises-{timezone.localdate()}.{kind}"'
     )
     return response
+
+
+@login_required
+def enterprise_contact_phone(request, pk: int):
+    """The contact's full phone number, for holders of the full-PII permission; each view is
+    recorded. Pages show the masked number and fetch this on request."""
+    if not can_see_full_pii(request.user):
+        audit.record(
+            "access_denied",
+            request=request,
+            result=AuditEntry.Result.DENIED,
+            changes={"path": request.path},
+        )
+        raise PermissionDenied
+    enterprise = get_object_for(request.user, Enterprise.objects.all(), pk, request=request)
+    audit.record("pii_view", request=request, obj=enterprise, changes={"fields": ["contact_phone"]})
+    return HttpResponse(enterprise.contact_phone, content_type="text/plain; charset=utf-8")

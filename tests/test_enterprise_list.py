@@ -137,3 +137,21 @@ def test_roles_without_enterprises_are_refused(client, roster):
     sign_in(client, f.make_user("auditor"))
     assert client.get(reverse("enterprise_list")).status_code == 403
     assert Enterprise.objects.count() == 3
+
+
+def test_holders_of_the_permission_reveal_a_full_number_and_each_view_is_recorded(client, roster):
+    url = reverse("enterprise_contact_phone", args=[roster["a"].pk])
+    sign_in(client, roster["leader"])
+    assert (
+        "显示完整号码"
+        not in client.get(reverse("enterprise_detail", args=[roster["a"].pk])).content.decode()
+    )
+    assert client.get(url).status_code == 403
+    roster["leader"].user_permissions.add(Permission.objects.get(codename="view_full_pii"))
+    page = client.get(reverse("enterprise_detail", args=[roster["a"].pk])).content.decode()
+    assert "显示完整号码" in page and "13812345678" not in page
+    response = client.get(url)
+    assert response.content.decode() == "13812345678"
+    assert AuditEntry.objects.filter(action="pii_view", object_id=str(roster["a"].pk)).count() == 1
+    # Out of scope stays 404, permission or not.
+    assert client.get(reverse("enterprise_contact_phone", args=[roster["c"].pk])).status_code == 404

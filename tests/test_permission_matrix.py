@@ -67,6 +67,8 @@ GET = {
     "enterprises/<int:pk>/": row(
         MISSING, anonymous=LOGIN, cadre=OK, handler=OK, organiser=OK, leader=OK, admin=OK
     ),
+    # Full numbers only with the full-PII permission, which no persona here holds.
+    "enterprises/<int:pk>/contact-phone/": row(FORBIDDEN, anonymous=LOGIN),
     "tickets/<int:pk>/": row(
         MISSING, anonymous=LOGIN, cadre=OK, handler=OK, organiser=OK, leader=OK
     ),

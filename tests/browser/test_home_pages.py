@@ -121,3 +121,22 @@ def test_switching_the_language_shows_english(page, city):
         page.select_option("select[name=language]", "en")
     assert "My enterprises" in page.inner_text("main")
     assert page.get_attribute("html", "lang") == "en"
+
+
+def test_a_permitted_user_reveals_a_full_phone_number_with_one_click(page, city):
+    from django.contrib.auth.models import Permission
+
+    from accounts.models import AuditEntry, User
+    from enterprises.models import Enterprise
+
+    leader = User.objects.get(username="lingdao")
+    leader.user_permissions.add(Permission.objects.get(codename="view_full_pii"))
+    enterprise = Enterprise.objects.get(name="云溪精工机械有限公司")
+    log_in(page, "lingdao")
+    page.goto(f"/enterprises/{enterprise.pk}/")
+    assert page.inner_text("#contact-phone") == "138****5678"
+    page.click("text=显示完整号码")
+    page.wait_for_function(
+        "document.querySelector('#contact-phone').innerText.includes('13812345678')"
+    )
+    assert AuditEntry.objects.filter(action="pii_view", user=leader).count() == 1
