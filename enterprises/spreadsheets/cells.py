@@ -1,0 +1,106 @@
+"""Reading the values that office spreadsheets really hold: stray and full-width characters,
+amounts with units and separators, dates as text in several forms or as Excel serial numbers.
+
+Each parser returns a clean value or raises CellError with a Chinese message for the error report.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from decimal import Decimal, InvalidOperation
+
+EXCEL_EPOCH = datetime.date(1899, 12, 30)  # serial 1 = 1900-01-01, counting Excel's 1900 leap bug
+
+
+class CellError(ValueError):
+    """A cell that cannot be read; str() is the message for the person who filled it in."""
+
+
+def fold(value) -> str:
+    """Text with full-width ASCII folded to half-width, the ideographic space to a space, runs of
+    white space to one, and no white space at the ends. None and numbers become text."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).replace("\u3000", " ")
+    text = "".join(chr(ord(ch) - 0xFEE0) if "\uff01" <= ch <= "\uff5e" else ch for ch in text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+# Multipliers into 万元, the unit the roster keeps amounts in.
+_UNITS = {
+    "亿元": Decimal(10000),
+    "亿": Decimal(10000),
+    "万元": Decimal(1),
+    "万": Decimal(1),
+    "元": Decimal("0.0001"),
+}
+_AMOUNT = re.compile(r"^(-?[\d,]*\.?\d+)\s*(亿元|亿|万元|万|元)?$")
+
+
+def parse_amount(value, *, default_unit: str = "万元") -> Decimal | None:
+    """'1,200万元' → 1200; '1.5亿' → 15000; '350000元' → 35; a bare number is in `default_unit`.
+    Empty → None."""
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return Decimal(str(value)) * _UNITS[default_unit]
+    text = fold(value).replace("，", ",").replace(" ", "")
+    if not text:
+        return None
+    match = _AMOUNT.match(text)
+    if not match:
+        raise CellError(f"“{fold(value)}”不是金额（示例：1,200万元、1.5亿元、350000元）")
+    try:
+        number = Decimal(match.group(1).replace(",", ""))
+    except InvalidOperation as exc:
+        raise CellError(f"“{fold(value)}”不是金额") from exc
+    return number * _UNITS[match.group(2) or default_unit]
+
+
+_DATE_TEXT = [
+    re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+]
+
+
+def parse_date(value) -> datetime.date | None:
+    """A date from a datetime, an Excel serial number, or text like 2020-1-2, 2020/01/02,
+    2020.1.2, 2020年1月2日, 20200102. Empty → None."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if 1 <= value < 2958466:  # up to 9999-12-31
+            return EXCEL_EPOCH + datetime.timedelta(days=int(value))
+        raise CellError(f"“{value}”不是有效的日期序号")
+    text = fold(value).split(" ")[0]
+    if text.isdigit() and len(text) <= 5:
+        return parse_date(int(text))
+    for pattern in _DATE_TEXT:
+        match = pattern.match(text)
+        if match:
+            year, month, day = (int(g) for g in match.groups())
+            try:
+                return datetime.date(year, month, day)
+            except ValueError as exc:
+                raise CellError(f"“{fold(value)}”不是存在的日期") from exc
+    raise CellError(f"“{fold(value)}”不是日期（示例：2020-01-02、2020年1月2日）")
+
+
+def parse_int(value) -> int | None:
+    """A whole number, allowing separators and a trailing 人/个. Empty → None."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    text = fold(value).replace(",", "").removesuffix("人").removesuffix("个")
+    if not text:
+        return None
+    if not text.isdigit():
+        raise CellError(f"“{fold(value)}”不是整数")
+    return int(text)

@@ -1,0 +1,111 @@
+"""Rows out of .xlsx, .xls and .csv files, and the header row found by its aliases.
+
+Call safety.check_upload first: it refuses hostile files and says which kind a file is.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from enterprises.spreadsheets.cells import fold
+
+HEADER_SEARCH_ROWS = 10  # office sheets put a title or a note above the header
+
+
+class UnreadableSheet(ValueError):
+    """The file as a whole cannot be read as a roster; str() says why, in Chinese."""
+
+
+def rows(stream: BinaryIO, kind: str) -> Iterator[tuple[int, list]]:
+    """(row number as the office user sees it, cell values) for every row of the first sheet."""
+    if kind == "xlsx":
+        yield from _xlsx_rows(stream)
+    elif kind == "xls":
+        yield from _xls_rows(stream)
+    elif kind == "csv":
+        yield from _csv_rows(stream)
+    else:
+        raise UnreadableSheet(f"不支持的文件类型：{kind}")
+
+
+def _xlsx_rows(stream):
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True)
+    try:
+        sheet = workbook.worksheets[0]
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            yield number, list(values)
+    finally:
+        workbook.close()
+
+
+def _xls_rows(stream):
+    import xlrd
+
+    book = xlrd.open_workbook(file_contents=stream.read())
+    sheet = book.sheet_by_index(0)
+    for index in range(sheet.nrows):
+        values = []
+        for cell in sheet.row(index):
+            if cell.ctype == xlrd.XL_CELL_DATE:
+                values.append(xlrd.xldate.xldate_as_datetime(cell.value, book.datemode))
+            elif cell.ctype == xlrd.XL_CELL_EMPTY:
+                values.append(None)
+            else:
+                values.append(cell.value)
+        yield index + 1, values
+
+
+def _csv_rows(stream):
+    data = stream.read()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise UnreadableSheet("CSV文件的编码无法识别，请另存为 UTF-8 或 GBK 编码。")
+    yield from enumerate(csv.reader(io.StringIO(text, newline="")), start=1)
+
+
+@dataclass(frozen=True)
+class Header:
+    row: int  # the header's row number
+    columns: dict[str, int]  # field → column index
+    labels: dict[str, str]  # field → the header text as the sheet wrote it
+
+
+def find_header(
+    first_rows: list[tuple[int, list]], aliases: dict[str, list[str]], required: list[str]
+) -> Header:
+    """The row among the first few whose cells name the most fields (by any alias), or
+    UnreadableSheet naming the required columns that no row has."""
+    lookup = {_key(alias): field for field, names in aliases.items() for alias in names}
+    best: Header | None = None
+    for number, values in first_rows[:HEADER_SEARCH_ROWS]:
+        columns, labels = {}, {}
+        for index, value in enumerate(values):
+            field = lookup.get(_key(value))
+            if field and field not in columns:
+                columns[field] = index
+                labels[field] = fold(value)
+        if best is None or len(columns) > len(best.columns):
+            best = Header(number, columns, labels)
+    missing = [field for field in required if best is None or field not in best.columns]
+    if missing:
+        wanted = "、".join(aliases[field][0] for field in missing)
+        raise UnreadableSheet(
+            f"找不到表头（前{HEADER_SEARCH_ROWS}行中没有“{wanted}”列），请使用导入模板的表头。"
+        )
+    return best
+
+
+def _key(value) -> str:
+    """Header text compared without spaces, punctuation widths, case, or a trailing * (required)."""
+    return fold(value).replace(" ", "").rstrip("*＊").lower()
