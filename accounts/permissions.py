@@ -24,6 +24,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "enterprises.enterprise": ALL,
         "enterprises.industry": ALL,
         "enterprises.tag": ALL,
+        "enterprises.rosterimport": VIEW,
         "pairing.campaign": ALL,
         "pairing.campaignbatch": ALL,
         "pairing.coveragetarget": ALL,

@@ -1,9 +1,9 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin import AuditedAdmin, MaskedPIIAdmin
+from accounts.admin import AuditedAdmin, MaskedPIIAdmin, ReadOnlyAdmin
 from accounts.masking import mask_phone
-from enterprises.models import Enterprise, Industry, Tag
+from enterprises.models import Enterprise, Industry, RosterImport, Tag
 
 
 @admin.register(Industry)
@@ -34,3 +34,11 @@ class EnterpriseAdmin(MaskedPIIAdmin):
     list_select_related = ["town", "industry"]
     autocomplete_fields = ["town", "industry", "park"]
     filter_horizontal = ["tags"]
+
+
+@admin.register(RosterImport)
+class RosterImportAdmin(ReadOnlyAdmin):
+    list_display = ["filename", "uploaded_by", "uploaded_at", "status", "rows", "error_count"]
+    list_filter = ["status"]
+    list_select_related = ["uploaded_by"]
+    exclude = ["errors"]

@@ -160,3 +160,36 @@ class Enterprise(models.Model):
         self.uscc = normalise(self.uscc)
         validate_uscc(self.uscc)
         super().save(*args, **kwargs)
+
+
+class RosterImport(models.Model):
+    """One upload of a roster spreadsheet: who, when, the file, what its plan found, the outcome."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("待确认")
+        REJECTED = "rejected", _("有错误")
+        COMMITTED = "committed", _("已导入")
+
+    uploaded_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("导入人"), on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    filename = models.CharField(_("文件名"), max_length=255)
+    file = models.FileField(_("文件"), upload_to="imports/%Y/%m/")
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices)
+    rows = models.PositiveIntegerField(_("数据行"), default=0)
+    created = models.PositiveIntegerField(_("新增"), default=0)
+    updated = models.PositiveIntegerField(_("更新"), default=0)
+    unchanged = models.PositiveIntegerField(_("未变"), default=0)
+    error_count = models.PositiveIntegerField(_("错误数"), default=0)
+    # The first errors, for the page; the full list is recomputed from the file when needed.
+    errors = models.JSONField(_("错误"), default=list, blank=True)
+    committed_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("名册导入")
+        verbose_name_plural = _("名册导入")
+        ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"

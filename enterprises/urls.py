@@ -1,9 +1,13 @@
 from django.urls import path
 
-from enterprises import views
+from enterprises import import_views, views
 
 urlpatterns = [
     path("", views.enterprise_list, name="enterprise_list"),
+    path("import/", import_views.import_upload, name="roster_import"),
+    path("import/template.xlsx", import_views.import_template, name="roster_import_template"),
+    path("import/<int:pk>/", import_views.import_detail, name="roster_import_detail"),
+    path("import/<int:pk>/commit/", import_views.import_commit, name="roster_import_commit"),
     path("<int:pk>/", views.enterprise_detail, name="enterprise_detail"),
     path(
         "<int:pk>/contact-phone/", views.enterprise_contact_phone, name="enterprise_contact_phone"

@@ -10,3 +10,5 @@ STORAGES = {
 # Serve static files from the finders; the suite never runs collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Uploaded files go to a throwaway folder, not the work tree.
+MEDIA_ROOT = __import__("tempfile").mkdtemp(prefix="pairing-test-media-")

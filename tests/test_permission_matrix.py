@@ -64,6 +64,10 @@ GET = {
     "leader/": only({"leader"}),
     "system/": only({"admin"}),
     "enterprises/": only({"cadre", "other_cadre", "handler", "organiser", "leader", "admin"}),
+    "enterprises/import/": only({"admin"}),
+    "enterprises/import/template.xlsx": only({"admin"}),
+    "enterprises/import/<int:pk>/": only({"admin"}, ok=MISSING),  # no import with that id
+    "enterprises/import/<int:pk>/commit/": row(NOT_ALLOWED),  # POST only, refused before roles
     "enterprises/<int:pk>/": row(
         MISSING, anonymous=LOGIN, cadre=OK, handler=OK, organiser=OK, leader=OK, admin=OK
     ),
