@@ -135,3 +135,15 @@ def import_template(request):
     )
     response["Content-Disposition"] = 'attachment; filename="roster-template.xlsx"'
     return response
+
+
+@role_required(Role.ADMIN)
+def import_error_workbook(request, pk: int):
+    record = get_object_or_404(RosterImport, pk=pk)
+    with record.file.open("rb") as stored:
+        body = roster_import.error_workbook(io.BytesIO(stored.read()), record.filename)
+    response = HttpResponse(
+        body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="roster-{record.pk}-errors.xlsx"'
+    return response

@@ -6,6 +6,7 @@ One set of rules: the column aliases and row rules here are what every import pa
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -13,8 +14,12 @@ from typing import BinaryIO
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import PatternFill
 
 from accounts import audit
+from accounts.exports import escape_cell
 from accounts.models import OrgUnit
 from enterprises.models import Enterprise, Industry, Tag
 from enterprises.spreadsheets import reader
@@ -84,6 +89,7 @@ class RosterPlan:
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
     rows: int = 0
+    header: reader.Header | None = None
 
     @property
     def ok(self) -> bool:
@@ -107,7 +113,7 @@ def read_plan(stream: BinaryIO, filename: str) -> RosterPlan:
     kind = check_upload(stream, filename)
     all_rows = list(reader.rows(stream, kind))
     header = reader.find_header(all_rows, ALIASES, REQUIRED)
-    lookups, plan = Lookups(), RosterPlan()
+    lookups, plan = Lookups(), RosterPlan(header=header)
     parsed: dict[str, tuple[int, Enterprise, list[Tag]]] = {}
     for number, values in all_rows:
         if number <= header.row or all(fold(v) == "" for v in values):
@@ -254,3 +260,28 @@ def commit(plan: RosterPlan, *, actor, request=None, filename: str = "") -> dict
         changes={"file": filename, "kind": "enterprises", **counts},
     )
     return counts
+
+
+def error_workbook(stream: BinaryIO, filename: str) -> bytes:
+    """The uploaded sheet again, every bad cell filled red with its message as a comment, so the
+    office can correct the very cells and upload again."""
+    plan = read_plan(stream, filename)
+    stream.seek(0)
+    column_of = {plan.header.labels[f]: i for f, i in plan.header.columns.items()}
+    by_row: dict[int, dict[int, list[str]]] = {}
+    for error in plan.errors:
+        cells = by_row.setdefault(error.row, {})
+        cells.setdefault(column_of.get(error.column, 0), []).append(error.message)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "名册（标出错误）"
+    red = PatternFill("solid", fgColor="FFC7CE")
+    for number, values in reader.rows(stream, check_upload(stream, filename)):
+        sheet.append([escape_cell(v) for v in values] or [None])
+        for column, messages in by_row.get(number, {}).items():
+            cell = sheet.cell(row=sheet.max_row, column=column + 1)
+            cell.fill = red
+            cell.comment = Comment("；".join(messages), "校验")
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

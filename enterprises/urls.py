@@ -8,6 +8,11 @@ urlpatterns = [
     path("import/template.xlsx", import_views.import_template, name="roster_import_template"),
     path("import/<int:pk>/", import_views.import_detail, name="roster_import_detail"),
     path("import/<int:pk>/commit/", import_views.import_commit, name="roster_import_commit"),
+    path(
+        "import/<int:pk>/errors.xlsx",
+        import_views.import_error_workbook,
+        name="roster_import_errors",
+    ),
     path("<int:pk>/", views.enterprise_detail, name="enterprise_detail"),
     path(
         "<int:pk>/contact-phone/", views.enterprise_contact_phone, name="enterprise_contact_phone"

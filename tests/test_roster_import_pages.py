@@ -80,3 +80,17 @@ def test_the_template_has_the_headers_and_the_allowed_values(admin_client):
     assert headers[:3] == ("企业名称*", "统一社会信用代码*", "所属镇街*")
     allowed = list(workbook.worksheets[1].iter_rows(values_only=True))
     assert allowed[0][:2] == ("镇街", "规模") and allowed[1][0] == "云溪镇"
+
+
+def test_the_error_workbook_marks_each_bad_cell_with_its_message(admin_client):
+    upload(
+        admin_client, [["甲机械有限公司", f.make_uscc(3), "不存在镇"], ["丙公司", "BAD", "云溪镇"]]
+    )
+    record = RosterImport.objects.get()
+    response = admin_client.get(reverse("roster_import_errors", args=[record.pk]))
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert sheet["C2"].comment and "镇街不存在" in sheet["C2"].comment.text
+    assert sheet["C2"].fill.fgColor.rgb.endswith("FFC7CE")
+    assert sheet["B3"].comment and "统一社会信用代码" in sheet["B3"].comment.text
+    assert sheet["A2"].comment is None
+    assert sheet["A3"].value == "丙公司"
