@@ -21,6 +21,7 @@ from accounts import audit
 from accounts.access import role_required
 from accounts.exports import to_csv, to_xlsx
 from accounts.models import AuditEntry
+from accounts.paging import query_without_page
 from accounts.roles import Role
 
 PAGE_SIZE = 50
@@ -141,10 +142,8 @@ def audit_list(request):
         )
         return response
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "accounts/audit_list.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {"form": form, "page": page, "query": query_without_page(request)},
     )

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts import services
 from accounts.access import role_required
 from accounts.models import OrgUnit, TOTPDevice, User
+from accounts.paging import query_without_page
 from accounts.roles import Role
 
 PAGE_SIZE = 50
@@ -53,7 +54,11 @@ def user_list(request):
         (user, [labels[g.name] for g in user.groups.all() if g.name in labels], user.pk in enrolled)
         for user in page
     ]
-    return render(request, "accounts/security_users.html", {"page": page, "rows": rows, "q": query})
+    return render(
+        request,
+        "accounts/security_users.html",
+        {"page": page, "rows": rows, "q": query, "query": query_without_page(request)},
+    )
 
 
 @role_required(Role.SECURITY_ADMIN)

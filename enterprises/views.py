@@ -20,6 +20,7 @@ from accounts.access import get_object_for, role_required
 from accounts.exports import to_csv, to_xlsx
 from accounts.masking import can_see_full_pii, mask_phone
 from accounts.models import AuditEntry
+from accounts.paging import query_without_page
 from accounts.roles import ROSTER_ROLES
 from enterprises.filters import EnterpriseFilterForm
 from enterprises.models import Enterprise
@@ -79,12 +80,10 @@ def enterprise_list(request):
     page = Paginator(enterprises.order_by("name", "pk"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "enterprises/enterprise_list.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {"form": form, "page": page, "query": query_without_page(request)},
     )
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.access import role_required
 from accounts.models import OrgUnit, User
+from accounts.paging import query_without_page
 from accounts.roles import Role
 from enterprises.models import Enterprise
 from issues.models import OPEN_STATUSES, Status, Ticket
@@ -61,6 +62,7 @@ def handler_home(request):
             "status": status,
             "statuses": statuses,
             "today": timezone.localdate(),
+            "query": query_without_page(request),
         },
     )
 

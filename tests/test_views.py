@@ -237,3 +237,13 @@ def test_the_handler_queue_lists_open_tickets_before_finished_ones(client, world
     response = sign_in(client, handler).get(reverse("handler_home"))
     titles = [t.title for t in response.context["page"]]
     assert titles == ["甲企业用地难", done.title]
+
+
+def test_the_pager_keeps_the_filter(client, world):
+    handler = f.make_user("handler", home_unit=world["dept"])
+    for _ in range(30):
+        f.make_ticket(enterprise=world["ea"], owner_unit=world["dept"], status=Status.ASSIGNED)
+    html = (
+        sign_in(client, handler).get(reverse("handler_home") + "?status=assigned").content.decode()
+    )
+    assert "?status=assigned&amp;page=2" in html
