@@ -11,7 +11,6 @@ import datetime
 from django import forms
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts import audit
 from accounts.access import role_required
-from accounts.exports import to_csv, to_xlsx
+from accounts.exports import download
 from accounts.models import AuditEntry
 from accounts.paging import query_without_page
 from accounts.roles import Role
@@ -125,22 +124,13 @@ def audit_list(request):
         entries = entries.none()
     export = request.GET.get("export")
     if export in ("xlsx", "csv") and (not form.is_bound or form.is_valid()):
-        headers = [str(h) for h in EXPORT_HEADERS]
-        rows = _export_rows(entries)
         filters = {k: str(v) for k, v in (form.cleaned_data if form.is_bound else {}).items() if v}
         audit.record(
             "audit_export", request=request, changes={"format": export, "filters": filters}
         )
-        if export == "xlsx":
-            body = to_xlsx(headers, rows, title=_("审计记录"))
-            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        else:
-            body, content_type = to_csv(headers, rows), "text/csv; charset=utf-8"
-        response = HttpResponse(body, content_type=content_type)
-        response["Content-Disposition"] = (
-            f'attachment; filename="audit-{timezone.localdate()}.{export}"'
+        return download(
+            export, EXPORT_HEADERS, _export_rows(entries), name="audit", title=_("审计记录")
         )
-        return response
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

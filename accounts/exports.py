@@ -45,3 +45,20 @@ def to_csv(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
     for row in rows:
         writer.writerow([escape_cell("" if value is None else value) for value in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def download(kind: str, headers: Sequence, rows: Iterable[Sequence], *, name: str, title: str):
+    """An attachment response with the table as .xlsx or .csv, named `<name>-<date>.<kind>`."""
+    from django.http import HttpResponse
+    from django.utils import timezone
+
+    headers = [str(h) for h in headers]
+    if kind == "xlsx":
+        response = HttpResponse(to_xlsx(headers, rows, title=title), content_type=XLSX_TYPE)
+    else:
+        response = HttpResponse(to_csv(headers, rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}-{timezone.localdate()}.{kind}"'
+    return response

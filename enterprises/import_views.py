@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
 from accounts.access import role_required
+from accounts.exports import XLSX_TYPE
 from accounts.models import OrgUnit
 from accounts.roles import Role
 from enterprises import roster_import
@@ -131,7 +132,7 @@ def import_template(request):
     workbook.save(buffer)
     response = HttpResponse(
         buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        content_type=XLSX_TYPE,
     )
     response["Content-Disposition"] = 'attachment; filename="roster-template.xlsx"'
     return response
@@ -142,8 +143,6 @@ def import_error_workbook(request, pk: int):
     record = get_object_or_404(RosterImport, pk=pk)
     with record.file.open("rb") as stored:
         body = roster_import.error_workbook(io.BytesIO(stored.read()), record.filename)
-    response = HttpResponse(
-        body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
+    response = HttpResponse(body, content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="roster-{record.pk}-errors.xlsx"'
     return response

@@ -11,13 +11,12 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts import audit
 from accounts.access import get_object_for, role_required
-from accounts.exports import to_csv, to_xlsx
+from accounts.exports import download
 from accounts.masking import can_see_full_pii, mask_phone
 from accounts.models import AuditEntry
 from accounts.paging import query_without_page
@@ -123,17 +122,7 @@ def _export(request, enterprises, kind: str, form):
             "full_pii": full_pii,
         },
     )
-    headers = [str(h) for h in EXPORT_HEADERS]
-    if kind == "xlsx":
-        body = to_xlsx(headers, table, title=_("企业名单"))
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    else:
-        body, content_type = to_csv(headers, table), "text/csv; charset=utf-8"
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = (
-        f'attachment; filename="enterprises-{timezone.localdate()}.{kind}"'
-    )
-    return response
+    return download(kind, EXPORT_HEADERS, table, name="enterprises", title=_("企业名单"))
 
 
 @login_required
