@@ -6,9 +6,11 @@ from functools import cached_property
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import models
-from django.db.models import Q
+from django.db import models, transaction
+from django.db.models import F, Q, Value
+from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
@@ -76,24 +78,31 @@ class OrgUnit(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        old_path = None
-        if self.pk:
-            old_path = OrgUnit.objects.filter(pk=self.pk).values_list("path", flat=True).first()
-        self.path = self.compute_path()
-        self.depth = self.path.count(PATH_SEPARATOR) - 2
-        super().save(*args, **kwargs)
-        if old_path and old_path != self.path:
-            # Moving or renaming a unit re-roots its whole subtree.
-            for child in OrgUnit.objects.filter(path__startswith=old_path).exclude(pk=self.pk):
-                child.save()
+        """Keep the path right: refuse a code the path cannot hold and a parent below the unit
+        itself (clean() says the same for forms; imports and services only call save()), then
+        re-root the whole subtree in one UPDATE, all in one transaction."""
+        self._meta.get_field("code").run_validators(self.code)
+        with transaction.atomic():
+            old = None
+            if self.pk:
+                old = OrgUnit.objects.filter(pk=self.pk).values_list("path", "depth").first()
+            if old and self.parent_id and self.parent.path.startswith(old[0]):
+                raise ValidationError({"parent": _("上级单位不能是自身或其下级")})
+            self.path = self.compute_path()
+            self.depth = self.path.count(PATH_SEPARATOR) - 2
+            super().save(*args, **kwargs)
+            if old and old[0] != self.path:
+                old_path, old_depth = old
+                OrgUnit.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
+                    path=Concat(Value(self.path), Substr("path", len(old_path) + 1)),
+                    depth=F("depth") + (self.depth - old_depth),
+                )
 
     def compute_path(self) -> str:
         prefix = self.parent.path if self.parent_id else PATH_SEPARATOR
         return f"{prefix}{self.code}{PATH_SEPARATOR}"
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         node = self.parent
         while node is not None:
             if node.pk == self.pk:
