@@ -35,16 +35,34 @@ def enterprise_detail(request, pk: int):
         pk,
         request=request,
     )
+    pairings = list(
+        enterprise.pairings.select_related("cadre__user", "cadre__unit", "campaign").order_by(
+            "end", "-start"
+        )
+    )
     context = {
         "enterprise": enterprise,
-        "pairings": enterprise.pairings.filter(end__isnull=True).select_related(
-            "cadre__user", "cadre__unit", "campaign"
-        ),
+        "pairings": [p for p in pairings if p.end is None],
+        "ended_pairings": [p for p in pairings if p.end is not None],
+        "is_paired": any(p.end is None and p.cadre.user_id == request.user.pk for p in pairings),
+        "status_history": _status_history(enterprise),
+        "help_plans": enterprise.help_plans.order_by("done", "-created_at"),
         "visits": enterprise.visits.select_related("cadre__user").order_by("-date", "-id")[:RECENT],
         "tickets": enterprise.tickets.select_related("owner_unit").order_by("-created_at")[:RECENT],
         "may_reveal_phone": can_see_full_pii(request.user) and bool(enterprise.contact_phone),
     }
     return render(request, "enterprises/enterprise_detail.html", context)
+
+
+def _status_history(enterprise) -> list[tuple]:
+    """(date, status) each time a visit saw the output status change, newest first."""
+    seen = enterprise.visits.exclude(output_status="").order_by("date", "id")
+    history, last = [], None
+    for date, status in seen.values_list("date", "output_status"):
+        if status != last:
+            history.append((date, Enterprise.ProductionStatus(status).label))
+            last = status
+    return history[::-1]
 
 
 PAGE_SIZE = 50

@@ -310,6 +310,14 @@ class Notification(models.Model):
         on_delete=models.CASCADE,
         related_name="notifications",
     )
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("企业"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
     # Idempotency: a rerun of a reminder job produces the same key, and the insert is skipped.
     key = models.CharField(_("去重键"), max_length=200, unique=True)
     title = models.CharField(_("标题"), max_length=200)

@@ -1,7 +1,17 @@
 from django.contrib import admin
 
-from accounts.admin import AuditedAdmin
-from pairing.models import Campaign, CampaignBatch, CoverageTarget, Pairing, ServiceGroup, Visit
+from accounts.admin import AuditedAdmin, ReadOnlyAdmin
+from pairing.models import (
+    Campaign,
+    CampaignBatch,
+    CoverageTarget,
+    HelpPlan,
+    Pairing,
+    ServiceGroup,
+    Suggestion,
+    SuggestionRun,
+    Visit,
+)
 
 
 class BatchInline(admin.TabularInline):
@@ -66,3 +76,25 @@ class CampaignBatchAdmin(AuditedAdmin):
 class CoverageTargetAdmin(AuditedAdmin):
     list_display = ["campaign", "tag", "target_percent"]
     list_select_related = ["campaign", "tag"]
+
+
+@admin.register(HelpPlan)
+class HelpPlanAdmin(AuditedAdmin):
+    list_display = ["enterprise", "responsible", "target_date", "done"]
+    list_filter = ["done"]
+    search_fields = ["enterprise__name", "responsible"]
+    list_select_related = ["enterprise"]
+    raw_id_fields = ["enterprise", "created_by"]
+
+
+@admin.register(SuggestionRun)
+class SuggestionRunAdmin(ReadOnlyAdmin):
+    list_display = ["campaign", "area", "created_by", "created_at", "uncovered", "unmatched"]
+    list_select_related = ["campaign", "area", "created_by"]
+
+
+@admin.register(Suggestion)
+class SuggestionAdmin(ReadOnlyAdmin):
+    list_display = ["run", "enterprise", "cadre", "rule", "decision"]
+    list_filter = ["rule", "decision"]
+    list_select_related = ["run__campaign", "enterprise", "cadre__user"]

@@ -189,10 +189,10 @@ def build_visits(
                     date=today - datetime.timedelta(days=rng.randrange(0, 180)),
                     mode=weighted_choice(rng, modes),
                     survey={
-                        "orders": rng.choice(["增长", "持平", "下降"]),
+                        "orders": rng.choice(["up", "flat", "down"]),
                         "hiring_gap": rng.randrange(0, 40),
-                        "financing_need": rng.choice(["无", "有"]),
-                        "tech_upgrade": rng.choice(["计划中", "进行中", "无"]),
+                        "financing_need": rng.choice(["no", "yes"]),
+                        "tech_upgrade": rng.choice(["planned", "ongoing", "none"]),
                     },
                     output_status=rng.choice(["normal"] * 9 + ["reduced"]),
                     notes=rng.choice(VISIT_NOTES),

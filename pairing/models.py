@@ -199,15 +199,25 @@ class VisitQuerySet(models.QuerySet):
         partners'). Organisers and leaders: visits to enterprises in their area."""
         if scoping.sees_everything(user):
             return self.all()
-        q = scoping.NOTHING
+        q = paired_or_in_area(user)
         cadre_id = scoping.cadre_id(user)
         if cadre_id:
-            paired = Pairing.objects.active().filter(cadre_id=cadre_id).values("enterprise_id")
-            q |= Q(cadre_id=cadre_id) | Q(enterprise_id__in=paired)
-        path = scoping.jurisdiction_path(user)
-        if path:
-            q |= Q(enterprise__town__path__startswith=path)
+            q |= Q(cadre_id=cadre_id)
         return self.none() if q == scoping.NOTHING else self.filter(q)
+
+
+def paired_or_in_area(user) -> Q:
+    """Rows about an enterprise the user (a cadre) is actively paired with, or in the area the user
+    (an organiser or leader) governs."""
+    q = scoping.NOTHING
+    cadre_id = scoping.cadre_id(user)
+    if cadre_id:
+        paired = Pairing.objects.active().filter(cadre_id=cadre_id).values("enterprise_id")
+        q |= Q(enterprise_id__in=paired)
+    path = scoping.jurisdiction_path(user)
+    if path:
+        q |= Q(enterprise__town__path__startswith=path)
+    return q
 
 
 class Visit(models.Model):
@@ -242,6 +252,7 @@ class Visit(models.Model):
         _("生产状态"), max_length=8, choices=Enterprise.ProductionStatus.choices, blank=True
     )
     notes = models.TextField(_("手记"), blank=True)
+    services = models.JSONField(_("服务内容"), default=list, blank=True)  # ServiceRole codes
     created_at = models.DateTimeField(_("填报时间"), auto_now_add=True)
 
     objects = VisitQuerySet.as_manager()
@@ -258,3 +269,105 @@ class Visit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.enterprise}"
+
+
+class ServiceRole(models.TextChoices):
+    """What a cadre did on a visit: the five roles of DOMAIN.md (五员)."""
+
+    POLICY = "policy", _("宣传员：宣讲政策")
+    ERRAND = "errand", _("代办员：代办跑腿")
+    ANALYSIS = "analysis", _("协管员：分析难题")
+    OVERSIGHT = "oversight", _("监督员：监督部门服务")
+    LIAISON = "liaison", _("联络员：联络企业家")
+
+
+class HelpPlanQuerySet(models.QuerySet):
+    def visible_to(self, user) -> HelpPlanQuerySet:
+        """The same reach as the enterprise's visits: its paired cadres and its area's staff."""
+        if scoping.sees_everything(user):
+            return self.all()
+        q = paired_or_in_area(user)
+        return self.none() if q == scoping.NOTHING else self.filter(q)
+
+
+class HelpPlan(models.Model):
+    """一企一策: how an enterprise with reduced or stopped output is helped back to production."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("企业"), on_delete=models.PROTECT, related_name="help_plans"
+    )
+    cause = models.TextField(_("减停产原因"))
+    measures = models.TextField(_("帮扶措施"))
+    responsible = models.CharField(_("责任人"), max_length=100)
+    target_date = models.DateField(_("目标日期"))
+    progress = models.TextField(_("进展情况"), blank=True)
+    done = models.BooleanField(_("已完成"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("制定人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("制定时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = HelpPlanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("帮扶方案")
+        verbose_name_plural = _("帮扶方案")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} · {self.target_date}"
+
+
+class SuggestionRun(models.Model):
+    """One run of the suggestion engine for an organiser's area; its rows wait for a decision."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    area = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    uncovered = models.PositiveIntegerField(default=0)
+    unmatched = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("结对建议")
+        verbose_name_plural = _("结对建议")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Suggestion(models.Model):
+    class Rule(models.TextChoices):
+        RANK = "rank", _("领导联系重点企业")
+        DEPARTMENT = "department", _("部门联系规上企业")
+        TERRITORY = "territory", _("属地联系")
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("待确认")
+        ACCEPTED = "accepted", _("已采纳")
+        SKIPPED = "skipped", _("未采纳")
+
+    run = models.ForeignKey(SuggestionRun, on_delete=models.CASCADE, related_name="rows")
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="+")
+    cadre = models.ForeignKey(Cadre, on_delete=models.CASCADE, related_name="+")
+    rule = models.CharField(max_length=12, choices=Rule.choices)
+    decision = models.CharField(
+        max_length=8, choices=Decision.choices, default=Decision.PENDING, db_index=True
+    )
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "enterprise"], name="one_suggestion_per_firm")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} → {self.cadre_id} ({self.rule})"

@@ -43,6 +43,7 @@ class Periodic:
 
 SCHEDULE: list[Periodic] = [
     Periodic("clear_expired_sessions", "pairing.jobs.clear_expired_sessions", hour=3, minute=10),
+    Periodic("visit_due_reminders", "issues.reminders.visit_due_reminders", hour=8, minute=30),
 ]
 
 _claimed_here: set[str] = set()

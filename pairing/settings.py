@@ -168,3 +168,13 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# The most enterprises one cadre is actively paired with, by rank (Rui'an: leaders took 2 more,
+# department cadres 4 more; town cadres carry the small firms of their ground). Overridable.
+PAIRING_WORKLOAD_LIMITS = {
+    "city_leader": 3,
+    "county": 5,
+    "section": 8,
+    "general": 10,
+    "community": 12,
+}

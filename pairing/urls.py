@@ -21,6 +21,8 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("enterprises/", include("enterprises.urls")),
     path("tickets/", include("issues.urls")),
+    path("visits/", include("issues.visit_urls")),
+    path("pairing/", include("pairing.pairing_urls")),
     path("admin/", admin.site.urls),
     path("django-rq/", include(rq_dashboard)),
     path("i18n/", include("django.conf.urls.i18n")),

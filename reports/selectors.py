@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce
 from accounts.models import OrgUnit
 from enterprises.models import Enterprise
 from issues.models import OPEN_STATUSES, Status, Ticket
+from pairing import selectors as pairing_selectors
 from pairing.models import Campaign, Pairing, Visit
 from reports import metrics
 
@@ -37,16 +38,11 @@ def cadre_pairings(cadre) -> QuerySet[Pairing]:
 
 
 def organiser_campaigns(user) -> QuerySet[Campaign]:
-    """Campaigns that reach the organiser's area (its scope contains the area or lies within it),
-    with pairing counts inside the area."""
+    """Campaigns that reach the organiser's area, with pairing counts inside the area."""
     area: OrgUnit = user.jurisdiction_unit
-    ancestors = _ancestor_paths(area.path)
     in_area = Q(pairings__end__isnull=True, pairings__enterprise__town__path__startswith=area.path)
     return (
-        Campaign.objects.filter(
-            Q(scope_unit__path__startswith=area.path) | Q(scope_unit__path__in=ancestors)
-        )
-        .select_related("scope_unit")
+        pairing_selectors.campaigns_for_area(area)
         .annotate(
             active_pairings=Count("pairings", filter=in_area),
             enterprises_covered=Count("pairings__enterprise", filter=in_area, distinct=True),
@@ -54,12 +50,6 @@ def organiser_campaigns(user) -> QuerySet[Campaign]:
         )
         .order_by("-start")
     )
-
-
-def _ancestor_paths(path: str) -> list[str]:
-    """'/A/B/C/' → ['/A/', '/A/B/'] (the paths of the units above)."""
-    parts = [p for p in path.split("/") if p]
-    return ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts))]
 
 
 @dataclass

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib.auth.models import Group
 from django.core.paginator import Paginator
 from django.db.models import Count
@@ -14,6 +16,7 @@ from accounts.paging import query_without_page
 from accounts.roles import Role
 from enterprises.models import Enterprise
 from issues.models import OPEN_STATUSES, Status, Ticket
+from pairing import selectors as pairing_selectors
 from reports import metrics, selectors
 
 HANDLER_PAGE_SIZE = 25
@@ -26,7 +29,17 @@ def _no_area(request, role_label):
 @role_required(Role.CADRE)
 def cadre_home(request):
     cadre = getattr(request.user, "cadre", None)
-    pairings = selectors.cadre_pairings(cadre) if cadre else []
+    today = timezone.localdate()
+    pairings = list(selectors.cadre_pairings(cadre)) if cadre else []
+    for p in pairings:
+        # Due under the campaign's frequency: never visited, or the last visit too long ago.
+        p.due_on = (
+            p.last_visit + datetime.timedelta(days=p.campaign.visit_every_days)
+            if p.last_visit
+            else p.start
+        )
+        p.is_due = p.due_on <= today
+    mine = Enterprise.objects.filter(pk__in=[p.enterprise_id for p in pairings])
     open_tickets = (
         Ticket.objects.visible_to(request.user)
         .filter(raised_by=request.user, status__in=OPEN_STATUSES)
@@ -39,8 +52,10 @@ def cadre_home(request):
         {
             "cadre": cadre,
             "pairings": pairings,
+            "due": sum(p.is_due for p in pairings),
             "open_tickets": open_tickets,
-            "today": timezone.localdate(),
+            "owed_plans": pairing_selectors.without_help_plan(mine)[:50],
+            "today": today,
         },
     )
 
@@ -78,6 +93,8 @@ def organiser_home(request):
         "campaigns": selectors.organiser_campaigns(request.user),
         "enterprise_total": enterprises.count(),
         "registered": selectors.registered_in_area(request.user),
+        "hand_over": pairing_selectors.cadres_needing_hand_over(area).count(),
+        "owed_plans": pairing_selectors.without_help_plan(enterprises).count(),
     }
     return render(request, "reports/organiser_home.html", context)
 

@@ -6,6 +6,7 @@ without a CSRF token is refused.
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import pytest
@@ -16,6 +17,7 @@ from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, r
 from accounts.masking import UNMASKED_ID, UNMASKED_MOBILE
 from accounts.models import OrgUnit
 from issues.models import Status
+from pairing.models import HelpPlan, SuggestionRun
 from tests import factories as f
 from tests.helpers import sign_in
 
@@ -77,6 +79,23 @@ GET = {
     "tickets/<int:pk>/": row(
         MISSING, anonymous=LOGIN, cadre=OK, handler=OK, organiser=OK, leader=OK
     ),
+    "visits/new/<int:enterprise_pk>/": only({"cadre"}) | {"other_cadre": MISSING},
+    "visits/<int:pk>/": row(MISSING, anonymous=LOGIN, cadre=OK, organiser=OK, leader=OK),
+    "pairing/campaigns/<int:pk>/": only({"organiser"}),
+    "pairing/campaigns/<int:pk>/uncovered/": only({"organiser"}),
+    "pairing/campaigns/<int:pk>/pair/": only({"organiser"}),
+    "pairing/campaigns/<int:pk>/suggest/": row(NOT_ALLOWED),  # POST only
+    "pairing/suggestions/<int:pk>/": only({"organiser"}),
+    "pairing/suggestions/<int:pk>/decide/": row(NOT_ALLOWED),
+    "pairing/pairings/<int:pk>/end/": row(NOT_ALLOWED),
+    "pairing/cadres/": only({"organiser"}),
+    "pairing/cadres/<int:pk>/": only({"organiser"}),
+    "pairing/cadres/<int:pk>/hand-over/": only({"organiser"}),
+    "pairing/help-plans/": only({"cadre", "other_cadre", "organiser"}),
+    "pairing/help-plans/new/<int:enterprise_pk>/": only({"cadre", "organiser"})
+    | {"other_cadre": MISSING},
+    "pairing/help-plans/<int:enterprise_pk>/<int:pk>/": only({"cadre", "organiser"})
+    | {"other_cadre": MISSING},
     "i18n/setlang/": row(REDIRECT),
 }
 # The admin site and the RQ dashboard: the system admin only; everyone else is sent to the admin
@@ -112,18 +131,31 @@ def world():
     cadre = f.make_cadre(user=f.make_user("cadre", home_unit=town, phone="13900001111"))
     other = f.make_cadre(user=f.make_user("cadre", home_unit=other_town, phone="13900002222"))
     enterprise = f.make_enterprise(town=town, contact_phone="13812345678")
-    f.make_pairing(cadre=cadre, enterprise=enterprise)
+    campaign = f.make_campaign(scope_unit=city)
+    pairing = f.make_pairing(cadre=cadre, enterprise=enterprise, campaign=campaign)
     f.make_pairing(
-        cadre=other, enterprise=f.make_enterprise(town=other_town, contact_phone="13812340000")
+        cadre=other,
+        enterprise=f.make_enterprise(town=other_town, contact_phone="13812340000"),
+        campaign=campaign,
+    )
+    visit = f.make_visit(cadre=cadre, enterprise=enterprise, campaign=campaign)
+    plan = HelpPlan.objects.create(
+        enterprise=enterprise,
+        cause="订单不足",
+        measures="对接订单",
+        responsible="张三",
+        target_date=datetime.date(2026, 12, 31),
     )
     ticket = f.make_ticket(
         enterprise=enterprise, raised_by=cadre.user, owner_unit=dept, status=Status.ASSIGNED
     )
+    organiser = f.make_user("organiser", jurisdiction_unit=east)
+    run = SuggestionRun.objects.create(campaign=campaign, area=east, created_by=organiser)
     users = {
         "cadre": cadre.user,
         "other_cadre": other.user,
         "handler": f.make_user("handler", home_unit=dept),
-        "organiser": f.make_user("organiser", jurisdiction_unit=east),
+        "organiser": organiser,
         "leader": f.make_user("leader", jurisdiction_unit=city),
         "admin": f.make_user("admin", is_staff=True),
         "security_admin": f.make_user("security_admin"),
@@ -136,6 +168,12 @@ def world():
         "pk_by_route": [
             ("tickets/", ticket.pk),
             ("security/users/", cadre.user.pk),
+            ("visits/", visit.pk),
+            ("pairing/campaigns/", campaign.pk),
+            ("pairing/suggestions/", run.pk),
+            ("pairing/pairings/", pairing.pk),
+            ("pairing/cadres/", cadre.pk),
+            ("pairing/help-plans/", plan.pk),
             ("", enterprise.pk),
         ],
         "content_type_id": ContentType.objects.get_for_model(enterprise).pk,
@@ -165,6 +203,8 @@ def resolved_url(route, pattern, world) -> str | None:
             kwargs[name] = next(
                 pk for prefix, pk in world["pk_by_route"] if route.startswith(prefix)
             )
+        elif name == "enterprise_pk":
+            kwargs[name] = world["object_id"]
         elif name in ("content_type_id", "object_id"):
             kwargs[name] = world[name]
         else:

@@ -1,0 +1,84 @@
+"""Writing up a visit: the visit, the output status it saw, and each problem raised on it as a
+ticket, in one transaction (DESIGN.md: problems raised on a visit become tickets)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts import audit
+from accounts.models import Cadre
+from enterprises.models import Enterprise
+from issues.models import Source, Status, Ticket, TicketEvent
+from pairing.models import Pairing, Visit
+
+
+@dataclass
+class Problem:
+    category: str
+    title: str
+    description: str
+    urgency: str
+
+
+def active_pairing(cadre: Cadre, enterprise_id: int) -> Pairing | None:
+    """The cadre's active pairing with the enterprise (the lead one first), or None."""
+    return (
+        Pairing.objects.active()
+        .filter(cadre=cadre, enterprise_id=enterprise_id)
+        .select_related("campaign")
+        .order_by("role", "-start")
+        .first()
+    )
+
+
+@transaction.atomic
+def log_visit(
+    user, enterprise: Enterprise, visit: Visit, problems: list[Problem], *, request=None
+) -> Visit:
+    """Save a visit the user (a cadre actively paired with the enterprise) made, with its
+    problems as registered tickets; the enterprise takes the output status the visit saw."""
+    cadre = getattr(user, "cadre", None)
+    pairing = active_pairing(cadre, enterprise.pk) if cadre else None
+    if pairing is None:
+        raise ValidationError(_("您未与该企业结对，不能填报走访。"))
+    visit.cadre, visit.enterprise, visit.campaign = cadre, enterprise, pairing.campaign
+    visit.save()
+    audit.record(
+        "visit_create",
+        user=user,
+        request=request,
+        obj=visit,
+        changes={"date": str(visit.date), "mode": visit.mode, "problems": len(problems)},
+    )
+    if visit.output_status and visit.output_status != enterprise.production_status:
+        before = enterprise.production_status
+        Enterprise.objects.filter(pk=enterprise.pk).update(production_status=visit.output_status)
+        audit.record(
+            "enterprise_update",
+            user=user,
+            request=request,
+            obj=enterprise,
+            changes={"production_status": [before, visit.output_status], "visit": visit.pk},
+        )
+    for problem in problems:
+        ticket = Ticket.objects.create(
+            enterprise=enterprise,
+            campaign=pairing.campaign,
+            visit=visit,
+            raised_by=user,
+            source=Source.VISIT,
+            category=problem.category,
+            title=problem.title,
+            description=problem.description,
+            urgency=problem.urgency,
+            status=Status.REGISTERED,
+        )
+        TicketEvent.objects.create(
+            ticket=ticket, actor=user, action="raise", to_status=Status.REGISTERED
+        )
+        audit.record("ticket_create", user=user, request=request, obj=ticket)
+    return visit

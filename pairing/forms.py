@@ -1,0 +1,148 @@
+"""Forms of the organiser's pairing pages. They parse and check input; pairing.services decides."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Cadre, OrgUnit
+from enterprises.models import Enterprise
+from enterprises.uscc import normalise as normalise_uscc
+from pairing.models import HelpPlan, Pairing, ServiceGroup
+
+MAX_FIRMS_PER_FORM = 200
+
+
+def cadre_by_staff_no(value: str) -> Cadre:
+    value = value.strip()
+    cadre = Cadre.objects.select_related("user").filter(staff_no=value).first()
+    if cadre is None:
+        raise forms.ValidationError(_("没有工号为 %(no)s 的干部。") % {"no": value})
+    return cadre
+
+
+class PairForm(forms.Form):
+    cadre = forms.CharField(label=_("干部工号"), max_length=32)
+    usccs = forms.CharField(
+        label=_("企业统一社会信用代码"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("每行一个，可一次结对多家企业"),
+    )
+    role = forms.ChoiceField(label=_("角色"), choices=Pairing.Role.choices)
+    group = forms.ModelChoiceField(
+        label=_("专项组/服务组"), queryset=ServiceGroup.objects.none(), required=False
+    )
+    start = forms.DateField(
+        label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = campaign.groups.all()
+        self.fields["start"].initial = timezone.localdate()
+
+    def clean_cadre(self):
+        return cadre_by_staff_no(self.cleaned_data["cadre"])
+
+    def clean_usccs(self):
+        codes = [normalise_uscc(line) for line in self.cleaned_data["usccs"].splitlines()]
+        codes = list(dict.fromkeys(c for c in codes if c))
+        if not codes:
+            raise forms.ValidationError(_("请至少填写一家企业。"))
+        if len(codes) > MAX_FIRMS_PER_FORM:
+            raise forms.ValidationError(
+                _("一次最多结对 %(n)s 家企业。") % {"n": MAX_FIRMS_PER_FORM}
+            )
+        found = {
+            e.uscc: e for e in Enterprise.objects.select_related("town").filter(uscc__in=codes)
+        }
+        unknown = [c for c in codes if c not in found]
+        if unknown:
+            raise forms.ValidationError(
+                _("未找到以下企业：%(codes)s") % {"codes": "、".join(unknown)}
+            )
+        return [found[c] for c in codes]
+
+
+class EndPairingForm(forms.Form):
+    reason = forms.CharField(label=_("结束原因"), max_length=200)
+    end = forms.DateField(
+        label=_("结束日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["end"].initial = timezone.localdate()
+
+
+class TransferForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("新单位"), queryset=OrgUnit.objects.none())
+    post = forms.CharField(label=_("新职务"), max_length=100, required=False)
+    rank = forms.ChoiceField(label=_("职级"), choices=Cadre.Rank.choices)
+    date = forms.DateField(
+        label=_("任职日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+    def __init__(self, *args, area: OrgUnit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = OrgUnit.objects.under(area).order_by("path")
+        self.fields["date"].initial = timezone.localdate()
+
+
+class HandOverForm(forms.Form):
+    """One successor (a staff number) or an explicit release for each active pairing."""
+
+    status = forms.ChoiceField(
+        label=_("离岗原因"),
+        choices=[(Cadre.Status.RETIRED, _("退休")), (Cadre.Status.LEFT, _("调离"))],
+    )
+    date = forms.DateField(
+        label=_("交接日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+    def __init__(self, *args, pairings: list[Pairing], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pairings = pairings
+        self.fields["date"].initial = timezone.localdate()
+        for p in pairings:
+            self.fields[f"successor_{p.pk}"] = forms.CharField(
+                label=_("接手干部工号"), max_length=32, required=False
+            )
+            self.fields[f"release_{p.pk}"] = forms.BooleanField(
+                label=_("不再安排干部"), required=False
+            )
+
+    def rows(self):
+        return [(p, self[f"successor_{p.pk}"], self[f"release_{p.pk}"]) for p in self.pairings]
+
+    def clean(self):
+        data = super().clean()
+        self.successors = {}
+        for p in self.pairings:
+            staff_no = (data.get(f"successor_{p.pk}") or "").strip()
+            release = data.get(f"release_{p.pk}")
+            if staff_no and release:
+                self.add_error(f"successor_{p.pk}", _("填写接手干部或勾选不再安排，二选一。"))
+            elif staff_no:
+                try:
+                    self.successors[p.pk] = cadre_by_staff_no(staff_no)
+                except forms.ValidationError as error:
+                    self.add_error(f"successor_{p.pk}", error)
+            elif release:
+                self.successors[p.pk] = None
+            else:
+                self.add_error(f"successor_{p.pk}", _("请为这家企业安排接手干部，或勾选不再安排。"))
+        return data
+
+
+class HelpPlanForm(forms.ModelForm):
+    class Meta:
+        model = HelpPlan
+        fields = ["cause", "measures", "responsible", "target_date", "progress", "done"]
+        widgets = {
+            "cause": forms.Textarea(attrs={"rows": 3}),
+            "measures": forms.Textarea(attrs={"rows": 4}),
+            "progress": forms.Textarea(attrs={"rows": 3}),
+            "target_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }

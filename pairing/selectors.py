@@ -1,0 +1,176 @@
+"""Reads behind the organiser's pairing pages. Each runs a fixed number of queries whatever the
+number of enterprises, pairings or cadres."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from accounts.models import Cadre, OrgUnit
+from enterprises.models import Enterprise, Tag
+from pairing.models import Campaign, HelpPlan, Pairing
+
+
+def ancestor_paths(path: str) -> list[str]:
+    """'/A/B/C/' → ['/A/', '/A/B/'] (the paths of the units above)."""
+    parts = [p for p in path.split("/") if p]
+    return ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts))]
+
+
+def campaigns_for_area(area: OrgUnit) -> QuerySet[Campaign]:
+    """Campaigns that reach the area: their scope contains it or lies within it."""
+    above = ancestor_paths(area.path)
+    return Campaign.objects.filter(
+        Q(scope_unit__path__startswith=area.path) | Q(scope_unit__path__in=above)
+    ).select_related("scope_unit")
+
+
+def enterprises_in(area: OrgUnit, campaign: Campaign) -> QuerySet[Enterprise]:
+    """The enterprises both in the area and in the campaign's scope."""
+    deeper = max(area.path, campaign.scope_unit.path, key=len)
+    return Enterprise.objects.filter(town__path__startswith=deeper)
+
+
+def paired_in(campaign: Campaign) -> Exists:
+    """'This enterprise has an active pairing in the campaign' (the one definition of covered)."""
+    return Exists(Pairing.objects.active().filter(campaign=campaign, enterprise=OuterRef("pk")))
+
+
+@dataclass
+class CoverageRow:
+    label: str
+    enterprises: int
+    paired: int
+    target_percent: int | None = None
+    tag_id: int | None = None
+    town_id: int | None = None
+
+    @property
+    def uncovered(self) -> int:
+        return self.enterprises - self.paired
+
+    @property
+    def percent(self) -> float | None:
+        return 100 * self.paired / self.enterprises if self.enterprises else None
+
+    @property
+    def short_of_target(self) -> bool:
+        return (
+            self.target_percent is not None
+            and self.percent is not None
+            and self.percent < self.target_percent
+        )
+
+
+def coverage_by_tag(campaign: Campaign, area: OrgUnit) -> list[CoverageRow]:
+    """For each tag (targets first): enterprises, paired ones, and the campaign's target."""
+    targets = dict(campaign.coverage_targets.values_list("tag_id", "target_percent"))
+    firms = enterprises_in(area, campaign)
+    through = Enterprise.tags.through.objects.filter(enterprise__in=firms.values("pk"))
+    counts = {
+        row["tag_id"]: row
+        for row in through.values("tag_id").annotate(
+            n=Count("enterprise_id"),
+            paired=Count(
+                "enterprise_id",
+                filter=Q(
+                    enterprise__in=Pairing.objects.active()
+                    .filter(campaign=campaign)
+                    .values("enterprise_id")
+                ),
+            ),
+        )
+    }
+    rows = []
+    for tag in Tag.objects.order_by("pk"):
+        row = counts.get(tag.pk, {"n": 0, "paired": 0})
+        if tag.pk in targets or row["n"]:
+            rows.append(
+                CoverageRow(
+                    label=tag.name,
+                    enterprises=row["n"],
+                    paired=row["paired"],
+                    target_percent=targets.get(tag.pk),
+                    tag_id=tag.pk,
+                )
+            )
+    rows.sort(key=lambda r: r.target_percent is None)
+    return rows
+
+
+def coverage_by_town(campaign: Campaign, area: OrgUnit) -> list[CoverageRow]:
+    rows = (
+        enterprises_in(area, campaign)
+        .values("town_id", "town__name")
+        .annotate(n=Count("pk"), paired=Count("pk", filter=paired_in(campaign)))
+        .order_by("town__path")
+    )
+    return [
+        CoverageRow(
+            label=row["town__name"],
+            enterprises=row["n"],
+            paired=row["paired"],
+            town_id=row["town_id"],
+        )
+        for row in rows
+    ]
+
+
+def coverage_total(campaign: Campaign, area: OrgUnit) -> CoverageRow:
+    figures = enterprises_in(area, campaign).aggregate(
+        n=Count("pk"), paired=Count("pk", filter=paired_in(campaign))
+    )
+    return CoverageRow(label="", enterprises=figures["n"], paired=figures["paired"])
+
+
+def uncovered(
+    campaign: Campaign, area: OrgUnit, *, tag_id: int | None = None, town_id: int | None = None
+) -> QuerySet[Enterprise]:
+    firms = enterprises_in(area, campaign).exclude(paired_in(campaign))
+    if tag_id:
+        firms = firms.filter(
+            pk__in=Enterprise.tags.through.objects.filter(tag_id=tag_id).values("enterprise_id")
+        )
+    if town_id:
+        firms = firms.filter(town_id=town_id)
+    return firms.select_related("town").order_by("town__path", "-annual_output", "pk")
+
+
+def cadres_needing_hand_over(area: OrgUnit) -> QuerySet[Cadre]:
+    """Cadres no longer in post who still hold active pairings in the area: their enterprises
+    have nobody who will visit them."""
+    held = Pairing.objects.active().filter(
+        cadre=OuterRef("pk"), enterprise__town__path__startswith=area.path
+    )
+    return (
+        Cadre.objects.exclude(status=Cadre.Status.ACTIVE)
+        .filter(Exists(held))
+        .select_related("user", "unit")
+        .annotate(
+            held=Count(
+                "pairings",
+                filter=Q(
+                    pairings__end__isnull=True,
+                    pairings__enterprise__town__path__startswith=area.path,
+                ),
+            )
+        )
+        .order_by("unit__path", "pk")
+    )
+
+
+def without_help_plan(enterprises: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
+    """Reduced or stopped enterprises with no help plan in progress (一企一策 still owed)."""
+    open_plan = HelpPlan.objects.filter(enterprise=OuterRef("pk"), done=False)
+    return (
+        enterprises.filter(
+            production_status__in=[
+                Enterprise.ProductionStatus.REDUCED,
+                Enterprise.ProductionStatus.STOPPED,
+            ]
+        )
+        .exclude(Exists(open_plan))
+        .select_related("town")
+        .order_by("-production_status", "town__path", "name")
+    )
