@@ -171,6 +171,13 @@ class Ticket(models.Model):
         related_name="assigned_tickets",
     )
     due_date = models.DateField(_("办理期限"), null=True, blank=True)
+    assigned_at = models.DateTimeField(_("交办时间"), null=True, blank=True)
+    assign_count = models.PositiveSmallIntegerField(_("交办次数"), default=0)
+    # A handling unit's pending request to move the deadline (延期), until the organiser decides.
+    extension_until = models.DateField(_("申请延期至"), null=True, blank=True)
+    extension_reason = models.CharField(_("延期理由"), max_length=500, blank=True)
+    # A handling unit's request to raise the ticket up the ladder, until the organiser acts.
+    escalation_reason = models.CharField(_("提级理由"), max_length=500, blank=True)
     outcome = models.CharField(_("办理结果"), max_length=10, choices=Outcome.choices, blank=True)
     reply = models.TextField(_("答复企业"), blank=True)
     replied_at = models.DateTimeField(_("答复时间"), null=True, blank=True)

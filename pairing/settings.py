@@ -178,3 +178,9 @@ PAIRING_WORKLOAD_LIMITS = {
     "general": 10,
     "community": 12,
 }
+
+# Notifications go out by email through Django's backend and by SMS through this class (its
+# `send(phone, text)`); the default only logs. Deployments set their gateway's class.
+SMS_SENDER = env_str("SMS_SENDER", "issues.notify.LoggingSMSSender")
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "pairing@localhost")

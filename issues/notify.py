@@ -1,0 +1,109 @@
+"""Who hears of what happens to a ticket, and how: a notification in the app for each recipient
+(written in the action's transaction, unique per event and recipient), then email and SMS sent by
+a job after commit."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.utils.module_loading import import_string
+
+from accounts.models import User
+from accounts.roles import Role
+from issues.models import Notification, Ticket, TicketEvent
+from pairing import queue
+
+logger = logging.getLogger(__name__)
+
+TITLES = {
+    "assign": "新交办难题：{title}",
+    "return": "难题被退回：{title}",
+    "dispute": "承办单位提出异议：{title}",
+    "accept": "难题已签收：{title}",
+    "progress": "难题有新进展：{title}",
+    "request_extension": "申请延期待审批：{title}",
+    "approve_extension": "延期申请已同意：{title}",
+    "refuse_extension": "延期申请未同意：{title}",
+    "ask_escalation": "申请提级：{title}",
+    "escalate": "难题已提级：{title}",
+    "resolve": "难题已办结，请回访企业：{title}",
+    "rate": "企业已评价：{title}",
+}
+
+
+def unit_handlers(unit_ids) -> list[User]:
+    return list(
+        User.objects.filter(
+            is_active=True, groups__name=Role.HANDLER, home_unit_id__in=list(unit_ids)
+        ).distinct()
+    )
+
+
+def area_organisers(ticket: Ticket) -> list[User]:
+    """Organisers whose jurisdiction contains the enterprise's town (its own unit or above)."""
+    path = ticket.enterprise.town.path
+    parts = [p for p in path.split("/") if p]
+    paths = ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1)]
+    return list(
+        User.objects.filter(
+            is_active=True, groups__name=Role.ORGANISER, jurisdiction_unit__path__in=paths
+        ).distinct()
+    )
+
+
+def recipients(event: TicketEvent) -> list[User]:
+    ticket = event.ticket
+    if event.action in ("assign", "approve_extension", "refuse_extension", "rate"):
+        units = [ticket.owner_unit_id, *ticket.co_units.values_list("pk", flat=True)]
+        people = unit_handlers(u for u in units if u)
+    elif event.action in ("return", "dispute", "request_extension", "ask_escalation"):
+        people = area_organisers(ticket)
+    else:  # accept, progress, escalate, resolve: the cadre who raised it follows it
+        people = [ticket.raised_by]
+    return [p for p in people if p.pk != event.actor_id]
+
+
+def ticket_event(event: TicketEvent) -> list[Notification]:
+    ticket = event.ticket
+    title = TITLES.get(event.action, "{title}").format(title=ticket.title)[:200]
+    rows = [
+        Notification(
+            recipient=person,
+            kind=f"ticket_{event.action}",
+            ticket=ticket,
+            enterprise_id=ticket.enterprise_id,
+            key=f"event:{event.pk}:{person.pk}",
+            title=title,
+            body=event.note[:1000],
+        )
+        for person in recipients(event)
+    ]
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    if rows:
+        queue.enqueue(deliver, [r.key for r in rows])
+    return rows
+
+
+def deliver(keys: list[str]) -> int:
+    """The job: email each notification whose recipient has an address, and text it through the
+    configured SMS sender. Arguments are keys, never personal data."""
+    sender = import_string(settings.SMS_SENDER)()
+    sent = 0
+    for note in Notification.objects.filter(key__in=keys).select_related("recipient"):
+        person = note.recipient
+        if person.email:
+            send_mail(note.title, note.body or note.title, None, [person.email])
+            sent += 1
+        if person.phone:
+            sender.send(person.phone, note.title)
+    return sent
+
+
+class LoggingSMSSender:
+    """The default SMS sender: logs instead of sending. Deployments plug in their gateway's
+    class with the same `send(phone, text)` through settings.SMS_SENDER."""
+
+    def send(self, phone: str, text: str) -> None:
+        logger.info("SMS to %s: %s", phone[:3] + "****" + phone[-4:], text)

@@ -1,0 +1,308 @@
+"""The ticket workflow (DESIGN.md): one table of transitions and one service that applies them.
+
+`act()` is the only code that changes a ticket's status. It checks the action against the table
+(from which statuses, by whom), the actor's scope, and the version the actor read; locks the row;
+applies the action; writes the TicketEvent, the audit entry and the notifications, all in one
+transaction. Two people acting at once: the second is told the ticket changed.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts import audit
+from accounts.roles import Role
+from issues import notify, workdays
+from issues.models import Level, Outcome, Rating, Status, Ticket, TicketEvent
+
+S = Status
+OPEN = (S.REGISTERED, S.ASSIGNED, S.ACCEPTED)
+# Working days a unit has by default, by urgency (the organiser may set another).
+DEFAULT_DAYS = {"normal": 10, "urgent": 5, "critical": 2}
+REOPEN_DAYS = 5  # an unsatisfied firm's ticket goes back to the unit with this much time
+DISPUTE_DAYS = 1  # a unit disputes (异议) an assignment within this many working days
+TOP_LEVEL = Level.PROVINCE
+
+
+class Refused(ValidationError):
+    """The action is not allowed: wrong status, wrong person, or out of turn."""
+
+
+class Conflict(ValidationError):
+    """Someone changed the ticket since the actor read it."""
+
+
+# Who may act: the area's organiser, the owner unit's handler, or the cadre who raised it.
+ORGANISER, OWNER, RAISER = "organiser", "owner", "raiser"
+
+
+def actor_kinds(user, ticket: Ticket) -> set[str]:
+    kinds = set()
+    roles = user.roles
+    area = user.jurisdiction_unit if Role.ORGANISER in roles else None
+    if area is not None and ticket.enterprise.town.path.startswith(area.path):
+        kinds.add(ORGANISER)
+    if Role.HANDLER in roles and user.home_unit_id and user.home_unit_id == ticket.owner_unit_id:
+        kinds.add(OWNER)
+    if ticket.raised_by_id == user.pk:
+        kinds.add(RAISER)
+    return kinds
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    label: str
+    sources: tuple[str, ...]
+    actors: frozenset[str]
+    apply: Callable  # (ticket, actor, data, today) -> target status; may raise ValidationError
+
+
+def _require(data: dict, *names: str) -> None:
+    missing = [n for n in names if not data.get(n)]
+    if missing:
+        raise ValidationError(_("请填写：%(fields)s") % {"fields": "、".join(missing)})
+
+
+def _assign(ticket, user, data, today):
+    _require(data, "owner_unit")
+    days = data.get("due_days") or DEFAULT_DAYS.get(data.get("urgency") or ticket.urgency, 10)
+    ticket.owner_unit = data["owner_unit"]
+    ticket.category = data.get("category") or ticket.category
+    ticket.urgency = data.get("urgency") or ticket.urgency
+    ticket.due_date = workdays.add_working_days(today, int(days))
+    ticket.assigned_at = timezone.now()
+    ticket.assign_count += 1
+    ticket.extension_until, ticket.extension_reason = None, ""
+    if "co_units" in data:
+        ticket._co_units = [u for u in data["co_units"] if u.pk != ticket.owner_unit_id]
+    return S.ASSIGNED
+
+
+def _hand_back(ticket, user, data, today):
+    """退回 / 异议: back to the organiser's queue, the reason on the record."""
+    _require(data, "note")
+    ticket.owner_unit, ticket.due_date = None, None
+    return S.REGISTERED
+
+
+def _dispute(ticket, user, data, today):
+    assigned = timezone.localdate(ticket.assigned_at) if ticket.assigned_at else today
+    if workdays.working_days_between(assigned, today) > DISPUTE_DAYS:
+        raise Refused(_("异议须在交办后 %(n)s 个工作日内提出。") % {"n": DISPUTE_DAYS})
+    return _hand_back(ticket, user, data, today)
+
+
+def _accept(ticket, user, data, today):
+    return S.ACCEPTED
+
+
+def _note(ticket, user, data, today):
+    _require(data, "note")
+    return ticket.status
+
+
+def _request_extension(ticket, user, data, today):
+    _require(data, "until", "note")
+    if ticket.extension_until:
+        raise Refused(_("已有一项延期申请待审批。"))
+    if ticket.due_date and today > ticket.due_date:
+        raise Refused(_("延期须在办理期限之前申请。"))
+    if ticket.due_date and data["until"] <= ticket.due_date:
+        raise ValidationError(_("申请的期限须晚于现在的期限。"))
+    ticket.extension_until, ticket.extension_reason = data["until"], data["note"][:500]
+    return ticket.status
+
+
+def _decide_extension(approve: bool):
+    def decide(ticket, user, data, today):
+        if not ticket.extension_until:
+            raise Refused(_("没有待审批的延期申请。"))
+        if approve:
+            ticket.due_date = ticket.extension_until
+        elif not data.get("note"):
+            raise ValidationError(_("请填写不同意的理由。"))
+        ticket.extension_until, ticket.extension_reason = None, ""
+        return ticket.status
+
+    return decide
+
+
+def _ask_escalation(ticket, user, data, today):
+    _require(data, "note")
+    ticket.escalation_reason = data["note"][:500]
+    return ticket.status
+
+
+def _escalate(ticket, user, data, today):
+    _require(data, "note")
+    if ticket.level >= TOP_LEVEL:
+        raise Refused(_("已是最高办理层级。"))
+    ticket.level += 1
+    ticket.escalation_reason = ""
+    ticket.owner_unit, ticket.due_date = None, None
+    return S.REGISTERED
+
+
+def _resolve(ticket, user, data, today):
+    _require(data, "outcome", "reply")
+    if data["outcome"] not in Outcome.values:
+        raise ValidationError(_("办理结果无效。"))
+    now = timezone.now()
+    ticket.outcome, ticket.reply = data["outcome"], data["reply"]
+    ticket.replied_at = ticket.resolved_at = now
+    ticket.escalation_reason = ""
+    ticket.extension_until, ticket.extension_reason = None, ""
+    return S.RESOLVED
+
+
+def _rate(ticket, user, data, today):
+    _require(data, "rating")
+    if data["rating"] not in Rating.values:
+        raise ValidationError(_("评价无效。"))
+    ticket.rating, ticket.rating_comment = data["rating"], data.get("note", "")
+    if data["rating"] != Rating.UNSATISFIED:
+        return S.CLOSED
+    # 不满意 reopens: back to the same unit, with a fresh deadline; the answer no longer counts.
+    ticket.outcome, ticket.resolved_at = "", None
+    ticket.due_date = workdays.add_working_days(today, REOPEN_DAYS)
+    ticket.assigned_at = timezone.now()
+    return S.ASSIGNED
+
+
+def _t(action, label, sources, actors, apply) -> Transition:
+    return Transition(action, label, tuple(sources), frozenset(actors), apply)
+
+
+TRANSITIONS = {
+    t.action: t
+    for t in [
+        _t("assign", gettext_lazy("交办"), [S.REGISTERED], [ORGANISER], _assign),
+        _t("return", gettext_lazy("退回"), [S.ASSIGNED], [OWNER], _hand_back),
+        _t("dispute", gettext_lazy("提出异议"), [S.ASSIGNED], [OWNER], _dispute),
+        _t("accept", gettext_lazy("签收"), [S.ASSIGNED], [OWNER], _accept),
+        _t("progress", gettext_lazy("办理进展"), [S.ACCEPTED], [OWNER], _note),
+        _t(
+            "request_extension",
+            gettext_lazy("申请延期"),
+            [S.ASSIGNED, S.ACCEPTED],
+            [OWNER],
+            _request_extension,
+        ),
+        _t(
+            "approve_extension",
+            gettext_lazy("同意延期"),
+            [S.ASSIGNED, S.ACCEPTED],
+            [ORGANISER],
+            _decide_extension(True),
+        ),
+        _t(
+            "refuse_extension",
+            gettext_lazy("不同意延期"),
+            [S.ASSIGNED, S.ACCEPTED],
+            [ORGANISER],
+            _decide_extension(False),
+        ),
+        _t(
+            "ask_escalation",
+            gettext_lazy("申请提级"),
+            [S.ASSIGNED, S.ACCEPTED],
+            [OWNER],
+            _ask_escalation,
+        ),
+        _t("escalate", gettext_lazy("提级"), OPEN, [ORGANISER], _escalate),
+        _t("resolve", gettext_lazy("办结"), [S.ACCEPTED], [OWNER], _resolve),
+        _t("rate", gettext_lazy("记录企业评价"), [S.RESOLVED], [RAISER, ORGANISER], _rate),
+    ]
+}
+
+
+def available(user, ticket: Ticket) -> list[Transition]:
+    """The actions this user may take on the ticket now (for the page; act() checks again)."""
+    kinds = actor_kinds(user, ticket)
+    return [t for t in TRANSITIONS.values() if ticket.status in t.sources and kinds & t.actors]
+
+
+@transaction.atomic
+def act(
+    user,
+    ticket_id: int,
+    action: str,
+    *,
+    version: int,
+    data: dict | None = None,
+    request=None,
+    today: datetime.date | None = None,
+) -> Ticket:
+    data = data or {}
+    today = today or timezone.localdate()
+    transition = TRANSITIONS.get(action)
+    if transition is None:
+        raise Refused(_("未知的操作。"))
+    ticket = (
+        Ticket.objects.visible_to(user)
+        .select_for_update(of=("self",))
+        .select_related("enterprise__town")
+        .filter(pk=ticket_id)
+        .first()
+    )
+    if ticket is None:
+        raise Refused(_("找不到这条难题，或您无权办理。"))
+    if ticket.version != version:
+        raise Conflict(_("这条难题刚被他人更新，请查看最新情况后再操作。"))
+    if ticket.status not in transition.sources:
+        raise Refused(
+            _("难题当前为“%(status)s”，不能%(action)s。")
+            % {"status": ticket.get_status_display(), "action": transition.label}
+        )
+    if not actor_kinds(user, ticket) & transition.actors:
+        raise Refused(_("您无权对这条难题%(action)s。") % {"action": transition.label})
+    before = ticket.status
+    target = transition.apply(ticket, user, data, today)
+    ticket.status = target
+    ticket.version += 1
+    ticket.save()
+    if hasattr(ticket, "_co_units"):
+        ticket.co_units.set(ticket._co_units)
+    event = TicketEvent.objects.create(
+        ticket=ticket,
+        actor=user,
+        action=action,
+        from_status=before,
+        to_status=target if target != before else "",
+        note=data.get("note", "") or data.get("reply", ""),
+        data=_event_data(ticket, action),
+    )
+    audit.record(
+        f"ticket_{action}",
+        user=user,
+        request=request,
+        obj=ticket,
+        changes={"from": before, "to": target, "event": event.pk},
+    )
+    notify.ticket_event(event)
+    return ticket
+
+
+def _event_data(ticket: Ticket, action: str) -> dict:
+    """What the timeline shows beside the note: codes and dates, never translated labels."""
+    data = {"level": ticket.level}
+    if ticket.owner_unit_id:
+        data["owner_unit"] = ticket.owner_unit_id
+    if ticket.due_date:
+        data["due_date"] = ticket.due_date.isoformat()
+    if action in ("resolve", "rate") and ticket.outcome:
+        data["outcome"] = ticket.outcome
+    if action == "rate":
+        data["rating"] = ticket.rating
+    if action == "request_extension" and ticket.extension_until:
+        data["until"] = ticket.extension_until.isoformat()
+    return data
