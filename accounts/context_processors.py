@@ -13,4 +13,16 @@ def roles(request):
         "role_homes": role_homes(user),
         "sees_roster": bool(ROSTER_ROLES & user.roles),
         "Role": Role,
+        "unread_notifications": _unread(user),
     }
+
+
+def _unread(user):
+    """Counted only when a template asks (the bell), in one query."""
+    from django.utils.functional import SimpleLazyObject
+
+    from issues.models import Notification  # issues sits above accounts; imported lazily
+
+    return SimpleLazyObject(
+        lambda: Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    )

@@ -4,4 +4,9 @@ from issues import views
 
 urlpatterns = [
     path("<int:pk>/", views.ticket_detail, name="ticket_detail"),
+    path("<int:pk>/act/<slug:action>/", views.ticket_act, name="ticket_act"),
+    path("<int:pk>/assignment-form/", views.assignment_form, name="assignment_form"),
+    path("sorting/", views.sorting_queue, name="sorting_queue"),
+    path("notifications/", views.inbox, name="inbox"),
+    path("notifications/<int:pk>/open/", views.notification_open, name="notification_open"),
 ]

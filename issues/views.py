@@ -1,27 +1,206 @@
-"""A ticket and its timeline, as the viewer's scope allows."""
+"""A ticket, its timeline and the actions its viewer may take; the organiser's sorting queue; the
+printable assignment form; the notification inbox."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from accounts.access import get_object_for
-from issues.models import Ticket
+from accounts.access import get_object_for, role_required
+from accounts.exports import download
+from accounts.paging import query_without_page
+from accounts.roles import Role
+from issues import lights, workdays, workflow
+from issues.forms import FORMS
+from issues.models import Notification, Status, Ticket
+
+TICKET_RELATED = ("enterprise__town", "owner_unit", "raised_by", "assignee")
 
 
-@login_required
-def ticket_detail(request, pk: int):
-    ticket = get_object_for(
-        request.user,
-        Ticket.objects.select_related("enterprise__town", "owner_unit", "raised_by", "assignee"),
-        pk,
-        request=request,
+def _ticket(request, pk):
+    return get_object_for(
+        request.user, Ticket.objects.select_related(*TICKET_RELATED), pk, request=request
     )
+
+
+def _detail(request, ticket, bound=None, status=200):
+    """The ticket page; `bound` is the action form that failed, shown again with what was typed."""
+    today = timezone.localdate()
+    ticket.light = lights.light(ticket, today, lights.calendar_for(today))
+    actions = []
+    for transition in workflow.available(request.user, ticket):
+        if bound is not None and bound[0] == transition.action:
+            form = bound[1]
+        else:
+            form = FORMS[transition.action](
+                initial={
+                    "version": ticket.version,
+                    "category": ticket.category,
+                    "urgency": ticket.urgency,
+                },
+                auto_id=f"id_{transition.action}_%s",
+            )
+        actions.append((transition, form))
     context = {
         "ticket": ticket,
         "co_units": ticket.co_units.all(),
         "events": ticket.events.select_related("actor").order_by("at", "id"),
-        "today": timezone.localdate(),
+        "actions": actions,
+        "failed": bound[0] if bound else None,
+        "today": today,
     }
-    return render(request, "issues/ticket_detail.html", context)
+    return render(request, "issues/ticket_detail.html", context, status=status)
+
+
+@login_required
+def ticket_detail(request, pk: int):
+    return _detail(request, _ticket(request, pk))
+
+
+@require_POST
+@login_required
+def ticket_act(request, pk: int, action: str):
+    ticket = _ticket(request, pk)
+    if action not in FORMS:
+        raise Http404
+    form = FORMS[action](request.POST, auto_id=f"id_{action}_%s")
+    if form.is_valid():
+        try:
+            workflow.act(
+                request.user,
+                ticket.pk,
+                action,
+                version=form.cleaned_data["version"],
+                data=form.data_for_workflow(),
+                request=request,
+            )
+        except workflow.Conflict as error:
+            messages.error(request, " ".join(error.messages))
+            return _detail(request, _ticket(request, pk), (action, form), status=409)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("已%(action)s。") % {"action": workflow.TRANSITIONS[action].label},
+            )
+            return redirect("ticket_detail", pk)
+    return _detail(request, ticket, (action, form), status=400)
+
+
+@role_required(Role.ORGANISER)
+def sorting_queue(request):
+    """梳理: the area's new tickets, and the units' requests waiting for the organiser."""
+    area = request.user.jurisdiction_unit
+    if area is None:
+        return render(request, "reports/no_area.html", {"role_label": Role.ORGANISER.label})
+    tickets = Ticket.objects.visible_to(request.user).filter(
+        enterprise__town__path__startswith=area.path
+    )
+    today = timezone.localdate()
+    new = tickets.filter(status=Status.REGISTERED).select_related(*TICKET_RELATED)
+    category = request.GET.get("category")
+    if category:
+        new = new.filter(category=category)
+    waiting = lights.annotate(
+        tickets.filter(status__in=[Status.ASSIGNED, Status.ACCEPTED])
+        .filter(Q(extension_until__isnull=False) | ~Q(escalation_reason=""))
+        .select_related(*TICKET_RELATED)
+        .order_by("due_date")[:100],
+        today,
+    )
+    context = {
+        "area": area,
+        "page": Paginator(new.order_by("-urgency", "created_at"), 50).get_page(
+            request.GET.get("page")
+        ),
+        "waiting": waiting,
+        "suggestions": escalation_suggestions(tickets, today)[:100],
+        "query": query_without_page(request),
+    }
+    return render(request, "issues/sorting_queue.html", context)
+
+
+def escalation_suggestions(tickets, today):
+    """Tickets the organiser should consider raising a level: reassigned twice without result,
+    or red (overdue) for 5 working days or more."""
+    five_days_ago = workdays.subtract_working_days(today, 5)
+    return (
+        tickets.filter(status__in=[Status.ASSIGNED, Status.ACCEPTED])
+        .filter(Q(assign_count__gte=3) | Q(due_date__lte=five_days_ago))
+        .select_related(*TICKET_RELATED)
+        .order_by("due_date")
+    )
+
+
+def _date(value) -> str:
+    return f"{value:%Y-%m-%d}" if value else "—"
+
+
+@login_required
+def assignment_form(request, pk: int):
+    """工作任务交办单: a page that prints well, or the same as .xlsx (?format=xlsx)."""
+    ticket = _ticket(request, pk)
+    if ticket.owner_unit_id is None:
+        raise Http404
+    rows = [
+        (_("编号"), ticket.pk),
+        (_("企业"), ticket.enterprise.name),
+        (_("问题类别"), ticket.get_category_display()),
+        (_("紧急程度"), ticket.get_urgency_display()),
+        (_("办理层级"), ticket.get_level_display()),
+        (_("问题"), ticket.title),
+        (_("问题描述"), ticket.description),
+        (_("主办单位"), str(ticket.owner_unit)),
+        (_("协办单位"), "、".join(str(u) for u in ticket.co_units.all()) or "—"),
+        (
+            _("交办时间"),
+            _date(timezone.localtime(ticket.assigned_at)) if ticket.assigned_at else "—",
+        ),
+        (_("办理期限"), _date(ticket.due_date) if ticket.due_date else "—"),
+    ]
+    if request.GET.get("format") == "xlsx":
+        return download(
+            "xlsx",
+            [_("项目"), _("内容")],
+            [[str(k), str(v)] for k, v in rows],
+            name=f"assignment-{ticket.pk}",
+            title=_("工作任务交办单"),
+        )
+    return render(request, "issues/assignment_form.html", {"ticket": ticket, "rows": rows})
+
+
+@login_required
+def inbox(request):
+    notes = Notification.objects.filter(recipient=request.user).select_related("ticket")
+    if request.method == "POST":
+        notes.filter(read_at__isnull=True).update(read_at=timezone.now())
+        return redirect("inbox")
+    page = Paginator(notes.order_by("-created_at"), 30).get_page(request.GET.get("page"))
+    return render(
+        request, "issues/inbox.html", {"page": page, "query": query_without_page(request)}
+    )
+
+
+@require_POST
+@login_required
+def notification_open(request, pk: int):
+    note = Notification.objects.filter(recipient=request.user, pk=pk).first()
+    if note is None:
+        raise Http404
+    if note.read_at is None:
+        note.read_at = timezone.now()
+        note.save(update_fields=["read_at"])
+    if note.ticket_id:
+        return redirect("ticket_detail", note.ticket_id)
+    if note.enterprise_id:
+        return redirect("enterprise_detail", note.enterprise_id)
+    return redirect("inbox")

@@ -72,3 +72,15 @@ def add_working_days(start: datetime.date, n: int) -> datetime.date:
 def working_days_between(a: datetime.date, b: datetime.date) -> int:
     """WorkCalendar.working_days_between, in one query."""
     return WorkCalendar.load(min(a, b) + DAY, max(a, b)).working_days_between(a, b)
+
+
+def subtract_working_days(start: datetime.date, n: int) -> datetime.date:
+    """The date n working days before start (start not counted): for 'overdue by n working
+    days' cut-offs."""
+    calendar = WorkCalendar.load(start - (4 * n + 30) * DAY, start)
+    day, counted = start, 0
+    while counted < n:
+        day -= DAY
+        if calendar.is_workday(day):
+            counted += 1
+    return day

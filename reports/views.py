@@ -15,6 +15,7 @@ from accounts.models import OrgUnit, User
 from accounts.paging import query_without_page
 from accounts.roles import Role
 from enterprises.models import Enterprise
+from issues import lights
 from issues.models import OPEN_STATUSES, Status, Ticket
 from pairing import selectors as pairing_selectors
 from reports import metrics, selectors
@@ -66,6 +67,7 @@ def handler_home(request):
     status = request.GET.get("status") or None
     tickets = selectors.handler_tickets(request.user, status) if unit else Ticket.objects.none()
     page = Paginator(tickets, HANDLER_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = lights.annotate(page.object_list, timezone.localdate())
     counts = selectors.handler_status_counts(request.user) if unit else {}
     statuses = [(value, label, counts.get(value, 0)) for value, label in Status.choices]
     return render(

@@ -79,6 +79,13 @@ GET = {
     "tickets/<int:pk>/": row(
         MISSING, anonymous=LOGIN, cadre=OK, handler=OK, organiser=OK, leader=OK
     ),
+    "tickets/<int:pk>/act/<slug:action>/": row(NOT_ALLOWED),  # POST only
+    "tickets/<int:pk>/assignment-form/": row(
+        MISSING, anonymous=LOGIN, cadre=OK, handler=OK, organiser=OK, leader=OK
+    ),
+    "tickets/sorting/": only({"organiser"}),
+    "tickets/notifications/": row(OK, anonymous=LOGIN),
+    "tickets/notifications/<int:pk>/open/": row(NOT_ALLOWED),
     "visits/new/<int:enterprise_pk>/": only({"cadre"}) | {"other_cadre": MISSING},
     "visits/<int:pk>/": row(MISSING, anonymous=LOGIN, cadre=OK, organiser=OK, leader=OK),
     "pairing/campaigns/<int:pk>/": only({"organiser"}),

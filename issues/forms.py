@@ -1,0 +1,100 @@
+"""One small form per workflow action: it parses what the page sent; issues.workflow decides."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import OrgUnit
+from issues.models import Category, Outcome, Rating, Urgency
+
+HANDLING_KINDS = (
+    OrgUnit.Kind.DEPARTMENT,
+    OrgUnit.Kind.COUNTY,
+    OrgUnit.Kind.TOWN,
+    OrgUnit.Kind.STREET,
+    OrgUnit.Kind.ZONE,
+)
+
+
+class ActionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def data_for_workflow(self) -> dict:
+        return {
+            k: v for k, v in self.cleaned_data.items() if k != "version" and v not in (None, "")
+        }
+
+
+NOTE = _("说明")
+
+
+def _note(label=NOTE, required=True):
+    return forms.CharField(
+        label=label, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=required
+    )
+
+
+def _date(label):
+    return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class AssignForm(ActionForm):
+    owner_unit = forms.ModelChoiceField(label=_("主办单位"), queryset=OrgUnit.objects.none())
+    co_units = forms.ModelMultipleChoiceField(
+        label=_("协办单位"), queryset=OrgUnit.objects.none(), required=False
+    )
+    category = forms.ChoiceField(label=_("类别"), choices=Category.choices)
+    urgency = forms.ChoiceField(label=_("紧急程度"), choices=Urgency.choices)
+    due_days = forms.IntegerField(
+        label=_("办理时限（工作日）"),
+        min_value=1,
+        max_value=120,
+        required=False,
+        help_text=_("不填则按紧急程度：一般10个、紧急5个、特急2个工作日"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = OrgUnit.objects.filter(kind__in=HANDLING_KINDS).order_by("path")
+        self.fields["owner_unit"].queryset = units
+        self.fields["co_units"].queryset = units
+
+
+class NoteForm(ActionForm):
+    note = _note()
+
+
+class ExtensionForm(ActionForm):
+    until = _date(_("申请延期至"))
+    note = _note(_("延期理由"))
+
+
+class ApproveForm(ActionForm):
+    pass
+
+
+class ResolveForm(ActionForm):
+    outcome = forms.ChoiceField(label=_("办理结果"), choices=Outcome.choices)
+    reply = _note(_("答复企业"))
+
+
+class RateForm(ActionForm):
+    rating = forms.ChoiceField(label=_("企业评价"), choices=Rating.choices)
+    note = _note(_("企业意见"), required=False)
+
+
+FORMS = {
+    "assign": AssignForm,
+    "return": NoteForm,
+    "dispute": NoteForm,
+    "accept": ApproveForm,
+    "progress": NoteForm,
+    "request_extension": ExtensionForm,
+    "approve_extension": ApproveForm,
+    "refuse_extension": NoteForm,
+    "ask_escalation": NoteForm,
+    "escalate": NoteForm,
+    "resolve": ResolveForm,
+    "rate": RateForm,
+}

@@ -1,0 +1,37 @@
+"""Lights (亮灯) on open tickets: red when overdue, yellow when due within 2 working days, green
+otherwise. One calendar read serves a whole page."""
+
+from __future__ import annotations
+
+import datetime
+
+from issues.models import OPEN_STATUSES
+from issues.workdays import WorkCalendar
+
+YELLOW_DAYS = 2
+WINDOW = datetime.timedelta(days=30)  # wider than any holiday run, so 2 working days fit in it
+
+
+def calendar_for(today: datetime.date) -> WorkCalendar:
+    return WorkCalendar.load(today, today + WINDOW)
+
+
+def light(ticket, today: datetime.date, calendar: WorkCalendar) -> str:
+    if ticket.status not in OPEN_STATUSES or ticket.due_date is None:
+        return ""
+    if ticket.due_date < today:
+        return "red"
+    if ticket.due_date <= today + WINDOW and (
+        calendar.working_days_between(today, ticket.due_date) <= YELLOW_DAYS
+    ):
+        return "yellow"
+    return "green"
+
+
+def annotate(tickets, today: datetime.date) -> list:
+    """The tickets as a list, each with `.light` set."""
+    calendar = calendar_for(today)
+    tickets = list(tickets)
+    for ticket in tickets:
+        ticket.light = light(ticket, today, calendar)
+    return tickets
