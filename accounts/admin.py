@@ -89,6 +89,7 @@ class OrgUnitAdmin(AuditedAdmin):
     list_filter = ["kind"]
     search_fields = ["name", "code"]
     autocomplete_fields = ["parent"]
+    raw_id_fields = ["head"]
     readonly_fields = ["path", "depth"]
     list_select_related = ["parent"]
 

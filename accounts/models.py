@@ -57,6 +57,15 @@ class OrgUnit(models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
+    # Who answers for the unit (负责人): reminders of long-overdue tickets go to them.
+    head = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("负责人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     # "/<root code>/<child code>/…/<own code>/", kept by save(); "everything under X" is
     # path LIKE 'X.path%', which the pattern-ops index below serves on PostgreSQL.
     path = models.CharField(_("路径"), max_length=500, unique=True, editable=False)

@@ -44,6 +44,9 @@ class Periodic:
 SCHEDULE: list[Periodic] = [
     Periodic("clear_expired_sessions", "pairing.jobs.clear_expired_sessions", hour=3, minute=10),
     Periodic("visit_due_reminders", "issues.reminders.visit_due_reminders", hour=8, minute=30),
+    Periodic(
+        "ticket_deadline_reminders", "issues.reminders.ticket_deadline_reminders", hour=8, minute=30
+    ),
 ]
 
 _claimed_here: set[str] = set()

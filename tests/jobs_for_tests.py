@@ -13,3 +13,22 @@ def marks() -> list[str]:
 
 def leave_mark_daily() -> None:
     leave_mark("daily")
+
+
+def slow_ticket_reminders(day: str) -> None:
+    """The deadline reminders, one notification per batch with a pause after each, so a test can
+    kill the worker in the middle of the run."""
+    import datetime
+    import time
+
+    from issues import reminders
+
+    insert = reminders._insert_new
+
+    def slowly(rows):
+        written = insert(rows)
+        time.sleep(0.3)
+        return written
+
+    reminders.BATCH, reminders._insert_new = 1, slowly
+    reminders.ticket_deadline_reminders(datetime.date.fromisoformat(day))
