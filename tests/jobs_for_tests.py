@@ -23,12 +23,12 @@ def slow_ticket_reminders(day: str) -> None:
 
     from issues import reminders
 
-    insert = reminders._insert_new
+    flush = reminders._Notes.flush
 
-    def slowly(rows):
-        written = insert(rows)
+    def slowly(notes):
+        written = flush(notes)
         time.sleep(0.3)
         return written
 
-    reminders.BATCH, reminders._insert_new = 1, slowly
+    reminders.BATCH, reminders._Notes.flush = 1, slowly
     reminders.ticket_deadline_reminders(datetime.date.fromisoformat(day))
