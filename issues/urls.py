@@ -1,12 +1,14 @@
 from django.urls import path
 
-from issues import views
+from issues import meeting_views, views
 
 urlpatterns = [
     path("<int:pk>/", views.ticket_detail, name="ticket_detail"),
     path("<int:pk>/act/<slug:action>/", views.ticket_act, name="ticket_act"),
     path("<int:pk>/assignment-form/", views.assignment_form, name="assignment_form"),
     path("sorting/", views.sorting_queue, name="sorting_queue"),
+    path("meetings/", meeting_views.meeting_list, name="meeting_list"),
+    path("meetings/<int:pk>/", meeting_views.meeting_detail, name="meeting_detail"),
     path("notifications/", views.inbox, name="inbox"),
     path("notifications/<int:pk>/open/", views.notification_open, name="notification_open"),
 ]

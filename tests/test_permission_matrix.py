@@ -84,6 +84,8 @@ GET = {
         MISSING, anonymous=LOGIN, cadre=OK, handler=OK, organiser=OK, leader=OK
     ),
     "tickets/sorting/": only({"organiser"}),
+    "tickets/meetings/": only({"organiser"}),
+    "tickets/meetings/<int:pk>/": only({"organiser"}, ok=MISSING),  # the world has no meeting
     "tickets/notifications/": row(OK, anonymous=LOGIN),
     "tickets/notifications/<int:pk>/open/": row(NOT_ALLOWED),
     "visits/new/<int:enterprise_pk>/": only({"cadre"}) | {"other_cadre": MISSING},
