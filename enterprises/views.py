@@ -48,7 +48,9 @@ def enterprise_detail(request, pk: int):
         "status_history": _status_history(enterprise),
         "help_plans": enterprise.help_plans.order_by("done", "-created_at"),
         "visits": enterprise.visits.select_related("cadre__user").order_by("-date", "-id")[:RECENT],
-        "tickets": enterprise.tickets.select_related("owner_unit").order_by("-created_at")[:RECENT],
+        "tickets": enterprise.tickets.select_related("owner_unit")
+        .prefetch_related("events__actor")
+        .order_by("-created_at")[:RECENT],
         "may_reveal_phone": can_see_full_pii(request.user) and bool(enterprise.contact_phone),
     }
     return render(request, "enterprises/enterprise_detail.html", context)

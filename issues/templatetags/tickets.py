@@ -1,0 +1,15 @@
+"""The label of a timeline event's action, in the reader's language (events store codes)."""
+
+from django import template
+from django.utils.translation import gettext_lazy
+
+from issues.workflow import TRANSITIONS
+
+register = template.Library()
+OTHER_EVENTS = {"raise": gettext_lazy("登记")}
+
+
+@register.filter
+def event_label(event) -> str:
+    transition = TRANSITIONS.get(event.action)
+    return transition.label if transition else OTHER_EVENTS.get(event.action, event.action)
