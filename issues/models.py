@@ -173,6 +173,9 @@ class Ticket(models.Model):
     due_date = models.DateField(_("办理期限"), null=True, blank=True)
     assigned_at = models.DateTimeField(_("交办时间"), null=True, blank=True)
     assign_count = models.PositiveSmallIntegerField(_("交办次数"), default=0)
+    # The working days allowed from assignment; None when the deadline is a fixed date (an
+    # approved extension). A change to the work calendar recomputes deadlines from it.
+    due_days = models.PositiveSmallIntegerField(_("办理时限（工作日）"), null=True, blank=True)
     # A handling unit's pending request to move the deadline (延期), until the organiser decides.
     extension_until = models.DateField(_("申请延期至"), null=True, blank=True)
     extension_reason = models.CharField(_("延期理由"), max_length=500, blank=True)

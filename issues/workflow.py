@@ -78,7 +78,8 @@ def _assign(ticket, user, data, today):
     ticket.owner_unit = data["owner_unit"]
     ticket.category = data.get("category") or ticket.category
     ticket.urgency = data.get("urgency") or ticket.urgency
-    ticket.due_date = workdays.add_working_days(today, int(days))
+    ticket.due_days = int(days)
+    ticket.due_date = workdays.add_working_days(today, ticket.due_days)
     ticket.assigned_at = timezone.now()
     ticket.assign_count += 1
     ticket.extension_until, ticket.extension_reason = None, ""
@@ -127,7 +128,7 @@ def _decide_extension(approve: bool):
         if not ticket.extension_until:
             raise Refused(_("没有待审批的延期申请。"))
         if approve:
-            ticket.due_date = ticket.extension_until
+            ticket.due_date, ticket.due_days = ticket.extension_until, None
         elif not data.get("note"):
             raise ValidationError(_("请填写不同意的理由。"))
         ticket.extension_until, ticket.extension_reason = None, ""
@@ -173,6 +174,7 @@ def _rate(ticket, user, data, today):
         return S.CLOSED
     # 不满意 reopens: back to the same unit, with a fresh deadline; the answer no longer counts.
     ticket.outcome, ticket.resolved_at = "", None
+    ticket.due_days = REOPEN_DAYS
     ticket.due_date = workdays.add_working_days(today, REOPEN_DAYS)
     ticket.assigned_at = timezone.now()
     return S.ASSIGNED

@@ -6,7 +6,10 @@ from django.utils.translation import gettext_lazy
 from issues.workflow import TRANSITIONS
 
 register = template.Library()
-OTHER_EVENTS = {"raise": gettext_lazy("登记")}
+OTHER_EVENTS = {
+    "raise": gettext_lazy("登记"),
+    "deadline_recomputed": gettext_lazy("工作日历调整，期限重算"),
+}
 
 
 @register.filter

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from issues import deadlines
 from issues.models import WorkCalendarDay
 
 # The State Council's notices name these festivals in full; the package abbreviates them.
@@ -111,6 +112,9 @@ class Command(BaseCommand):
                 WorkCalendarDay.objects.bulk_create(
                     [row for row in rows if row.date not in existing], ignore_conflicts=True
                 )
+            # bulk_create sends no signals: count open deadlines again here.
+            written = rows if replace else [row for row in rows if row.date not in existing]
+            deadlines.recompute([row.date for row in written])
         replaced = len(existing) if replace else 0
         self.stdout.write(
             _("%(years)s 年工作日历：新增 %(created)d 条，覆盖 %(replaced)d 条，保留 %(kept)d 条。")

@@ -1,5 +1,6 @@
 import time
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from enterprises.models import Enterprise
@@ -47,3 +48,5 @@ class Command(BaseCommand):
         seconds = time.perf_counter() - started
         summary = "，".join(f"{name} {n:,}" for name, n in counts.items())
         self.stdout.write(f"演示数据已生成（{seconds:.1f} 秒）：{summary}")
+        # Deadlines count working days: bring in the official holidays the package knows.
+        call_command("seed_work_calendar", stdout=self.stdout, stderr=self.stderr)
