@@ -188,6 +188,15 @@ class Ticket(models.Model):
     rating = models.CharField(_("企业评价"), max_length=12, choices=Rating.choices, blank=True)
     rating_comment = models.TextField(_("评价意见"), blank=True)
     is_common = models.BooleanField(_("共性问题"), default=False)
+    # A common problem (共性问题) or a duplicate answered with its group's lead ticket.
+    common_with = models.ForeignKey(
+        "self",
+        verbose_name=_("并入"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="grouped",
+    )
     is_model_case = models.BooleanField(_("典型案例"), default=False)
     # Optimistic locking: a write names the version it read and fails if the row moved on.
     version = models.PositiveIntegerField(_("版本"), default=1)

@@ -30,6 +30,7 @@ TITLES = {
     "escalate": "难题已提级：{title}",
     "resolve": "难题已办结，请回访企业：{title}",
     "rate": "企业已评价：{title}",
+    "resolved_with_lead": "共性问题已统一办结，请回访企业：{title}",
 }
 
 
@@ -60,7 +61,7 @@ def recipients(event: TicketEvent) -> list[User]:
         people = unit_handlers(u for u in units if u)
     elif event.action in ("return", "dispute", "request_extension", "ask_escalation"):
         people = area_organisers(ticket)
-    else:  # accept, progress, escalate, resolve: the cadre who raised it follows it
+    else:  # accept, progress, escalate, resolve(d_with_lead): the raiser follows it
         people = [ticket.raised_by]
     return [p for p in people if p.pk != event.actor_id]
 

@@ -7,6 +7,7 @@ urlpatterns = [
     path("<int:pk>/act/<slug:action>/", views.ticket_act, name="ticket_act"),
     path("<int:pk>/assignment-form/", views.assignment_form, name="assignment_form"),
     path("sorting/", views.sorting_queue, name="sorting_queue"),
+    path("sorting/group/", views.group_tickets, name="group_tickets"),
     path("meetings/", meeting_views.meeting_list, name="meeting_list"),
     path("meetings/<int:pk>/", meeting_views.meeting_detail, name="meeting_detail"),
     path("notifications/", views.inbox, name="inbox"),

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,7 +18,7 @@ from accounts.access import get_object_for, role_required
 from accounts.exports import download
 from accounts.paging import query_without_page
 from accounts.roles import Role
-from issues import lights, workdays, workflow
+from issues import grouping, lights, workdays, workflow
 from issues.forms import FORMS
 from issues.models import Notification, Status, Ticket
 
@@ -106,7 +106,11 @@ def sorting_queue(request):
         enterprise__town__path__startswith=area.path
     )
     today = timezone.localdate()
-    new = tickets.filter(status=Status.REGISTERED).select_related(*TICKET_RELATED)
+    new = (
+        tickets.filter(status=Status.REGISTERED, common_with__isnull=True)
+        .select_related(*TICKET_RELATED)
+        .annotate(members=Count("grouped"))
+    )
     category = request.GET.get("category")
     if category:
         new = new.filter(category=category)
@@ -131,11 +135,18 @@ def sorting_queue(request):
 
 def escalation_suggestions(tickets, today):
     """Tickets the organiser should consider raising a level: reassigned twice without result,
-    or red (overdue) for 5 working days or more."""
+    red (overdue) for 5 working days or more, several units involved (a lead and two co-units or
+    more), or the same problem raised by several enterprises (a common problem with 3 or more)."""
     five_days_ago = workdays.subtract_working_days(today, 5)
     return (
         tickets.filter(status__in=[Status.ASSIGNED, Status.ACCEPTED])
-        .filter(Q(assign_count__gte=3) | Q(due_date__lte=five_days_ago))
+        .annotate(units=Count("co_units", distinct=True), members=Count("grouped", distinct=True))
+        .filter(
+            Q(assign_count__gte=3)
+            | Q(due_date__lte=five_days_ago)
+            | Q(units__gte=2)
+            | Q(members__gte=2)
+        )
         .select_related(*TICKET_RELATED)
         .order_by("due_date")
     )
@@ -143,6 +154,28 @@ def escalation_suggestions(tickets, today):
 
 def _date(value) -> str:
     return f"{value:%Y-%m-%d}" if value else "—"
+
+
+@require_POST
+@role_required(Role.ORGANISER)
+def group_tickets(request):
+    """Merge the ticked tickets under the chosen lead as one common problem."""
+    visible = Ticket.objects.visible_to(request.user)
+    lead = visible.filter(pk=request.POST.get("lead") or 0).first()
+    ids = [v for v in request.POST.getlist("member") if v.isdigit()]
+    members = list(visible.filter(pk__in=ids))
+    if lead is None or len(members) != len(ids):
+        messages.error(request, _("请选择一条牵头难题和要并入的难题。"))
+        return redirect("sorting_queue")
+    try:
+        n = grouping.group(request.user, lead, members, request=request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("已将 %(n)s 条难题并入“%(title)s”。") % {"n": n, "title": lead.title}
+        )
+    return redirect("sorting_queue")
 
 
 @login_required

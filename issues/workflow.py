@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts import audit
 from accounts.roles import Role
-from issues import notify, workdays
+from issues import grouping, notify, workdays
 from issues.models import Level, Outcome, Rating, Status, Ticket, TicketEvent
 
 S = Status
@@ -291,6 +291,8 @@ def act(
         changes={"from": before, "to": target, "event": event.pk},
     )
     notify.ticket_event(event)
+    if action == "resolve":
+        grouping.answer_members(ticket, user)
     return ticket
 
 

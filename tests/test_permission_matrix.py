@@ -84,6 +84,7 @@ GET = {
         MISSING, anonymous=LOGIN, cadre=OK, handler=OK, organiser=OK, leader=OK
     ),
     "tickets/sorting/": only({"organiser"}),
+    "tickets/sorting/group/": row(NOT_ALLOWED),  # POST only
     "tickets/meetings/": only({"organiser"}),
     "tickets/meetings/<int:pk>/": only({"organiser"}, ok=MISSING),  # the world has no meeting
     "tickets/notifications/": row(OK, anonymous=LOGIN),

@@ -9,6 +9,8 @@ register = template.Library()
 OTHER_EVENTS = {
     "raise": gettext_lazy("登记"),
     "deadline_recomputed": gettext_lazy("工作日历调整，期限重算"),
+    "grouped": gettext_lazy("合并为共性问题"),
+    "resolved_with_lead": gettext_lazy("随共性问题统一办结"),
 }
 
 
