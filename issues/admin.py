@@ -7,6 +7,7 @@ from issues.models import (
     Notification,
     Ticket,
     TicketEvent,
+    TicketTask,
     WorkCalendarDay,
 )
 
@@ -79,3 +80,9 @@ class MeetingItemAdmin(AuditedAdmin):
     list_display = ["meeting", "ticket"]
     raw_id_fields = ["meeting", "ticket"]
     list_select_related = ["meeting", "ticket"]
+
+
+@admin.register(TicketTask)
+class TicketTaskAdmin(ReadOnlyAdmin):
+    list_display = ["ticket", "unit", "due_date", "answered_at"]
+    list_select_related = ["ticket", "unit"]

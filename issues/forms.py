@@ -95,6 +95,7 @@ FORMS = {
     "refuse_extension": NoteForm,
     "ask_escalation": NoteForm,
     "escalate": NoteForm,
+    "co_answer": NoteForm,
     "resolve": ResolveForm,
     "rate": RateForm,
 }

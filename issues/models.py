@@ -230,6 +230,32 @@ class Ticket(models.Model):
         return self.title
 
 
+class TicketTask(models.Model):
+    """A co-unit's (协办) own part of a ticket: its deadline and its answer, which the lead unit
+    (主办) gathers before resolving."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="tasks")
+    unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("协办单位"), on_delete=models.PROTECT, related_name="ticket_tasks"
+    )
+    due_date = models.DateField(_("办理期限"), null=True, blank=True)
+    answer = models.TextField(_("协办意见"), blank=True)
+    answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("协办任务")
+        verbose_name_plural = _("协办任务")
+        constraints = [
+            models.UniqueConstraint(fields=["ticket", "unit"], name="one_task_per_co_unit")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} · {self.unit}"
+
+
 class TicketEvent(models.Model):
     """Append-only timeline: every action on a ticket, stored as codes, never translated labels."""
 

@@ -52,6 +52,7 @@ def _detail(request, ticket, bound=None, status=200):
     context = {
         "ticket": ticket,
         "co_units": ticket.co_units.all(),
+        "tasks": ticket.tasks.select_related("unit", "answered_by"),
         "events": ticket.events.select_related("actor").order_by("at", "id"),
         "actions": actions,
         "failed": bound[0] if bound else None,

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from accounts import audit
 from accounts.roles import Role
 from issues import grouping, notify, workdays
-from issues.models import Level, Outcome, Rating, Status, Ticket, TicketEvent
+from issues.models import Level, Outcome, Rating, Status, Ticket, TicketEvent, TicketTask
 
 S = Status
 OPEN = (S.REGISTERED, S.ASSIGNED, S.ACCEPTED)
@@ -41,7 +41,7 @@ class Conflict(ValidationError):
 
 
 # Who may act: the area's organiser, the owner unit's handler, or the cadre who raised it.
-ORGANISER, OWNER, RAISER = "organiser", "owner", "raiser"
+ORGANISER, OWNER, CO_UNIT, RAISER = "organiser", "owner", "co_unit", "raiser"
 
 
 def actor_kinds(user, ticket: Ticket) -> set[str]:
@@ -54,6 +54,10 @@ def actor_kinds(user, ticket: Ticket) -> set[str]:
         kinds.add(OWNER)
     if ticket.raised_by_id == user.pk:
         kinds.add(RAISER)
+    if Role.HANDLER in roles and user.home_unit_id and OWNER not in kinds:
+        open_task = ticket.tasks.filter(unit_id=user.home_unit_id, answered_at__isnull=True)
+        if open_task.exists():
+            kinds.add(CO_UNIT)
     return kinds
 
 
@@ -153,8 +157,21 @@ def _escalate(ticket, user, data, today):
     return S.REGISTERED
 
 
+def _co_answer(ticket, user, data, today):
+    _require(data, "note")
+    ticket.tasks.filter(unit_id=user.home_unit_id, answered_at__isnull=True).update(
+        answer=data["note"], answered_at=timezone.now(), answered_by=user
+    )
+    return ticket.status
+
+
 def _resolve(ticket, user, data, today):
     _require(data, "outcome", "reply")
+    waiting = ticket.tasks.filter(answered_at__isnull=True).select_related("unit")
+    if waiting:
+        raise Refused(
+            _("协办单位尚未答复：%(units)s") % {"units": "、".join(str(t.unit) for t in waiting)}
+        )
     if data["outcome"] not in Outcome.values:
         raise ValidationError(_("办理结果无效。"))
     now = timezone.now()
@@ -221,6 +238,7 @@ TRANSITIONS = {
             _ask_escalation,
         ),
         _t("escalate", gettext_lazy("提级"), OPEN, [ORGANISER], _escalate),
+        _t("co_answer", gettext_lazy("协办答复"), [S.ASSIGNED, S.ACCEPTED], [CO_UNIT], _co_answer),
         _t("resolve", gettext_lazy("办结"), [S.ACCEPTED], [OWNER], _resolve),
         _t("rate", gettext_lazy("记录企业评价"), [S.RESOLVED], [RAISER, ORGANISER], _rate),
     ]
@@ -273,7 +291,7 @@ def act(
     ticket.version += 1
     ticket.save()
     if hasattr(ticket, "_co_units"):
-        ticket.co_units.set(ticket._co_units)
+        _set_co_units(ticket, ticket._co_units)
     event = TicketEvent.objects.create(
         ticket=ticket,
         actor=user,
@@ -294,6 +312,21 @@ def act(
     if action == "resolve":
         grouping.answer_members(ticket, user)
     return ticket
+
+
+def _set_co_units(ticket: Ticket, units) -> None:
+    """Co-units and their tasks follow the assignment: each new co-unit gets a task with the
+    ticket's deadline; a unit no longer co-assigned loses its unanswered task."""
+    ticket.co_units.set(units)
+    ticket.tasks.exclude(unit__in=units).filter(answered_at__isnull=True).delete()
+    have = set(ticket.tasks.values_list("unit_id", flat=True))
+    TicketTask.objects.bulk_create(
+        [
+            TicketTask(ticket=ticket, unit=u, due_date=ticket.due_date)
+            for u in units
+            if u.pk not in have
+        ]
+    )
 
 
 def _event_data(ticket: Ticket, action: str) -> dict:

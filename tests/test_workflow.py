@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import AuditEntry, OrgUnit
 from issues import workflow
-from issues.models import Level, Notification, Status, Ticket, TicketEvent
+from issues.models import Level, Notification, Status, Ticket, TicketEvent, TicketTask
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +37,8 @@ ALLOWED = {
     ("ask_escalation", S.ASSIGNED, "owner"),
     ("ask_escalation", S.ACCEPTED, "owner"),
     ("progress", S.ACCEPTED, "owner"),
+    ("co_answer", S.ASSIGNED, "co_handler"),
+    ("co_answer", S.ACCEPTED, "co_handler"),
     ("resolve", S.ACCEPTED, "owner"),
     ("rate", S.RESOLVED, "raiser"),
     ("rate", S.RESOLVED, "organiser"),
@@ -56,6 +58,7 @@ PERSONS = [
     "other_organiser",
     "leader",
     "owner",
+    "co_handler",
     "other_handler",
     "raiser",
     "other_cadre",
@@ -70,6 +73,7 @@ def world():
     town = f.make_unit(parent=east, code="E1")
     dept = f.make_unit(kind=OrgUnit.Kind.DEPARTMENT, parent=city, code="D")
     other_dept = f.make_unit(kind=OrgUnit.Kind.DEPARTMENT, parent=city, code="D2")
+    co_dept = f.make_unit(kind=OrgUnit.Kind.DEPARTMENT, parent=city, code="D3")
     raiser = f.make_cadre(unit=town)
     people = {
         "organiser": f.make_user("organiser", jurisdiction_unit=east),
@@ -77,14 +81,15 @@ def world():
         "leader": f.make_user("leader", jurisdiction_unit=city),
         "owner": f.make_user("handler", home_unit=dept),
         "other_handler": f.make_user("handler", home_unit=other_dept),
+        "co_handler": f.make_user("handler", home_unit=co_dept),
         "raiser": raiser.user,
         "other_cadre": f.make_cadre(unit=town).user,
     }
     firm = f.make_enterprise(town=town)
-    return {"people": people, "firm": firm, "dept": dept, "other_dept": other_dept}
+    return {"people": people, "firm": firm, "dept": dept, "other_dept": other_dept, "co": co_dept}
 
 
-def ticket_in(world, status) -> Ticket:
+def ticket_in(world, status, *, co_task=False) -> Ticket:
     fields = {}
     if status in (S.ASSIGNED, S.ACCEPTED, S.RESOLVED, S.CLOSED):
         fields.update(
@@ -94,9 +99,13 @@ def ticket_in(world, status) -> Ticket:
             extension_until=TODAY + datetime.timedelta(days=20),
             extension_reason="材料未齐",
         )
-    return f.make_ticket(
+    ticket = f.make_ticket(
         enterprise=world["firm"], raised_by=world["people"]["raiser"], status=status, **fields
     )
+    if co_task:  # a co-unit's open task (it would hold up resolving, so only when tested)
+        ticket.co_units.add(world["co"])
+        TicketTask.objects.create(ticket=ticket, unit=world["co"])
+    return ticket
 
 
 def valid_data(action, world) -> dict:
@@ -112,7 +121,7 @@ def valid_data(action, world) -> dict:
 @pytest.mark.parametrize("action", sorted(workflow.TRANSITIONS))
 def test_every_status_action_and_person(world, status, action):
     for person in PERSONS:
-        ticket = ticket_in(world, status)
+        ticket = ticket_in(world, status, co_task=action == "co_answer")
         if action == "request_extension":
             Ticket.objects.filter(pk=ticket.pk).update(extension_until=None)
         allowed = (action, status, person) in ALLOWED  # the other_* and the leader: never
@@ -277,3 +286,28 @@ def test_two_people_acting_at_once_one_wins_the_other_is_told(world):
     assert TicketEvent.objects.filter(ticket=ticket, action="accept").count() == 1
     ticket.refresh_from_db()
     assert ticket.version == 2
+
+
+def test_the_lead_resolves_only_once_every_co_unit_has_answered(world):
+    ticket = ticket_in(world, S.ACCEPTED, co_task=True)
+    owner, co = world["people"]["owner"], world["people"]["co_handler"]
+    answer = {"outcome": "solved", "reply": "已解决"}
+    with pytest.raises(workflow.Refused, match="协办单位尚未答复"):
+        workflow.act(owner, ticket.pk, "resolve", version=1, data=answer)
+    workflow.act(co, ticket.pk, "co_answer", version=1, data={"note": "我局已完成审批"})
+    task = ticket.tasks.get()
+    assert task.answer == "我局已完成审批" and task.answered_by == co
+    assert workflow.act(owner, ticket.pk, "resolve", version=2, data=answer).status == S.RESOLVED
+
+
+def test_assigning_with_co_units_gives_each_its_task_and_deadline(world):
+    ticket = ticket_in(world, S.REGISTERED)
+    after = workflow.act(
+        world["people"]["organiser"],
+        ticket.pk,
+        "assign",
+        version=1,
+        data={"owner_unit": world["dept"], "co_units": [world["co"], world["other_dept"]]},
+    )
+    tasks = {t.unit_id: t.due_date for t in after.tasks.all()}
+    assert tasks == {world["co"].pk: after.due_date, world["other_dept"].pk: after.due_date}
