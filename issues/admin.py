@@ -6,6 +6,7 @@ from issues.models import (
     MeetingItem,
     Notification,
     Ticket,
+    TicketAttachment,
     TicketEvent,
     TicketTask,
     WorkCalendarDay,
@@ -86,3 +87,9 @@ class MeetingItemAdmin(AuditedAdmin):
 class TicketTaskAdmin(ReadOnlyAdmin):
     list_display = ["ticket", "unit", "due_date", "answered_at"]
     list_select_related = ["ticket", "unit"]
+
+
+@admin.register(TicketAttachment)
+class TicketAttachmentAdmin(ReadOnlyAdmin):
+    list_display = ["ticket", "name", "size", "uploaded_by", "uploaded_at"]
+    list_select_related = ["ticket", "uploaded_by"]

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit
+from issues import attachments
 from issues.models import Category, Outcome, Rating, Urgency
 
 HANDLING_KINDS = (
@@ -21,9 +22,21 @@ class ActionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def data_for_workflow(self) -> dict:
-        return {
-            k: v for k, v in self.cleaned_data.items() if k != "version" and v not in (None, "")
-        }
+        """The fields the workflow reads (the attachment is saved beside the event by the view)."""
+        skip = {"version", "attachment"}
+        return {k: v for k, v in self.cleaned_data.items() if k not in skip and v not in (None, "")}
+
+
+class WithAttachment(forms.Form):
+    attachment = forms.FileField(
+        label=_("附件"), required=False, help_text=_("PDF、图片或 Office 文档，10MB 以内")
+    )
+
+    def clean_attachment(self):
+        upload = self.cleaned_data.get("attachment")
+        if upload:
+            attachments.check(upload)
+        return upload
 
 
 NOTE = _("说明")
@@ -74,7 +87,11 @@ class ApproveForm(ActionForm):
     pass
 
 
-class ResolveForm(ActionForm):
+class ProgressForm(ActionForm, WithAttachment):
+    note = _note()
+
+
+class ResolveForm(ActionForm, WithAttachment):
     outcome = forms.ChoiceField(label=_("办理结果"), choices=Outcome.choices)
     reply = _note(_("答复企业"))
 
@@ -89,13 +106,13 @@ FORMS = {
     "return": NoteForm,
     "dispute": NoteForm,
     "accept": ApproveForm,
-    "progress": NoteForm,
+    "progress": ProgressForm,
     "request_extension": ExtensionForm,
     "approve_extension": ApproveForm,
     "refuse_extension": NoteForm,
     "ask_escalation": NoteForm,
     "escalate": NoteForm,
-    "co_answer": NoteForm,
+    "co_answer": ProgressForm,
     "resolve": ResolveForm,
     "rate": RateForm,
 }

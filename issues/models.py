@@ -256,6 +256,32 @@ class TicketTask(models.Model):
         return f"{self.ticket_id} · {self.unit}"
 
 
+class TicketAttachment(models.Model):
+    """A file a handling unit adds to its progress note or answer (photos, approvals, letters).
+    Served only through the ticket's scope check, never as a public media URL."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
+    event = models.ForeignKey(
+        "TicketEvent", null=True, on_delete=models.SET_NULL, related_name="attachments"
+    )
+    file = models.FileField(_("文件"), upload_to="tickets/%Y/%m/")
+    name = models.CharField(_("文件名"), max_length=200)
+    size = models.PositiveIntegerField(_("大小"))
+    content_type = models.CharField(max_length=100)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+        ordering = ["uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class TicketEvent(models.Model):
     """Append-only timeline: every action on a ticket, stored as codes, never translated labels."""
 

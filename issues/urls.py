@@ -6,6 +6,11 @@ urlpatterns = [
     path("<int:pk>/", views.ticket_detail, name="ticket_detail"),
     path("<int:pk>/act/<slug:action>/", views.ticket_act, name="ticket_act"),
     path("<int:pk>/assignment-form/", views.assignment_form, name="assignment_form"),
+    path(
+        "<int:pk>/attachments/<int:attachment_pk>/",
+        views.attachment_download,
+        name="attachment_download",
+    ),
     path("sorting/", views.sorting_queue, name="sorting_queue"),
     path("sorting/group/", views.group_tickets, name="group_tickets"),
     path("meetings/", meeting_views.meeting_list, name="meeting_list"),

@@ -7,8 +7,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, Q
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +19,7 @@ from accounts.access import get_object_for, role_required
 from accounts.exports import download
 from accounts.paging import query_without_page
 from accounts.roles import Role
-from issues import grouping, lights, workdays, workflow
+from issues import attachments, grouping, lights, workdays, workflow
 from issues.forms import FORMS
 from issues.models import Notification, Status, Ticket
 
@@ -53,6 +54,7 @@ def _detail(request, ticket, bound=None, status=200):
         "ticket": ticket,
         "co_units": ticket.co_units.all(),
         "tasks": ticket.tasks.select_related("unit", "answered_by"),
+        "attachments": ticket.attachments.all(),
         "events": ticket.events.select_related("actor").order_by("at", "id"),
         "actions": actions,
         "failed": bound[0] if bound else None,
@@ -72,17 +74,21 @@ def ticket_act(request, pk: int, action: str):
     ticket = _ticket(request, pk)
     if action not in FORMS:
         raise Http404
-    form = FORMS[action](request.POST, auto_id=f"id_{action}_%s")
+    form = FORMS[action](request.POST, request.FILES, auto_id=f"id_{action}_%s")
     if form.is_valid():
         try:
-            workflow.act(
-                request.user,
-                ticket.pk,
-                action,
-                version=form.cleaned_data["version"],
-                data=form.data_for_workflow(),
-                request=request,
-            )
+            with transaction.atomic():
+                after = workflow.act(
+                    request.user,
+                    ticket.pk,
+                    action,
+                    version=form.cleaned_data["version"],
+                    data=form.data_for_workflow(),
+                    request=request,
+                )
+                if form.cleaned_data.get("attachment"):
+                    event = after.events.order_by("-id").first()
+                    attachments.attach(after, event, form.cleaned_data["attachment"], request.user)
         except workflow.Conflict as error:
             messages.error(request, " ".join(error.messages))
             return _detail(request, _ticket(request, pk), (action, form), status=409)
@@ -210,6 +216,20 @@ def assignment_form(request, pk: int):
             title=_("工作任务交办单"),
         )
     return render(request, "issues/assignment_form.html", {"ticket": ticket, "rows": rows})
+
+
+@login_required
+def attachment_download(request, pk: int, attachment_pk: int):
+    ticket = _ticket(request, pk)
+    attachment = ticket.attachments.filter(pk=attachment_pk).first()
+    if attachment is None:
+        raise Http404
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.name,
+        content_type=attachment.content_type,
+    )
 
 
 @login_required

@@ -184,3 +184,4 @@ PAIRING_WORKLOAD_LIMITS = {
 SMS_SENDER = env_str("SMS_SENDER", "issues.notify.LoggingSMSSender")
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "pairing@localhost")
+TICKET_ATTACHMENT_MAX_BYTES = env_int("TICKET_ATTACHMENT_MAX_BYTES", 10 * 2**20)

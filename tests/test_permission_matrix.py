@@ -83,6 +83,8 @@ GET = {
     "tickets/<int:pk>/assignment-form/": row(
         MISSING, anonymous=LOGIN, cadre=OK, handler=OK, organiser=OK, leader=OK
     ),
+    # The world's ticket has no attachment with that id: found by no one, refused to the rest.
+    "tickets/<int:pk>/attachments/<int:attachment_pk>/": row(MISSING, anonymous=LOGIN),
     "tickets/sorting/": only({"organiser"}),
     "tickets/sorting/group/": row(NOT_ALLOWED),  # POST only
     "tickets/meetings/": only({"organiser"}),

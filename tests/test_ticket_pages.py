@@ -8,6 +8,7 @@ import io
 
 import openpyxl
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -124,3 +125,33 @@ def test_the_bell_counts_unread_and_opening_marks_read(client, world):
     client.logout()
     sign_in(client, other)
     assert client.post(reverse("notification_open", args=[note.pk])).status_code == 404
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_a_progress_note_with_an_attachment_only_the_ticket_s_readers_can_fetch(client, world):
+    ticket = world["ticket"]
+    Ticket.objects.filter(pk=ticket.pk).update(owner_unit=world["dept"], status=Status.ACCEPTED)
+    sign_in(client, world["handler"])
+    upload = SimpleUploadedFile("批复.pdf", PDF, content_type="application/pdf")
+    response = act(client, ticket, "progress", note="已取得用地批复", attachment=upload)
+    assert response.status_code == 302
+    attachment = ticket.attachments.get()
+    assert attachment.event.action == "progress" and attachment.name == "批复.pdf"
+    url = reverse("attachment_download", args=[ticket.pk, attachment.pk])
+    assert b"".join(client.get(url).streaming_content) == PDF
+    client.logout()
+    sign_in(client, f.make_user("cadre"))
+    assert client.get(url).status_code == 404
+
+
+def test_an_attachment_that_is_not_what_its_name_says_is_refused_and_nothing_changes(client, world):
+    ticket = world["ticket"]
+    Ticket.objects.filter(pk=ticket.pk).update(owner_unit=world["dept"], status=Status.ACCEPTED)
+    sign_in(client, world["handler"])
+    fake = SimpleUploadedFile("report.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
+    response = act(client, ticket, "progress", note="进展说明我写了", attachment=fake)
+    assert response.status_code == 400
+    assert "进展说明我写了" in response.content.decode()
+    assert not ticket.attachments.exists() and not ticket.events.exists()
