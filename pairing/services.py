@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -87,6 +88,12 @@ def request_refusal(
     return None
 
 
+class Refusal(NamedTuple):
+    index: int  # the pair's place in the request
+    subject: str  # what the rule is about: "enterprise" or "cadre"
+    message: str
+
+
 def pair_refusals(
     actor,
     pairs: list[tuple[Cadre, Enterprise]],
@@ -94,27 +101,45 @@ def pair_refusals(
     campaign: Campaign,
     cadres: dict[int, Cadre],
     loads: Counter,
-) -> list[tuple[int, str]]:
-    """Each rule a pair breaks, as (index of the pair, message): repeated pair, scope, campaign,
-    cadre's state, the one-active-pairing rule, and the workload limit given the cadres' current
-    `loads`. `cadres` holds the pairs' cadres by id, with their users."""
+) -> list[Refusal]:
+    """Each rule a pair breaks: repeated pair, scope, campaign, cadre's state, the one-active-
+    pairing rule, and the workload limit given the cadres' current `loads`. `cadres` holds the
+    pairs' cadres by id, with their users."""
     errors = []
     seen = set()
     for index, (cadre, enterprise) in enumerate(pairs):
         if (cadre.pk, enterprise.pk) in seen:
-            errors.append((index, _("%(firm)s 重复出现。") % {"firm": enterprise.name}))
+            errors.append(
+                Refusal(index, "enterprise", _("%(firm)s 重复出现。") % {"firm": enterprise.name})
+            )
         seen.add((cadre.pk, enterprise.pk))
         if not governs(actor, enterprise.town):
-            errors.append((index, _("%(firm)s 不在您的管辖范围内。") % {"firm": enterprise.name}))
+            errors.append(
+                Refusal(
+                    index,
+                    "enterprise",
+                    _("%(firm)s 不在您的管辖范围内。") % {"firm": enterprise.name},
+                )
+            )
         elif not campaign_reaches(campaign, enterprise):
-            errors.append((index, _("%(firm)s 不在该行动的范围内。") % {"firm": enterprise.name}))
+            errors.append(
+                Refusal(
+                    index,
+                    "enterprise",
+                    _("%(firm)s 不在该行动的范围内。") % {"firm": enterprise.name},
+                )
+            )
     first = {}
     for index, (cadre, _e) in enumerate(pairs):
         first.setdefault(cadre.pk, index)
     for cadre_id, index in first.items():
         if cadres[cadre_id].status != Cadre.Status.ACTIVE:
             errors.append(
-                (index, _("%(name)s 已不在岗，不能结对。") % {"name": cadres[cadre_id].user})
+                Refusal(
+                    index,
+                    "cadre",
+                    _("%(name)s 已不在岗，不能结对。") % {"name": cadres[cadre_id].user},
+                )
             )
     already = set(
         Pairing.objects.active()
@@ -125,8 +150,9 @@ def pair_refusals(
     for index, (cadre, enterprise) in enumerate(pairs):
         if (cadre.pk, enterprise.pk) in already:
             errors.append(
-                (
+                Refusal(
                     index,
+                    "cadre",
                     _("%(name)s 已与 %(firm)s 结对。")
                     % {"name": cadres[cadre.pk].user, "firm": enterprise.name},
                 )
@@ -139,8 +165,9 @@ def pair_refusals(
         if loads[cadre.pk] + adding[cadre.pk] > limit and cadre.pk not in over:
             over.add(cadre.pk)
             errors.append(
-                (
+                Refusal(
                     index,
+                    "cadre",
                     _(
                         "%(name)s 已联系 %(load)s 家企业，再加 %(n)s 家将超过"
                         "%(rank)s的上限 %(limit)s 家。"
@@ -187,7 +214,7 @@ def pair_many(
         actor, pairs, campaign=campaign, cadres=locked, loads=active_loads(cadre_ids)
     )
     if errors:
-        raise ValidationError([message for _index, message in errors])
+        raise ValidationError([refusal.message for refusal in errors])
     rows = Pairing.objects.bulk_create(
         [
             Pairing(
