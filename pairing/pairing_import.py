@@ -150,8 +150,11 @@ def read_plan(
 
 
 def _firm_field(row: SheetRow) -> str:
-    """The column that names the row's enterprise: the USCC when given, else the name."""
-    return "uscc" if row.text("uscc") or not row.has("enterprise") else "enterprise"
+    """The column that names the row's enterprise: the USCC when given, else the name; for a row
+    with neither, the USCC column if the sheet has one."""
+    if row.has("enterprise") and not row.text("uscc"):
+        return "enterprise" if row.text("enterprise") or not row.has("uscc") else "uscc"
+    return "uscc"
 
 
 def _parse_row(row: SheetRow, lookups: Lookups, default: Campaign | None) -> PairingRow | None:
