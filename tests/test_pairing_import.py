@@ -244,3 +244,21 @@ def test_csv_in_gbk_reads_the_same(area):
     data = "\r\n".join(lines).encode("gbk")
     plan = pairing_import.read_plan(io.BytesIO(data), "结对.csv", actor=area["organiser"])
     assert plan.ok and plan.rows == 1 and plan.counts["created"] == 1
+
+
+def test_the_workload_limit_counts_a_cadres_rows_across_batches(area, settings):
+    settings.PAIRING_WORKLOAD_LIMITS = {"general": 2}
+    no = area["cadre"].staff_no
+    rows = [  # three batches: a start date, a role, a group of their own
+        [firm.uscc, "", no, role, "合力扶企行动", group, start]
+        for firm, role, group, start in zip(
+            area["firms"],
+            ["主联系人", "协助", "主联系人"],
+            ["", "", "工业组"],
+            ["2026-03-01", "2026-03-01", "2026-03-02"],
+            strict=True,
+        )
+    ]
+    plan = plan_of(area, *rows)
+    assert len(plan.batches) == 3
+    assert [(e.row, e.column) for e in plan.errors] == [(4, "干部工号")]
