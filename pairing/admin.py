@@ -7,6 +7,7 @@ from pairing.models import (
     CoverageTarget,
     HelpPlan,
     Pairing,
+    PeopleImport,
     ServiceGroup,
     Suggestion,
     SuggestionRun,
@@ -98,3 +99,19 @@ class SuggestionAdmin(ReadOnlyAdmin):
     list_display = ["run", "enterprise", "cadre", "rule", "decision"]
     list_filter = ["rule", "decision"]
     list_select_related = ["run__campaign", "enterprise", "cadre__user"]
+
+
+@admin.register(PeopleImport)
+class PeopleImportAdmin(ReadOnlyAdmin):
+    list_display = [
+        "filename",
+        "kind",
+        "uploaded_by",
+        "uploaded_at",
+        "status",
+        "rows",
+        "error_count",
+    ]
+    list_filter = ["kind", "status"]
+    list_select_related = ["uploaded_by"]
+    exclude = ["errors"]

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import scoping
 from accounts.models import Cadre, OrgUnit
-from enterprises.models import Enterprise, Tag
+from enterprises.models import Enterprise, RosterImport, Tag
 
 
 class Campaign(models.Model):
@@ -371,3 +371,50 @@ class Suggestion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise_id} → {self.cadre_id} ({self.rule})"
+
+
+class PeopleImport(models.Model):
+    """One upload of cadres (by the system admin) or of pairings (by an organiser): who, when, the
+    file, what its plan found, the outcome. Statuses as the roster's imports."""
+
+    class Kind(models.TextChoices):
+        CADRES = "cadres", _("干部名册")
+        PAIRINGS = "pairings", _("结对")
+
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("导入人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    filename = models.CharField(_("文件名"), max_length=255)
+    file = models.FileField(_("文件"), upload_to="imports/%Y/%m/")
+    # The campaign chosen at upload for rows that name none (pairing imports only).
+    campaign = models.ForeignKey(
+        Campaign,
+        verbose_name=_("行动"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    status = models.CharField(_("状态"), max_length=10, choices=RosterImport.Status.choices)
+    rows = models.PositiveIntegerField(_("数据行"), default=0)
+    created = models.PositiveIntegerField(_("新增"), default=0)
+    updated = models.PositiveIntegerField(_("更新"), default=0)
+    unchanged = models.PositiveIntegerField(_("未变"), default=0)
+    error_count = models.PositiveIntegerField(_("错误数"), default=0)
+    # The first errors, for the page; the full list is recomputed from the file when needed.
+    errors = models.JSONField(_("错误"), default=list, blank=True)
+    committed_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("干部和结对导入")
+        verbose_name_plural = _("干部和结对导入")
+        ordering = ["-uploaded_at"]
+        indexes = [models.Index(fields=["kind", "uploaded_by"], name="people_import_kind_user")]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"

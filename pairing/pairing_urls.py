@@ -1,5 +1,6 @@
 from django.urls import path
 
+from pairing import people_import_views as imports
 from pairing import views
 
 urlpatterns = [
@@ -16,4 +17,18 @@ urlpatterns = [
     path("help-plans/", views.help_plan_list, name="help_plan_list"),
     path("help-plans/new/<int:enterprise_pk>/", views.help_plan_edit, name="help_plan_new"),
     path("help-plans/<int:enterprise_pk>/<int:pk>/", views.help_plan_edit, name="help_plan_edit"),
+    path("import/cadres/", imports.cadre_upload, name="cadre_import"),
+    path("import/cadres/template.xlsx", imports.cadre_template, name="cadre_import_template"),
+    path("import/cadres/<int:pk>/", imports.cadre_detail, name="cadre_import_detail"),
+    path("import/cadres/<int:pk>/commit/", imports.cadre_commit, name="cadre_import_commit"),
+    path("import/cadres/<int:pk>/errors.xlsx", imports.cadre_errors, name="cadre_import_errors"),
+    path("import/pairings/", imports.pairing_upload, name="pairing_import"),
+    path("import/pairings/template.xlsx", imports.pairing_template, name="pairing_import_template"),
+    path("import/pairings/<int:pk>/", imports.pairing_detail, name="pairing_import_detail"),
+    path("import/pairings/<int:pk>/commit/", imports.pairing_commit, name="pairing_import_commit"),
+    path(
+        "import/pairings/<int:pk>/errors.xlsx",
+        imports.pairing_errors,
+        name="pairing_import_errors",
+    ),
 ]

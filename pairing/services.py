@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -76,6 +77,113 @@ def pair(
     )
 
 
+def request_refusal(
+    campaign: Campaign, group: ServiceGroup | None, start: datetime.date
+) -> str | None:
+    """Why no pairing can be made in this campaign, group and start date at all, or None."""
+    if group is not None and group.campaign_id != campaign.pk:
+        return _("所选服务组不属于该行动。")
+    if campaign.end and start > campaign.end:
+        return _("行动已于 %(date)s 结束。") % {"date": campaign.end}
+    return None
+
+
+class Refusal(NamedTuple):
+    index: int  # the pair's place in the request
+    subject: str  # what the rule is about: "enterprise" or "cadre"
+    message: str
+
+
+def pair_refusals(
+    actor,
+    pairs: list[tuple[Cadre, Enterprise]],
+    *,
+    campaign: Campaign,
+    cadres: dict[int, Cadre],
+    loads: Counter,
+) -> list[Refusal]:
+    """Each rule a pair breaks: repeated pair, scope, campaign, cadre's state, the one-active-
+    pairing rule, and the workload limit given the cadres' current `loads`. `cadres` holds the
+    pairs' cadres by id, with their users."""
+    errors = []
+    seen = set()
+    for index, (cadre, enterprise) in enumerate(pairs):
+        if (cadre.pk, enterprise.pk) in seen:
+            errors.append(
+                Refusal(index, "enterprise", _("%(firm)s 重复出现。") % {"firm": enterprise.name})
+            )
+        seen.add((cadre.pk, enterprise.pk))
+        if not governs(actor, enterprise.town):
+            errors.append(
+                Refusal(
+                    index,
+                    "enterprise",
+                    _("%(firm)s 不在您的管辖范围内。") % {"firm": enterprise.name},
+                )
+            )
+        elif not campaign_reaches(campaign, enterprise):
+            errors.append(
+                Refusal(
+                    index,
+                    "enterprise",
+                    _("%(firm)s 不在该行动的范围内。") % {"firm": enterprise.name},
+                )
+            )
+    first = {}
+    for index, (cadre, _e) in enumerate(pairs):
+        first.setdefault(cadre.pk, index)
+    for cadre_id, index in first.items():
+        if cadres[cadre_id].status != Cadre.Status.ACTIVE:
+            errors.append(
+                Refusal(
+                    index,
+                    "cadre",
+                    _("%(name)s 已不在岗，不能结对。") % {"name": cadres[cadre_id].user},
+                )
+            )
+    already = set(
+        Pairing.objects.active()
+        .filter(campaign=campaign, cadre_id__in=list(first))
+        .filter(enterprise_id__in=[e.pk for _c, e in pairs])
+        .values_list("cadre_id", "enterprise_id")
+    )
+    for index, (cadre, enterprise) in enumerate(pairs):
+        if (cadre.pk, enterprise.pk) in already:
+            errors.append(
+                Refusal(
+                    index,
+                    "cadre",
+                    _("%(name)s 已与 %(firm)s 结对。")
+                    % {"name": cadres[cadre.pk].user, "firm": enterprise.name},
+                )
+            )
+    adding, over, totals = Counter(), set(), Counter(cadre.pk for cadre, _e in pairs)
+    for index, (cadre, _e) in enumerate(pairs):
+        adding[cadre.pk] += 1
+        limit = workload_limit(cadres[cadre.pk].rank)
+        # One message per cadre, at the first pair that goes over the limit.
+        if loads[cadre.pk] + adding[cadre.pk] > limit and cadre.pk not in over:
+            over.add(cadre.pk)
+            errors.append(
+                Refusal(
+                    index,
+                    "cadre",
+                    _(
+                        "%(name)s 已联系 %(load)s 家企业，再加 %(n)s 家将超过"
+                        "%(rank)s的上限 %(limit)s 家。"
+                    )
+                    % {
+                        "name": cadres[cadre.pk].user,
+                        "load": loads[cadre.pk],
+                        "n": totals[cadre.pk],
+                        "rank": cadres[cadre.pk].get_rank_display(),
+                        "limit": limit,
+                    },
+                )
+            )
+    return errors
+
+
 @transaction.atomic
 def pair_many(
     actor,
@@ -92,10 +200,9 @@ def pair_many(
     start = start or timezone.localdate()
     if not pairs:
         raise ValidationError(_("没有要结对的企业。"))
-    if group is not None and group.campaign_id != campaign.pk:
-        raise ValidationError(_("所选服务组不属于该行动。"))
-    if campaign.end and start > campaign.end:
-        raise ValidationError(_("行动已于 %(date)s 结束。") % {"date": campaign.end})
+    refusal = request_refusal(campaign, group, start)
+    if refusal:
+        raise ValidationError(refusal)
     # Lock the cadres (in id order, so two organisers never deadlock): a concurrent pairing for
     # the same cadre waits here, and the workload count below stays true until commit.
     cadre_ids = sorted({cadre.pk for cadre, _e in pairs})
@@ -103,52 +210,11 @@ def pair_many(
         c.pk: c
         for c in Cadre.objects.select_for_update().select_related("user").filter(pk__in=cadre_ids)
     }
-    errors = []
-    seen = set()
-    for cadre, enterprise in pairs:
-        if (cadre.pk, enterprise.pk) in seen:
-            errors.append(_("%(firm)s 重复出现。") % {"firm": enterprise.name})
-        seen.add((cadre.pk, enterprise.pk))
-        if not governs(actor, enterprise.town):
-            errors.append(_("%(firm)s 不在您的管辖范围内。") % {"firm": enterprise.name})
-        elif not campaign_reaches(campaign, enterprise):
-            errors.append(_("%(firm)s 不在该行动的范围内。") % {"firm": enterprise.name})
-    for cadre in locked.values():
-        if cadre.status != Cadre.Status.ACTIVE:
-            errors.append(_("%(name)s 已不在岗，不能结对。") % {"name": cadre.user})
-    already = set(
-        Pairing.objects.active()
-        .filter(campaign=campaign, cadre_id__in=cadre_ids)
-        .filter(enterprise_id__in=[e.pk for _c, e in pairs])
-        .values_list("cadre_id", "enterprise_id")
+    errors = pair_refusals(
+        actor, pairs, campaign=campaign, cadres=locked, loads=active_loads(cadre_ids)
     )
-    for cadre, enterprise in pairs:
-        if (cadre.pk, enterprise.pk) in already:
-            errors.append(
-                _("%(name)s 已与 %(firm)s 结对。")
-                % {"name": locked[cadre.pk].user, "firm": enterprise.name}
-            )
-    loads = active_loads(cadre_ids)
-    adding = Counter(cadre.pk for cadre, _e in pairs)
-    for cadre_id, n in adding.items():
-        cadre = locked[cadre_id]
-        limit = workload_limit(cadre.rank)
-        if loads[cadre_id] + n > limit:
-            errors.append(
-                _(
-                    "%(name)s 已联系 %(load)s 家企业，再加 %(n)s 家将超过"
-                    "%(rank)s的上限 %(limit)s 家。"
-                )
-                % {
-                    "name": cadre.user,
-                    "load": loads[cadre_id],
-                    "n": n,
-                    "rank": cadre.get_rank_display(),
-                    "limit": limit,
-                }
-            )
     if errors:
-        raise ValidationError(errors)
+        raise ValidationError([refusal.message for refusal in errors])
     rows = Pairing.objects.bulk_create(
         [
             Pairing(

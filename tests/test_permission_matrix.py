@@ -108,6 +108,16 @@ GET = {
     | {"other_cadre": MISSING},
     "pairing/help-plans/<int:enterprise_pk>/<int:pk>/": only({"cadre", "organiser"})
     | {"other_cadre": MISSING},
+    "pairing/import/cadres/": only({"admin"}),
+    "pairing/import/cadres/template.xlsx": only({"admin"}),
+    "pairing/import/cadres/<int:pk>/": only({"admin"}, ok=MISSING),  # no import with that id
+    "pairing/import/cadres/<int:pk>/commit/": row(NOT_ALLOWED),  # POST only
+    "pairing/import/cadres/<int:pk>/errors.xlsx": only({"admin"}, ok=MISSING),
+    "pairing/import/pairings/": only({"organiser"}),
+    "pairing/import/pairings/template.xlsx": only({"organiser"}),
+    "pairing/import/pairings/<int:pk>/": only({"organiser"}, ok=MISSING),
+    "pairing/import/pairings/<int:pk>/commit/": row(NOT_ALLOWED),  # POST only
+    "pairing/import/pairings/<int:pk>/errors.xlsx": only({"organiser"}, ok=MISSING),
     "i18n/setlang/": row(REDIRECT),
 }
 # The admin site and the RQ dashboard: the system admin only; everyone else is sent to the admin

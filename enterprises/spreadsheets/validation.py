@@ -1,0 +1,73 @@
+"""An import sheet as its validators see it: the data rows under the header found by aliases,
+each cell by field name, and every problem kept as a RowError with the row number, the column as
+the sheet names it, the value and a Chinese message."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from enterprises.spreadsheets import reader
+from enterprises.spreadsheets.cells import CellError, fold
+from enterprises.spreadsheets.safety import check_upload
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    value: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Sheet:
+    header: reader.Header
+    rows: list[tuple[int, list]]  # (row number, values) under the header, blank rows left out
+
+
+def read_sheet(
+    stream: BinaryIO, filename: str, aliases: dict[str, list[str]], required: list[str]
+) -> Sheet:
+    """The upload checked for safety, then read; UnsafeUpload or UnreadableSheet say why not."""
+    all_rows = list(reader.rows(stream, check_upload(stream, filename)))
+    header = reader.find_header(all_rows, aliases, required)
+    data = [(n, v) for n, v in all_rows if n > header.row and any(fold(x) for x in v)]
+    return Sheet(header, data)
+
+
+class SheetRow:
+    """One data row: its cells by field name; fail() adds an error for a field's cell."""
+
+    def __init__(self, number: int, values: list, sheet: Sheet, aliases, errors: list[RowError]):
+        self.number, self.values, self.header = number, values, sheet.header
+        self.aliases, self.errors = aliases, errors
+        self._before = len(errors)
+
+    def has(self, name: str) -> bool:
+        return name in self.header.columns
+
+    def cell(self, name: str):
+        index = self.header.columns.get(name)
+        return self.values[index] if index is not None and index < len(self.values) else None
+
+    def text(self, name: str) -> str:
+        return fold(self.cell(name))
+
+    def label(self, name: str) -> str:
+        return self.header.labels.get(name, self.aliases[name][0])
+
+    def fail(self, name: str, message: str) -> None:
+        self.errors.append(RowError(self.number, self.label(name), self.text(name), message))
+
+    def parse(self, name: str, parser):
+        """The cell through a cells.py parser; None, and an error, when it cannot be read."""
+        try:
+            return parser(self.cell(name))
+        except CellError as exc:
+            self.fail(name, str(exc))
+            return None
+
+    @property
+    def ok(self) -> bool:
+        return len(self.errors) == self._before
