@@ -1,9 +1,9 @@
-"""The one definition of each figure leaders steer by (DESIGN.md, "Figures").
+"""The one definition of each figure leaders steer by (DESIGN.md, "Figures"; issue 7).
 
 Every function takes querysets already scoped by `visible_to` (and filtered by period, campaign or
-area as the caller needs) and computes in the database with aggregates, never by looping over rows.
-Rates are fractions in [0, 1], or None when the denominator is zero (a rate of nothing is unknown,
-not 0% or 100%).
+area as the caller needs, see `in_period`) and computes in the database with aggregates, never by
+looping over rows. Rates are fractions in [0, 1], or None when the denominator is zero (a rate of
+nothing is unknown, not 0% or 100%). A reopened ticket is one row, so it is counted once.
 """
 
 from __future__ import annotations
@@ -11,11 +11,14 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from issues.models import OPEN_STATUSES, Outcome, Status, Ticket
-from pairing.models import Pairing
+from enterprises.models import Enterprise
+from issues.models import OPEN_STATUSES, Outcome, Rating, Status, Ticket
+from issues.workdays import WorkCalendar, WorkdayIndex
+from pairing.models import HelpPlan, Pairing, Visit
 
 RESOLVED_STATUSES = (Status.RESOLVED, Status.CLOSED)
 
@@ -25,12 +28,38 @@ def rate(part: int, whole: int) -> float | None:
 
 
 @dataclass(frozen=True)
+class Period:
+    """[start, end] in local dates."""
+
+    start: datetime.date
+    end: datetime.date
+
+    def previous(self) -> Period:
+        length = self.end - self.start
+        end = self.start - datetime.timedelta(days=1)
+        return Period(end - length, end)
+
+
+def in_period(tickets: QuerySet[Ticket], period: Period | None) -> QuerySet[Ticket]:
+    """Tickets collected (registered) in the period: the population every ticket figure of a
+    period is computed on."""
+    if period is None:
+        return tickets
+    return tickets.filter(created_at__date__gte=period.start, created_at__date__lte=period.end)
+
+
+@dataclass(frozen=True)
 class TicketFigures:
     collected: int
     resolved: int
     solved: int
     open: int
     overdue: int
+    resolved_with_due: int = 0
+    on_time: int = 0
+    replied: int = 0
+    rated: int = 0
+    satisfied: int = 0
 
     @property
     def resolution_rate(self) -> float | None:
@@ -43,24 +72,77 @@ class TicketFigures:
         reasons, deferred) and a reply, i.e. status resolved or closed, over all tickets raised."""
         return rate(self.resolved, self.collected)
 
+    @property
+    def on_time_rate(self) -> float | None:
+        """按期办结率 = resolved on or before their deadline / resolved tickets that had one."""
+        return rate(self.on_time, self.resolved_with_due)
+
+    @property
+    def feedback_rate(self) -> float | None:
+        """反馈率 = resolved tickets whose reply reached the firm (replied_at set) / resolved."""
+        return rate(self.replied, self.resolved)
+
+    @property
+    def satisfaction_rate(self) -> float | None:
+        """满意率 = (满意 + 基本满意) / rated tickets (满意, 基本满意, 不满意)."""
+        return rate(self.satisfied, self.rated)
+
 
 def ticket_aggregates(today: datetime.date | None = None) -> dict:
     """The aggregate expressions behind TicketFigures, for `.aggregate()` or `.annotate()`.
-    Overdue = open with a due date before today."""
+    Overdue = open with a due date before today. Ratings count wherever the firm gave one (a
+    ticket reopened after 不满意 keeps its rating until the next)."""
     today = today or timezone.localdate()
     resolved = Q(status__in=RESOLVED_STATUSES)
     open_ = Q(status__in=OPEN_STATUSES)
+    with_due = resolved & Q(due_date__isnull=False, resolved_at__isnull=False)
     return {
         "collected": Count("pk"),
         "resolved": Count("pk", filter=resolved),
         "solved": Count("pk", filter=resolved & Q(outcome=Outcome.SOLVED)),
         "open": Count("pk", filter=open_),
         "overdue": Count("pk", filter=open_ & Q(due_date__lt=today)),
+        "resolved_with_due": Count("pk", filter=with_due),
+        "on_time": Count("pk", filter=with_due & Q(resolved_at__date__lte=F("due_date"))),
+        "replied": Count("pk", filter=resolved & Q(replied_at__isnull=False)),
+        "rated": Count("pk", filter=~Q(rating="")),
+        "satisfied": Count("pk", filter=Q(rating__in=[Rating.SATISFIED, Rating.BASICALLY])),
     }
 
 
 def ticket_figures(tickets: QuerySet[Ticket], today: datetime.date | None = None) -> TicketFigures:
     return TicketFigures(**tickets.aggregate(**ticket_aggregates(today)))
+
+
+def ticket_breakdown(
+    tickets: QuerySet[Ticket], by: str, today: datetime.date | None = None
+) -> list[tuple[object, TicketFigures]]:
+    """(value of `by`, its figures) for each value: by "category", "level", "owner_unit",
+    "enterprise__town", "campaign" … in one grouped query."""
+    rows = tickets.order_by().values(by).annotate(**ticket_aggregates(today)).order_by(by)
+    fields = TicketFigures.__dataclass_fields__
+    return [(row[by], TicketFigures(**{k: row[k] for k in fields})) for row in rows]
+
+
+def average_working_days_to_resolve(tickets: QuerySet[Ticket]) -> float | None:
+    """平均办理用时 = the mean of working days from registration to resolution over resolved
+    tickets. The database groups them by (registered, resolved) date; the calendar turns each
+    pair of dates into working days."""
+    pairs = list(
+        tickets.filter(status__in=RESOLVED_STATUSES, resolved_at__isnull=False)
+        .order_by()
+        .annotate(opened=TruncDate("created_at"), closed=TruncDate("resolved_at"))
+        .values("opened", "closed")
+        .annotate(n=Count("pk"))
+        .values_list("opened", "closed", "n")
+    )
+    if not pairs:
+        return None
+    first = min(min(o, c) for o, c, _n in pairs)
+    last = max(max(o, c) for o, c, _n in pairs)
+    index = WorkdayIndex(WorkCalendar.load(first, last))
+    total = sum(max(index.between(o, c), 0) * n for o, c, n in pairs)
+    return total / sum(n for _o, _c, n in pairs)
 
 
 def actively_paired(campaign_id: int | None = None) -> Exists:
@@ -87,3 +169,58 @@ def coverage(enterprises: QuerySet, campaign_id: int | None = None) -> Coverage:
         enterprises=Count("pk"), paired=Count("pk", filter=actively_paired(campaign_id))
     )
     return Coverage(**figures)
+
+
+@dataclass(frozen=True)
+class MeetingFigures:
+    paired: int
+    visited: int
+
+    @property
+    def rate(self) -> float | None:
+        """见面率 = paired enterprises visited in the period / paired enterprises."""
+        return rate(self.visited, self.paired)
+
+
+def visited_in(period: Period) -> Exists:
+    return Exists(
+        Visit.objects.filter(
+            enterprise=OuterRef("pk"), date__gte=period.start, date__lte=period.end
+        )
+    )
+
+
+def meeting_figures(enterprises: QuerySet[Enterprise], period: Period) -> MeetingFigures:
+    paired = actively_paired()
+    return MeetingFigures(
+        **enterprises.aggregate(
+            paired=Count("pk", filter=paired),
+            visited=Count("pk", filter=paired & visited_in(period)),
+        )
+    )
+
+
+@dataclass(frozen=True)
+class HelpFigures:
+    struggling: int
+    with_plan: int
+
+    @property
+    def rate(self) -> float | None:
+        """帮扶率 = reduced or stopped enterprises with a help plan / reduced or stopped."""
+        return rate(self.with_plan, self.struggling)
+
+
+STRUGGLING = Q(
+    production_status__in=[Enterprise.ProductionStatus.REDUCED, Enterprise.ProductionStatus.STOPPED]
+)
+
+
+def help_figures(enterprises: QuerySet[Enterprise]) -> HelpFigures:
+    plan = Exists(HelpPlan.objects.filter(enterprise=OuterRef("pk")))
+    return HelpFigures(
+        **enterprises.aggregate(
+            struggling=Count("pk", filter=STRUGGLING),
+            with_plan=Count("pk", filter=STRUGGLING & Q(plan)),
+        )
+    )
