@@ -47,6 +47,18 @@ SCHEDULE: list[Periodic] = [
     Periodic(
         "ticket_deadline_reminders", "issues.reminders.ticket_deadline_reminders", hour=8, minute=30
     ),
+    Periodic("nightly_snapshot", "reports.notices.nightly_snapshot", hour=1, minute=30),
+    Periodic(
+        "weekly_notices", "reports.notices.weekly_notices", hour=7, weekday=0, queue="reports"
+    ),
+    Periodic(
+        "monthly_notices",
+        "reports.notices.monthly_notices",
+        hour=7,
+        minute=30,
+        day=1,
+        queue="reports",
+    ),
 ]
 
 _claimed_here: set[str] = set()

@@ -45,7 +45,7 @@ def in_period(tickets: QuerySet[Ticket], period: Period | None) -> QuerySet[Tick
     period is computed on."""
     if period is None:
         return tickets
-    return tickets.filter(created_at__date__gte=period.start, created_at__date__lte=period.end)
+    return tickets.filter(period_filter(period))
 
 
 @dataclass(frozen=True)
@@ -88,26 +88,50 @@ class TicketFigures:
         return rate(self.satisfied, self.rated)
 
 
-def ticket_aggregates(today: datetime.date | None = None) -> dict:
+def ticket_aggregates(
+    today: datetime.date | None = None, *, within: Q | None = None, prefix: str = ""
+) -> dict:
     """The aggregate expressions behind TicketFigures, for `.aggregate()` or `.annotate()`.
     Overdue = open with a due date before today. Ratings count wherever the firm gave one (a
-    ticket reopened after 不满意 keeps its rating until the next)."""
+    ticket reopened after 不满意 keeps its rating until the next). `within` narrows every count
+    (e.g. to a period) and `prefix` names them, so several populations share one query."""
     today = today or timezone.localdate()
+    base = within or Q()
     resolved = Q(status__in=RESOLVED_STATUSES)
     open_ = Q(status__in=OPEN_STATUSES)
     with_due = resolved & Q(due_date__isnull=False, resolved_at__isnull=False)
-    return {
-        "collected": Count("pk"),
-        "resolved": Count("pk", filter=resolved),
-        "solved": Count("pk", filter=resolved & Q(outcome=Outcome.SOLVED)),
-        "open": Count("pk", filter=open_),
-        "overdue": Count("pk", filter=open_ & Q(due_date__lt=today)),
-        "resolved_with_due": Count("pk", filter=with_due),
-        "on_time": Count("pk", filter=with_due & Q(resolved_at__date__lte=F("due_date"))),
-        "replied": Count("pk", filter=resolved & Q(replied_at__isnull=False)),
-        "rated": Count("pk", filter=~Q(rating="")),
-        "satisfied": Count("pk", filter=Q(rating__in=[Rating.SATISFIED, Rating.BASICALLY])),
+    filters = {
+        "collected": Q(),
+        "resolved": resolved,
+        "solved": resolved & Q(outcome=Outcome.SOLVED),
+        "open": open_,
+        "overdue": open_ & Q(due_date__lt=today),
+        "resolved_with_due": with_due,
+        "on_time": with_due & Q(resolved_at__date__lte=F("due_date")),
+        "replied": resolved & Q(replied_at__isnull=False),
+        "rated": ~Q(rating=""),
+        "satisfied": Q(rating__in=[Rating.SATISFIED, Rating.BASICALLY]),
     }
+    return {
+        prefix + name: Count("pk", filter=(base & q) if (base or q) else None)
+        for name, q in filters.items()
+    }
+
+
+def period_filter(period: Period, field: str = "created_at__date") -> Q:
+    return Q(**{f"{field}__gte": period.start, f"{field}__lte": period.end})
+
+
+def ticket_figures_by_period(
+    tickets: QuerySet[Ticket], periods: dict[str, Period], today: datetime.date | None = None
+) -> dict[str, TicketFigures]:
+    """Figures of the tickets collected in each named period, in one query."""
+    aggregates = {}
+    for name, period in periods.items():
+        aggregates |= ticket_aggregates(today, within=period_filter(period), prefix=f"{name}_")
+    row = tickets.aggregate(**aggregates)
+    fields = TicketFigures.__dataclass_fields__
+    return {name: TicketFigures(**{k: row[f"{name}_{k}"] for k in fields}) for name in periods}
 
 
 def ticket_figures(tickets: QuerySet[Ticket], today: datetime.date | None = None) -> TicketFigures:
@@ -190,14 +214,16 @@ def visited_in(period: Period) -> Exists:
     )
 
 
-def meeting_figures(enterprises: QuerySet[Enterprise], period: Period) -> MeetingFigures:
+def meeting_aggregates(period: Period, prefix: str = "") -> dict:
     paired = actively_paired()
-    return MeetingFigures(
-        **enterprises.aggregate(
-            paired=Count("pk", filter=paired),
-            visited=Count("pk", filter=paired & visited_in(period)),
-        )
-    )
+    return {
+        f"{prefix}paired": Count("pk", filter=paired),
+        f"{prefix}visited": Count("pk", filter=paired & visited_in(period)),
+    }
+
+
+def meeting_figures(enterprises: QuerySet[Enterprise], period: Period) -> MeetingFigures:
+    return MeetingFigures(**enterprises.aggregate(**meeting_aggregates(period)))
 
 
 @dataclass(frozen=True)
@@ -216,11 +242,40 @@ STRUGGLING = Q(
 )
 
 
-def help_figures(enterprises: QuerySet[Enterprise]) -> HelpFigures:
+def help_aggregates() -> dict:
     plan = Exists(HelpPlan.objects.filter(enterprise=OuterRef("pk")))
-    return HelpFigures(
-        **enterprises.aggregate(
-            struggling=Count("pk", filter=STRUGGLING),
-            with_plan=Count("pk", filter=STRUGGLING & Q(plan)),
-        )
+    return {
+        "struggling": Count("pk", filter=STRUGGLING),
+        "with_plan": Count("pk", filter=STRUGGLING & Q(plan)),
+    }
+
+
+def help_figures(enterprises: QuerySet[Enterprise]) -> HelpFigures:
+    return HelpFigures(**enterprises.aggregate(**help_aggregates()))
+
+
+@dataclass(frozen=True)
+class EnterpriseFigures:
+    meeting: MeetingFigures
+    previous_meeting: MeetingFigures
+    helped: HelpFigures
+    coverage: Coverage
+
+
+def enterprise_figures(
+    enterprises: QuerySet[Enterprise], period: Period, previous: Period
+) -> EnterpriseFigures:
+    """见面率 now and before, 帮扶率 and coverage, in one query."""
+    row = enterprises.aggregate(
+        **meeting_aggregates(period, "now_"),
+        **meeting_aggregates(previous, "before_"),
+        **help_aggregates(),
+        enterprises=Count("pk"),
+        covered=Count("pk", filter=actively_paired()),
+    )
+    return EnterpriseFigures(
+        MeetingFigures(row["now_paired"], row["now_visited"]),
+        MeetingFigures(row["before_paired"], row["before_visited"]),
+        HelpFigures(row["struggling"], row["with_plan"]),
+        Coverage(row["enterprises"], row["covered"]),
     )

@@ -1,0 +1,64 @@
+"""What reports keep: the notices (通报) sent to an area, and nightly snapshots of its figures."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import OrgUnit
+
+
+class Notice(models.Model):
+    """A weekly or monthly notice of an area's figures, its workbook kept for download."""
+
+    class Kind(models.TextChoices):
+        WEEKLY = "weekly", _("周通报")
+        MONTHLY = "monthly", _("月通报")
+
+    area = models.ForeignKey(
+        OrgUnit, verbose_name=_("地区"), on_delete=models.PROTECT, related_name="notices"
+    )
+    kind = models.CharField(_("类型"), max_length=8, choices=Kind.choices)
+    period_start = models.DateField(_("起始日期"))
+    period_end = models.DateField(_("截止日期"))
+    figures = models.JSONField(_("数据"), default=dict)
+    workbook = models.FileField(_("工作簿"), upload_to="notices/%Y/")
+    generated_at = models.DateTimeField(_("生成时间"), auto_now_add=True)
+    generated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("生成人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("通报")
+        verbose_name_plural = _("通报")
+        ordering = ["-period_end", "-generated_at"]
+
+    def __str__(self) -> str:
+        return f"{self.area} {self.get_kind_display()} {self.period_start}—{self.period_end}"
+
+
+class FigureSnapshot(models.Model):
+    """One figure of one area on one night: trends read these instead of recomputing history
+    (an open-ticket count of last March cannot be recomputed today)."""
+
+    date = models.DateField(_("日期"))
+    area = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("指标"), max_length=32)
+    value = models.FloatField(_("数值"), null=True)
+
+    class Meta:
+        verbose_name = _("指标快照")
+        verbose_name_plural = _("指标快照")
+        constraints = [
+            models.UniqueConstraint(fields=["date", "area", "name"], name="one_snapshot_per_day")
+        ]
+        indexes = [models.Index(fields=["area", "name", "date"], name="snapshot_trend")]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.area_id} {self.name}={self.value}"

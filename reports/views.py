@@ -7,6 +7,7 @@ import datetime
 from django.contrib.auth.models import Group
 from django.core.paginator import Paginator
 from django.db.models import Count
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -18,7 +19,7 @@ from enterprises.models import Enterprise
 from issues import lights
 from issues.models import OPEN_STATUSES, Status, Ticket
 from pairing import selectors as pairing_selectors
-from reports import metrics, selectors
+from reports import dashboard, selectors
 
 HANDLER_PAGE_SIZE = 25
 
@@ -106,15 +107,39 @@ def leader_home(request):
     area = request.user.jurisdiction_unit
     if area is None:
         return _no_area(request, Role.LEADER.label)
-    enterprises = Enterprise.objects.visible_to(request.user)
-    tickets = Ticket.objects.visible_to(request.user)
-    context = {
-        "area": area,
-        "coverage": metrics.coverage(enterprises),
-        "figures": metrics.ticket_figures(tickets),
-        "rows": selectors.area_breakdown(area, enterprises, tickets),
-    }
+    kind = request.GET.get("period") if request.GET.get("period") in dashboard.PERIODS else "month"
+    today = timezone.localdate()
+    context = dashboard.build(request.user, kind, today)
+    context["rows"] = selectors.area_breakdown(
+        area, Enterprise.objects.visible_to(request.user), Ticket.objects.visible_to(request.user)
+    )
     return render(request, "reports/leader_home.html", context)
+
+
+@role_required(Role.LEADER)
+def leader_rows(request):
+    """The rows behind a figure of the dashboard, each a link to its ticket or enterprise."""
+    if request.user.jurisdiction_unit is None:
+        return _no_area(request, Role.LEADER.label)
+    figure = request.GET.get("figure", "")
+    kind = request.GET.get("period") if request.GET.get("period") in dashboard.PERIODS else "month"
+    today = timezone.localdate()
+    period = dashboard.period_for(kind, today)
+    filters = {k: request.GET.get(k) for k in ("category", "level", "owner_unit")}
+    tickets = dashboard.ticket_rows(request.user, figure, period, today, filters)
+    firms = None if tickets is not None else dashboard.enterprise_rows(request.user, figure, period)
+    rows = tickets if tickets is not None else firms
+    if rows is None:
+        raise Http404
+    context = {
+        "figure": figure,
+        "period": period,
+        "kind": kind,
+        "tickets": tickets is not None,
+        "page": Paginator(rows, 50).get_page(request.GET.get("page")),
+        "query": query_without_page(request),
+    }
+    return render(request, "reports/leader_rows.html", context)
 
 
 @role_required(Role.ADMIN)

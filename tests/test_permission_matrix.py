@@ -64,6 +64,10 @@ GET = {
     "handler/": only({"handler"}),
     "organiser/": only({"organiser"}),
     "leader/": only({"leader"}),
+    "leader/rows/": only({"leader"}, ok=MISSING),  # no figure named: nothing to show
+    "notices/": only({"leader", "organiser"}),
+    "notices/<int:pk>/": only({"leader", "organiser"}, ok=MISSING),  # the world has no notice
+    "notices/<int:pk>/workbook.xlsx": only({"leader", "organiser"}, ok=MISSING),
     "system/": only({"admin"}),
     "enterprises/": only({"cadre", "other_cadre", "handler", "organiser", "leader", "admin"}),
     "enterprises/import/": only({"admin"}),

@@ -122,12 +122,12 @@ def test_organiser_home_counts_pairings_in_their_area(client, world):
 def test_leader_home_shows_area_figures_for_their_area_only(client, world):
     sign_in(client, f.make_user("leader", jurisdiction_unit=world["x"]))
     response, html = page(client, "leader_home")
-    figures = response.context["figures"]
+    figures = response.context["current"]
     assert (figures.collected, figures.resolved, figures.open) == (1, 0, 1)
     assert "东城区" in html
     city = f.make_user("leader", jurisdiction_unit=world["city"])
     response, html = page(sign_in(client, city), "leader_home")
-    assert response.context["figures"].collected == 2
+    assert response.context["current"].collected == 2
     rows = {
         row.unit.name: (row.enterprises, row.collected, row.solved)
         for row in response.context["rows"]

@@ -1,0 +1,165 @@
+"""The leader's dashboard, its drill-down, the notices and the nightly snapshot."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+
+import openpyxl
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import OrgUnit
+from issues.models import Notification, Status
+from reports import notices
+from reports.models import FigureSnapshot, Notice
+from tests import factories as f
+from tests.helpers import sign_in
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate()
+
+
+@pytest.fixture
+def city():
+    root = f.make_unit(kind=OrgUnit.Kind.CITY, code="C", name="安澜市")
+    county = f.make_unit(kind=OrgUnit.Kind.COUNTY, parent=root, code="E", name="东城区")
+    town = f.make_unit(parent=county, code="E1", name="云溪镇")
+    other = f.make_unit(parent=county, code="E2", name="青石镇")
+    dept = f.make_unit(kind=OrgUnit.Kind.DEPARTMENT, parent=root, code="D", name="市经信局")
+    raiser = f.make_user("cadre")
+    firm, other_firm = f.make_enterprise(town=town), f.make_enterprise(town=other)
+    late = TODAY - datetime.timedelta(days=3)
+    f.make_ticket(
+        enterprise=firm,
+        raised_by=raiser,
+        title="云溪超期",
+        status=Status.ASSIGNED,
+        owner_unit=dept,
+        due_date=late,
+    )
+    f.make_ticket(enterprise=firm, raised_by=raiser, status=Status.RESOLVED, owner_unit=dept)
+    f.make_ticket(
+        enterprise=other_firm,
+        raised_by=raiser,
+        title="青石超期",
+        status=Status.ASSIGNED,
+        owner_unit=dept,
+        due_date=late,
+    )
+    return {
+        "root": root,
+        "county": county,
+        "town": town,
+        "town_leader": f.make_user("leader", jurisdiction_unit=town),
+        "county_leader": f.make_user("leader", jurisdiction_unit=county),
+        "organiser": f.make_user("organiser", jurisdiction_unit=county),
+        "firm": firm,
+        "raiser": raiser,
+        "dept": dept,
+    }
+
+
+def figure(page: str, key: str) -> str:
+    start = page.index(f'data-figure="{key}"')
+    return page[start : start + 300]
+
+
+def test_a_town_leader_counts_only_that_town(client, city):
+    sign_in(client, city["town_leader"])
+    page = client.get(reverse("leader_home")).content.decode()
+    assert '<span class="n">1</span>' in figure(page, "overdue")
+    rows = client.get(reverse("leader_rows") + "?figure=overdue").content.decode()
+    assert "云溪超期" in rows and "青石超期" not in rows
+    client.logout()
+    sign_in(client, city["county_leader"])
+    page = client.get(reverse("leader_home")).content.decode()
+    assert '<span class="n">2</span>' in figure(page, "overdue")
+
+
+def test_drilling_down_from_a_figure_gives_its_rows_each_a_link(client, city):
+    sign_in(client, city["county_leader"])
+    rows = client.get(reverse("leader_rows") + "?figure=resolved&period=year").content.decode()
+    assert len(re.findall(r'href="/tickets/\d+/"', rows)) == 1
+    assert client.get(reverse("leader_rows") + "?figure=nonsense").status_code == 404
+    firms = client.get(reverse("leader_rows") + "?figure=uncovered").content.decode()
+    assert f"/enterprises/{city['firm'].pk}/" in firms
+
+
+def test_the_dashboard_runs_a_fixed_number_of_queries(client, city):
+    sign_in(client, city["county_leader"])
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(reverse("leader_home")).status_code == 200
+    for i in range(20):
+        firm = f.make_enterprise(town=city["town"])
+        f.make_pairing(enterprise=firm)
+        f.make_visit(enterprise=firm, date=TODAY)
+        f.make_ticket(
+            enterprise=firm,
+            raised_by=city["raiser"],
+            category=["land", "talent"][i % 2],
+            owner_unit=f.make_unit(kind=OrgUnit.Kind.DEPARTMENT),
+            status=Status.ASSIGNED,
+        )
+    with CaptureQueriesContext(connection) as big:
+        assert client.get(reverse("leader_home")).status_code == 200
+    # 22 here: 15 for the page, the rest the session, the user and the bell.
+    assert len(big.captured_queries) == len(small.captured_queries) <= 22
+
+
+def test_a_monthly_notice_workbook_holds_the_numbers_and_reaches_the_area(city):
+    period = notices.last_complete(Notice.Kind.MONTHLY, TODAY)
+    firm = city["firm"]
+    for _ in range(3):
+        f.make_ticket(
+            enterprise=firm,
+            raised_by=city["raiser"],
+            status=Status.RESOLVED,
+            outcome="solved",
+            owner_unit=city["dept"],
+            created_at=timezone.make_aware(datetime.datetime.combine(period.end, datetime.time(9))),
+        )
+    notice = notices.generate(city["county"], Notice.Kind.MONTHLY, period)
+    book = openpyxl.load_workbook(io.BytesIO(notice.workbook.read()))
+    summary = {row[0]: row[1] for row in book["汇总"].iter_rows(values_only=True)}
+    assert summary["收集难题"] == 3 and summary["化解率"] == "100.0%"
+    assert summary["超期难题"] == notice.figures["overdue"]
+    ranking = list(book["单位排名"].iter_rows(min_row=2, values_only=True))
+    assert ranking[0][1] == "市经信局" and ranking[0][2] == 3
+    late_titles = {row[0] for row in book["超期清单"].iter_rows(min_row=2, values_only=True)}
+    assert late_titles <= {"云溪超期", "青石超期"}
+    told = set(Notification.objects.filter(kind="notice").values_list("recipient_id", flat=True))
+    assert told == {city["county_leader"].pk, city["organiser"].pk}
+
+
+def test_scheduled_notices_run_once_per_area_and_period(city):
+    first = notices.weekly_notices()
+    assert first == 2  # the city and the county
+    assert notices.weekly_notices() == 0
+    assert Notice.objects.count() == 2
+
+
+def test_a_leader_generates_a_notice_by_hand_and_downloads_it(client, city):
+    sign_in(client, city["county_leader"])
+    response = client.post(reverse("notice_list"), {"kind": "weekly"})
+    notice = Notice.objects.get()
+    assert response["Location"] == reverse("notice_detail", args=[notice.pk])
+    assert "收集难题" in client.get(response["Location"]).content.decode()
+    download = client.get(reverse("notice_download", args=[notice.pk]))
+    assert download["Content-Disposition"].startswith("attachment")
+    client.logout()
+    sign_in(client, city["town_leader"])  # the county's notice is above the town leader
+    assert client.get(reverse("notice_detail", args=[notice.pk])).status_code == 404
+
+
+def test_the_nightly_snapshot_keeps_one_value_per_area_figure_and_day(city):
+    written = notices.nightly_snapshot(TODAY)
+    assert written == FigureSnapshot.objects.count() > 0
+    town_overdue = FigureSnapshot.objects.get(area=city["town"], name="overdue", date=TODAY)
+    assert town_overdue.value == 1
+    notices.nightly_snapshot(TODAY)  # a rerun updates, it does not duplicate
+    assert FigureSnapshot.objects.count() == written
