@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.validators import MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Cadre, OrgUnit
 from enterprises.models import Enterprise
 from enterprises.uscc import normalise as normalise_uscc
-from pairing.models import HelpPlan, Pairing, ServiceGroup
+from pairing.models import (
+    Campaign,
+    CampaignBatch,
+    CoverageTarget,
+    HelpPlan,
+    Pairing,
+    ServiceGroup,
+)
 
 MAX_FIRMS_PER_FORM = 200
 
@@ -146,3 +154,34 @@ class HelpPlanForm(forms.ModelForm):
             "progress": forms.Textarea(attrs={"rows": 3}),
             "target_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
+
+
+class CampaignForm(forms.ModelForm):
+    class Meta:
+        model = Campaign
+        fields = ["name", "scope_unit", "start", "end", "visit_every_days", "description"]
+        widgets = {
+            "start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, area: OrgUnit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scope_unit"].queryset = OrgUnit.objects.under(area).filter(
+            kind__in=OrgUnit.AREA_KINDS
+        )
+        self.fields["visit_every_days"].validators.append(MinValueValidator(1))
+
+
+def _inline(model, fields, **widgets):
+    return forms.inlineformset_factory(
+        Campaign, model, fields=fields, extra=2, can_delete=True, widgets=widgets
+    )
+
+
+BatchFormSet = _inline(
+    CampaignBatch, ["name", "start"], start=forms.DateInput(attrs={"type": "date"})
+)
+GroupFormSet = _inline(ServiceGroup, ["name", "kind", "lead_unit"])
+TargetFormSet = _inline(CoverageTarget, ["tag", "target_percent"])

@@ -4,7 +4,9 @@ from pairing import people_import_views as imports
 from pairing import views
 
 urlpatterns = [
+    path("campaigns/new/", views.campaign_edit, name="campaign_new"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign_detail"),
+    path("campaigns/<int:pk>/edit/", views.campaign_edit, name="campaign_edit"),
     path("campaigns/<int:pk>/uncovered/", views.uncovered_list, name="uncovered_list"),
     path("campaigns/<int:pk>/pair/", views.pair_new, name="pair_new"),
     path("campaigns/<int:pk>/suggest/", views.suggestion_new, name="suggestion_new"),

@@ -18,14 +18,25 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts import audit
 from accounts.access import get_object_for, role_required
 from accounts.models import Cadre, CadrePost
 from accounts.paging import query_without_page
 from accounts.roles import Role
 from enterprises.models import Enterprise, Tag
 from pairing import selectors, services, suggest
-from pairing.forms import EndPairingForm, HandOverForm, HelpPlanForm, PairForm, TransferForm
-from pairing.models import HelpPlan, Pairing, Suggestion, SuggestionRun
+from pairing.forms import (
+    BatchFormSet,
+    CampaignForm,
+    EndPairingForm,
+    GroupFormSet,
+    HandOverForm,
+    HelpPlanForm,
+    PairForm,
+    TargetFormSet,
+    TransferForm,
+)
+from pairing.models import Campaign, HelpPlan, Pairing, Suggestion, SuggestionRun
 
 PAGE_SIZE = 50
 
@@ -59,6 +70,46 @@ def _int(value) -> int | None:
 
 
 @organiser_view
+def campaign_edit(request, area, pk: int | None = None):
+    """An organiser sets up a campaign of their area: period, scope, visit frequency, batches,
+    service groups and coverage targets, in one form saved all together."""
+    campaign = _campaign(area, pk) if pk else Campaign()
+    if pk and not campaign.scope_unit.path.startswith(area.path):
+        raise Http404  # a campaign set by the level above is read here, not edited
+    data = request.POST or None
+    form = CampaignForm(data, instance=campaign, area=area)
+    parts = [
+        formset(data, instance=campaign, prefix=prefix)
+        for formset, prefix in (
+            (BatchFormSet, "batches"),
+            (GroupFormSet, "groups"),
+            (TargetFormSet, "targets"),
+        )
+    ]
+    if request.method == "POST" and form.is_valid() and all(p.is_valid() for p in parts):
+        with transaction.atomic():
+            campaign = form.save()
+            for part in parts:
+                part.instance = campaign
+                part.save()
+            audit.record(
+                "campaign_save",
+                user=request.user,
+                request=request,
+                obj=campaign,
+                changes={"created": pk is None},
+            )
+        messages.success(request, _("行动已保存。"))
+        return redirect("campaign_detail", campaign.pk)
+    return render(
+        request,
+        "pairing/campaign_form.html",
+        {"form": form, "parts": parts, "campaign": campaign},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@organiser_view
 def campaign_detail(request, area, pk: int):
     campaign = _campaign(area, pk)
     context = {
@@ -70,6 +121,7 @@ def campaign_detail(request, area, pk: int):
         "batches": campaign.batches.all(),
         "groups": campaign.groups.select_related("lead_unit"),
         "runs": SuggestionRun.objects.filter(campaign=campaign, area=area)[:5],
+        "editable": campaign.scope_unit.path.startswith(area.path),
     }
     return render(request, "pairing/campaign_detail.html", context)
 

@@ -241,3 +241,44 @@ def test_coverage_against_a_hand_counted_fixture(area):
         b2,
         *[e for e in area["town"].enterprises.all() if not e.tags.exists()],
     }
+
+
+def test_an_organiser_sets_up_a_campaign_with_batches_groups_and_targets(client, area):
+    from django.urls import reverse
+
+    from pairing.models import Campaign
+    from tests.helpers import sign_in
+
+    sign_in(client, area["organiser"])
+    tag = Tag.objects.get(code="above_scale")
+    data = {
+        "name": "东城区助企行动",
+        "scope_unit": area["east"].pk,
+        "start": "2026-12-01",
+        "end": "2027-03-31",
+        "visit_every_days": "30",
+        "description": "",
+        **{f"{p}-TOTAL_FORMS": "1" for p in ("batches", "groups", "targets")},
+        **{f"{p}-INITIAL_FORMS": "0" for p in ("batches", "groups", "targets")},
+        "batches-0-name": "第一批",
+        "batches-0-start": "2026-12-01",
+        "groups-0-name": "工业专项组",
+        "groups-0-kind": "special",
+        "targets-0-tag": tag.pk,
+        "targets-0-target_percent": "100",
+    }
+    response = client.post(reverse("campaign_new"), data)
+    campaign = Campaign.objects.get(name="东城区助企行动")
+    assert response["Location"] == reverse("campaign_detail", args=[campaign.pk])
+    assert [b.name for b in campaign.batches.all()] == ["第一批"]
+    assert [g.name for g in campaign.groups.all()] == ["工业专项组"]
+    assert campaign.coverage_targets.get().tag == tag
+    # A scope outside the organiser's district, and an end before the start, are refused.
+    bad = {**data, "name": "越界", "scope_unit": area["west_town"].pk}
+    assert client.post(reverse("campaign_new"), bad).status_code == 400
+    backwards = {**data, "name": "倒序", "end": "2026-01-01"}
+    assert client.post(reverse("campaign_new"), backwards).status_code == 400
+    assert not Campaign.objects.filter(name__in=["越界", "倒序"]).exists()
+    # The city's campaign is read here, not edited.
+    city_campaign = area["campaign"]
+    assert client.get(reverse("campaign_edit", args=[city_campaign.pk])).status_code == 404

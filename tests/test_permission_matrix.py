@@ -97,7 +97,10 @@ GET = {
     "tickets/notifications/<int:pk>/open/": row(NOT_ALLOWED),
     "visits/new/<int:enterprise_pk>/": only({"cadre"}) | {"other_cadre": MISSING},
     "visits/<int:pk>/": row(MISSING, anonymous=LOGIN, cadre=OK, organiser=OK, leader=OK),
+    "pairing/campaigns/new/": only({"organiser"}),
     "pairing/campaigns/<int:pk>/": only({"organiser"}),
+    # The world's campaign is the city's, above the organiser's district: read, not edited.
+    "pairing/campaigns/<int:pk>/edit/": only({"organiser"}, ok=MISSING),
     "pairing/campaigns/<int:pk>/uncovered/": only({"organiser"}),
     "pairing/campaigns/<int:pk>/pair/": only({"organiser"}),
     "pairing/campaigns/<int:pk>/suggest/": row(NOT_ALLOWED),  # POST only
