@@ -187,6 +187,10 @@ class Pairing(models.Model):
             models.Index(fields=["cadre", "end"], name="pairing_cadre_active"),
             # Coverage: is this enterprise paired in this campaign?
             models.Index(fields=["campaign", "enterprise", "end"], name="pairing_campaign_ent"),
+            # Is this enterprise actively paired at all (coverage, 见面率 for every firm)?
+            models.Index(
+                fields=["enterprise"], condition=Q(end__isnull=True), name="pairing_ent_active"
+            ),
         ]
 
     def __str__(self) -> str:
