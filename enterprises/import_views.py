@@ -7,9 +7,9 @@ import io
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -19,10 +19,10 @@ from accounts.access import role_required
 from accounts.exports import XLSX_TYPE
 from accounts.models import OrgUnit
 from accounts.roles import Role
-from enterprises import roster_import
+from enterprises import import_jobs, roster_import
 from enterprises.models import Enterprise, RosterImport, Tag
-from enterprises.spreadsheets.reader import UnreadableSheet
-from enterprises.spreadsheets.safety import UnsafeUpload
+from enterprises.spreadsheets.safety import UnsafeUpload, check_upload
+from pairing import queue
 
 ERRORS_KEPT = 1000
 
@@ -31,11 +31,10 @@ class UploadForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("名册文件（.xlsx、.xls、.csv）"))
 
 
-def _plan(stream, filename):
-    try:
-        return roster_import.read_plan(stream, filename), None
-    except (UnsafeUpload, UnreadableSheet) as exc:
-        return None, str(exc)
+def _start(record: RosterImport, job, *args) -> None:
+    """Queue the job after the record commits; inline when embedded, so the page finds it done."""
+    job_id = queue.enqueue(job, record.pk, *args, queue="imports")
+    RosterImport.objects.filter(pk=record.pk).update(job_id=job_id or "")
 
 
 @role_required(Role.ADMIN)
@@ -43,23 +42,20 @@ def import_upload(request):
     form = UploadForm(*((request.POST, request.FILES) if request.method == "POST" else ()))
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        plan, refusal = _plan(upload, upload.name)
-        if refusal:
-            form.add_error("file", refusal)
+        try:  # the size, type and zip checks here: a hostile file is never stored
+            check_upload(upload, upload.name)
+        except UnsafeUpload as refusal:
+            form.add_error("file", str(refusal))
         else:
             upload.seek(0)
-            record = RosterImport.objects.create(
-                uploaded_by=request.user,
-                filename=upload.name[:255],
-                file=upload,
-                status=RosterImport.Status.PLANNED if plan.ok else RosterImport.Status.REJECTED,
-                rows=plan.rows,
-                created=len(plan.create),
-                updated=len(plan.update),
-                unchanged=plan.unchanged,
-                error_count=len(plan.errors),
-                errors=[e.__dict__ for e in plan.errors[:ERRORS_KEPT]],
-            )
+            with transaction.atomic():
+                record = RosterImport.objects.create(
+                    uploaded_by=request.user,
+                    filename=upload.name[:255],
+                    file=upload,
+                    status=RosterImport.Status.CHECKING,
+                )
+                _start(record, import_jobs.check)
             return redirect("roster_import_detail", pk=record.pk)
     recent = RosterImport.objects.select_related("uploaded_by")[:10]
     return render(request, "enterprises/import_upload.html", {"form": form, "recent": recent})
@@ -69,32 +65,35 @@ def import_upload(request):
 def import_detail(request, pk: int):
     record = get_object_or_404(RosterImport, pk=pk)
     page = Paginator(record.errors, 100).get_page(request.GET.get("page"))
-    return render(request, "enterprises/import_detail.html", {"record": record, "page": page})
+    context = {"record": record, "page": page, "progress": import_jobs.progress(record)}
+    return render(request, "enterprises/import_detail.html", context)
+
+
+@role_required(Role.ADMIN)
+def import_progress(request, pk: int):
+    """The progress bar's fragment, polled by the page; when the job is over, the page reloads."""
+    record = get_object_or_404(RosterImport, pk=pk)
+    progress = import_jobs.progress(record)
+    if progress is None:
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
+    return render(
+        request, "enterprises/_import_progress.html", {"record": record, "progress": progress}
+    )
 
 
 @require_POST
 @role_required(Role.ADMIN)
 def import_commit(request, pk: int):
-    record = get_object_or_404(RosterImport, pk=pk)
-    if record.status != RosterImport.Status.PLANNED:
-        messages.error(request, _("这份名册不能导入：它有错误，或已经导入过。"))
-        return redirect("roster_import_detail", pk=record.pk)
-    # Planned again at commit time: the database may have changed since the preview.
-    with record.file.open("rb") as stored:
-        plan, refusal = _plan(io.BytesIO(stored.read()), record.filename)
-    if refusal or not plan.ok:
-        messages.error(request, _("名册在确认时校验未通过，未导入任何数据，请重新上传。"))
-        return redirect("roster_import_detail", pk=record.pk)
-    counts = roster_import.commit(
-        plan, actor=request.user, request=request, filename=record.filename
-    )
-    RosterImport.objects.filter(pk=record.pk).update(
-        status=RosterImport.Status.COMMITTED, committed_at=timezone.now(), **counts
-    )
-    messages.success(
-        request,
-        _("导入完成：新增 %(created)d 家，更新 %(updated)d 家，未变 %(unchanged)d 家。") % counts,
-    )
+    with transaction.atomic():
+        record = get_object_or_404(RosterImport.objects.select_for_update(), pk=pk)
+        if record.status != RosterImport.Status.PLANNED:
+            messages.error(request, _("这份名册不能导入：它有错误，或已经导入过。"))
+            return redirect("roster_import_detail", pk=record.pk)
+        record.status, record.job_error = RosterImport.Status.COMMITTING, ""
+        record.save(update_fields=["status", "job_error"])
+        _start(record, import_jobs.write, request.user.pk)
     return redirect("roster_import_detail", pk=record.pk)
 
 

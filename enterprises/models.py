@@ -166,8 +166,10 @@ class RosterImport(models.Model):
     """One upload of a roster spreadsheet: who, when, the file, what its plan found, the outcome."""
 
     class Status(models.TextChoices):
+        CHECKING = "checking", _("校验中")
         PLANNED = "planned", _("待确认")
         REJECTED = "rejected", _("有错误")
+        COMMITTING = "committing", _("导入中")
         COMMITTED = "committed", _("已导入")
 
     uploaded_by = models.ForeignKey(
@@ -185,6 +187,9 @@ class RosterImport(models.Model):
     # The first errors, for the page; the full list is recomputed from the file when needed.
     errors = models.JSONField(_("错误"), default=list, blank=True)
     committed_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
+    # The background job checking or writing the file, and why the last one stopped, if it did.
+    job_id = models.CharField(max_length=64, blank=True)
+    job_error = models.CharField(_("中断原因"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("名册导入")

@@ -108,14 +108,19 @@ class Lookups:
         self.tags = {fold(t.name): t for t in tags} | {t.code: t for t in tags}
 
 
-def read_plan(stream: BinaryIO, filename: str) -> RosterPlan:
-    """Everything short of writing: the file checked, every row validated, each classified."""
+def read_plan(stream: BinaryIO, filename: str, on_progress=None) -> RosterPlan:
+    """Everything short of writing: the file checked, every row validated, each classified.
+    `on_progress(fraction, stage)` hears how far it got (a job shows it as a progress bar)."""
+    report = on_progress or (lambda fraction, stage: None)
     kind = check_upload(stream, filename)
+    report(0.05, "read")
     all_rows = list(reader.rows(stream, kind))
     header = reader.find_header(all_rows, ALIASES, REQUIRED)
     lookups, plan = Lookups(), RosterPlan(header=header)
     parsed: dict[str, tuple[int, Enterprise, list[Tag]]] = {}
-    for number, values in all_rows:
+    for index, (number, values) in enumerate(all_rows):
+        if index % PROGRESS_EVERY == 0:
+            report(0.1 + 0.8 * index / len(all_rows), "check")
         if number <= header.row or all(fold(v) == "" for v in values):
             continue
         plan.rows += 1
@@ -148,6 +153,9 @@ def read_plan(stream: BinaryIO, filename: str) -> RosterPlan:
         else:
             plan.update.append((enterprise, tags))
     return plan
+
+
+PROGRESS_EVERY = 2000
 
 
 def _existing(codes: list[str]) -> dict[str, Enterprise]:
@@ -236,11 +244,16 @@ def _parse_row(number, values, header, lookups, errors) -> tuple[Enterprise, lis
 
 
 @transaction.atomic
-def commit(plan: RosterPlan, *, actor, request=None, filename: str = "") -> dict[str, int]:
+def commit(
+    plan: RosterPlan, *, actor, request=None, filename: str = "", on_progress=None
+) -> dict[str, int]:
     """Write the plan, all or nothing; refuse a plan with any error."""
+    report = on_progress or (lambda fraction, stage: None)
     if not plan.ok:
         raise ValueError("a roster with errors is not imported")
+    report(0.1, "create")
     created = Enterprise.objects.bulk_create([e for e, _tags in plan.create], batch_size=2000)
+    report(0.5, "update")
     through = Enterprise.tags.through
     links = [
         through(enterprise_id=e.pk, tag_id=t.pk)
@@ -251,6 +264,7 @@ def commit(plan: RosterPlan, *, actor, request=None, filename: str = "") -> dict
     Enterprise.objects.bulk_update(updated, COMPARED, batch_size=1000)
     through.objects.filter(enterprise_id__in=[e.pk for e in updated]).delete()
     links += [through(enterprise_id=e.pk, tag_id=t.pk) for e, tags in plan.update for t in tags]
+    report(0.8, "tags")
     through.objects.bulk_create(links, batch_size=5000)
     counts = {"created": len(created), "updated": len(updated), "unchanged": plan.unchanged}
     audit.record(

@@ -11,6 +11,7 @@ anyone with access to it, and outlive the request.
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable
 
 from django.conf import settings
@@ -28,8 +29,11 @@ def is_embedded() -> bool:
 
 def enqueue(
     func: Callable, *args, queue: str = "default", timeout: int | None = None, **kwargs
-) -> None:
-    """Run `func(*args, **kwargs)` in the background once the current transaction commits."""
+) -> str | None:
+    """Run `func(*args, **kwargs)` in the background once the current transaction commits.
+    Returns the RQ job's id (known before it is queued, so a page can follow it), or None when
+    embedded."""
+    job_id = None if is_embedded() else uuid.uuid4().hex
 
     def send() -> None:
         if is_embedded():
@@ -43,9 +47,11 @@ def enqueue(
             args=args,
             kwargs=kwargs,
             timeout=timeout,
+            job_id=job_id,
             retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS),
         )
 
     # robust: an inline job that fails is logged, as a failed worker job would be, and does not
     # turn the user's already-committed request into an error.
     transaction.on_commit(send, robust=is_embedded())
+    return job_id

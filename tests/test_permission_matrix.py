@@ -74,6 +74,7 @@ GET = {
     "enterprises/import/template.xlsx": only({"admin"}),
     "enterprises/import/<int:pk>/": only({"admin"}, ok=MISSING),  # no import with that id
     "enterprises/import/<int:pk>/commit/": row(NOT_ALLOWED),  # POST only, refused before roles
+    "enterprises/import/<int:pk>/progress/": only({"admin"}, ok=MISSING),
     "enterprises/import/<int:pk>/errors.xlsx": only({"admin"}, ok=MISSING),
     "enterprises/<int:pk>/": row(
         MISSING, anonymous=LOGIN, cadre=OK, handler=OK, organiser=OK, leader=OK, admin=OK

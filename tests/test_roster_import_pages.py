@@ -13,8 +13,15 @@ from enterprises.models import Enterprise, RosterImport
 from tests import factories as f
 from tests.helpers import sign_in
 
-pytestmark = pytest.mark.django_db
+# Real commits: the upload and the confirmation start their job when their transaction commits
+# (inline here, as embedded), so the page that follows finds it done.
+pytestmark = pytest.mark.django_db(transaction=True)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.fixture(autouse=True)
+def embedded(settings):
+    settings.REDIS_URL = ""  # jobs inline, as `make run` has them, whatever the CI leg sets
 
 
 @pytest.fixture

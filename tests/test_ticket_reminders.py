@@ -122,7 +122,17 @@ def test_a_worker_killed_mid_run_and_rerun_sends_nothing_twice(world, settings):
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         "DJANGO_SETTINGS_MODULE": "pairing.settings",
     }
-    command = [sys.executable, "manage.py", "rqworker", "default", "--burst"]
+    # SimpleWorker runs the job in the worker's own process, so the kill reaches it (RQ's default
+    # worker forks a work horse in a session of its own).
+    command = [
+        sys.executable,
+        "manage.py",
+        "rqworker",
+        "default",
+        "--burst",
+        "--worker-class",
+        "rq.worker.SimpleWorker",
+    ]
 
     enqueue(slow_ticket_reminders, "2026-03-20")
     worker = subprocess.Popen(command, env=env, start_new_session=True)
@@ -131,6 +141,7 @@ def test_a_worker_killed_mid_run_and_rerun_sends_nothing_twice(world, settings):
         time.sleep(0.05)
     os.killpg(worker.pid, signal.SIGKILL)
     worker.wait(timeout=30)
+    time.sleep(1)  # had the job lived on, it would have written more by now
     partial = Notification.objects.count()
     assert 0 < partial < expected  # killed in the middle
 

@@ -1,0 +1,120 @@
+"""The roster import's two background jobs (queue `imports`, inline when embedded): checking an
+uploaded file, and writing a confirmed one. Each reports its progress in the RQ job's meta, which
+the import page polls; the write is one transaction, so a worker killed halfway leaves the
+database as it was and the import can be confirmed again."""
+
+from __future__ import annotations
+
+import io
+
+from django.utils import timezone
+from rq import get_current_job
+
+from accounts.models import User
+from enterprises import roster_import
+from enterprises.models import RosterImport
+from enterprises.spreadsheets.reader import UnreadableSheet
+from enterprises.spreadsheets.safety import UnsafeUpload
+
+ERRORS_KEPT = 1000
+RUNNING = (RosterImport.Status.CHECKING, RosterImport.Status.COMMITTING)
+
+
+def report(fraction: float, stage: str) -> None:
+    """Progress for the page, kept in the job's meta in Redis (outside the write transaction,
+    so the page sees it while the transaction is open)."""
+    job = get_current_job()
+    if job is not None:
+        job.meta.update(progress=round(100 * fraction), stage=stage)
+        job.save_meta()
+
+
+def _plan(record: RosterImport):
+    with record.file.open("rb") as stored:
+        data = io.BytesIO(stored.read())
+    try:
+        return roster_import.read_plan(data, record.filename, on_progress=report), None
+    except (UnsafeUpload, UnreadableSheet) as exc:
+        return None, str(exc)
+
+
+def _still_mine(record_id: int, status: str) -> RosterImport | None:
+    """The record, if this job is still the one it waits for: a retried job whose import was
+    since confirmed again (or given up) stops here instead of running twice."""
+    job = get_current_job()
+    return RosterImport.objects.filter(
+        pk=record_id, status=status, job_id=job.id if job else ""
+    ).first()
+
+
+def check(record_id: int) -> None:
+    record = _still_mine(record_id, RosterImport.Status.CHECKING)
+    if record is None:
+        return
+    plan, refusal = _plan(record)
+    if refusal:
+        fields = {
+            "status": RosterImport.Status.REJECTED,
+            "error_count": 1,
+            "errors": [{"row": 0, "column": "", "value": "", "message": refusal}],
+        }
+    else:
+        fields = {
+            "status": RosterImport.Status.PLANNED if plan.ok else RosterImport.Status.REJECTED,
+            "rows": plan.rows,
+            "created": len(plan.create),
+            "updated": len(plan.update),
+            "unchanged": plan.unchanged,
+            "error_count": len(plan.errors),
+            "errors": [e.__dict__ for e in plan.errors[:ERRORS_KEPT]],
+        }
+    RosterImport.objects.filter(pk=record_id).update(**fields)
+
+
+def write(record_id: int, user_id: int) -> None:
+    """Plan again (the database may have changed since the preview), then write all or nothing."""
+    record = _still_mine(record_id, RosterImport.Status.COMMITTING)
+    if record is None:
+        return
+    plan, refusal = _plan(record)
+    if refusal or not plan.ok:
+        RosterImport.objects.filter(pk=record_id).update(
+            status=RosterImport.Status.PLANNED,
+            job_error="名册在确认时校验未通过，未导入任何数据，请重新上传。",
+        )
+        return
+    counts = roster_import.commit(
+        plan, actor=User.objects.get(pk=user_id), filename=record.filename, on_progress=report
+    )
+    RosterImport.objects.filter(pk=record_id).update(
+        status=RosterImport.Status.COMMITTED, committed_at=timezone.now(), job_error="", **counts
+    )
+
+
+def progress(record: RosterImport) -> int | None:
+    """How far the record's job got (0–100), or None when no job is running for it. A job that
+    died (its worker killed, its time out) is noticed here: a check starts over as rejected with a
+    message, an unfinished write goes back to 'to confirm' — its transaction never committed."""
+    if record.status not in RUNNING or not record.job_id:
+        return None
+    import django_rq
+    from rq.exceptions import NoSuchJobError
+    from rq.job import Job, JobStatus
+
+    try:
+        job = Job.fetch(record.job_id, connection=django_rq.get_connection("imports"))
+    except NoSuchJobError:
+        status = None
+    else:
+        status = job.get_status()
+    if status in (JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED, None):
+        back = (
+            RosterImport.Status.PLANNED
+            if record.status == RosterImport.Status.COMMITTING
+            else RosterImport.Status.REJECTED
+        )
+        RosterImport.objects.filter(pk=record.pk, status=record.status).update(
+            status=back, job_error="后台任务中断，数据库未作任何改变，请重新操作。"
+        )
+        return None
+    return job.meta.get("progress", 0)
