@@ -124,7 +124,7 @@ def read_plan(stream: BinaryIO, filename: str, on_progress=None) -> RosterPlan:
         if number <= header.row or all(fold(v) == "" for v in values):
             continue
         plan.rows += 1
-        row = _parse_row(number, values, header, lookups, plan.errors)
+        row = parse_row(number, values, header, lookups, plan.errors)
         if row is None:
             continue
         enterprise, tags = row
@@ -168,7 +168,7 @@ def _existing(codes: list[str]) -> dict[str, Enterprise]:
     return found
 
 
-def _parse_row(number, values, header, lookups, errors) -> tuple[Enterprise, list[Tag]] | None:
+def parse_row(number, values, header, lookups, errors) -> tuple[Enterprise, list[Tag]] | None:
     def cell(name):
         index = header.columns.get(name)
         return values[index] if index is not None and index < len(values) else None
