@@ -112,12 +112,13 @@ def campaign_edit(request, area, pk: int | None = None):
 @organiser_view
 def campaign_detail(request, area, pk: int):
     campaign = _campaign(area, pk)
+    by_town = selectors.coverage_by_town(campaign, area)
     context = {
         "area": area,
         "campaign": campaign,
-        "total": selectors.coverage_total(campaign, area),
+        "total": selectors.coverage_total(by_town),
         "by_tag": selectors.coverage_by_tag(campaign, area),
-        "by_town": selectors.coverage_by_town(campaign, area),
+        "by_town": by_town,
         "batches": campaign.batches.all(),
         "groups": campaign.groups.select_related("lead_unit"),
         "runs": SuggestionRun.objects.filter(campaign=campaign, area=area)[:5],

@@ -224,7 +224,7 @@ def test_coverage_against_a_hand_counted_fixture(area):
         f.make_pairing(cadre=cadre, enterprise=firm, campaign=campaign)
     f.make_pairing(cadre=cadre, enterprise=b2, campaign=campaign, end=D(2026, 2, 1))
     f.make_pairing(cadre=cadre, enterprise=a3, campaign=f.make_campaign(scope_unit=area["city"]))
-    total = selectors.coverage_total(campaign, area["east"])
+    total = selectors.coverage_total(selectors.coverage_by_town(campaign, area["east"]))
     assert (total.enterprises, total.paired) == (6, 3)
     by_town = {
         r.label: (r.enterprises, r.paired)
