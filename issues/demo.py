@@ -66,6 +66,8 @@ LEVEL_MIX = [
 # Of finished tickets, the share solved: 0.78 × 63% finished ≈ 49% 化解率.
 OUTCOME_MIX = [(Outcome.SOLVED, 78), (Outcome.REPLIED, 15), (Outcome.DEFERRED, 7)]
 RATING_MIX = [(Rating.SATISFIED, 78), (Rating.BASICALLY, 22)]
+URGENCY_MIX = [(Urgency.NORMAL, 80), (Urgency.URGENT, 17), (Urgency.CRITICAL, 3)]
+REPLY = "已与企业沟通并书面答复。"
 
 
 def build_tickets(
@@ -118,16 +120,14 @@ def build_tickets(
                 category=category,
                 title=rng.choice(TITLES[category]),
                 description=f"{rng.choice(TITLES[category])}。企业希望相关部门尽快协调解决。",
-                urgency=weighted_choice(
-                    rng, [(Urgency.NORMAL, 80), (Urgency.URGENT, 17), (Urgency.CRITICAL, 3)]
-                ),
+                urgency=weighted_choice(rng, URGENCY_MIX),
                 status=status,
                 level=level,
                 owner_unit=owner,
                 assignee=None,
                 due_date=due,
                 outcome=outcome,
-                reply="已与企业沟通并书面答复。" if outcome else "",
+                reply=REPLY if outcome else "",
                 rating=weighted_choice(rng, RATING_MIX) if status == Status.CLOSED else "",
                 is_common=rng.random() < 0.05,
                 created_at=datetime.datetime.combine(created, datetime.time(9, 0), tz),
