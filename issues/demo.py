@@ -68,6 +68,15 @@ OUTCOME_MIX = [(Outcome.SOLVED, 78), (Outcome.REPLIED, 15), (Outcome.DEFERRED, 7
 RATING_MIX = [(Rating.SATISFIED, 78), (Rating.BASICALLY, 22)]
 URGENCY_MIX = [(Urgency.NORMAL, 80), (Urgency.URGENT, 17), (Urgency.CRITICAL, 3)]
 REPLY = "已与企业沟通并书面答复。"
+DESCRIPTION = "{title}。企业希望相关部门尽快协调解决。"
+# The path a ticket travels to each status, and the action that brings it there.
+TIMELINE = {
+    Status.REGISTERED: "register",
+    Status.ASSIGNED: "assign",
+    Status.ACCEPTED: "accept",
+    Status.RESOLVED: "resolve",
+    Status.CLOSED: "rate",
+}
 
 
 def build_tickets(
@@ -119,7 +128,7 @@ def build_tickets(
                 source=Source.VISIT if visit else rng.choice(list(Source)),
                 category=category,
                 title=rng.choice(TITLES[category]),
-                description=f"{rng.choice(TITLES[category])}。企业希望相关部门尽快协调解决。",
+                description=DESCRIPTION.format(title=rng.choice(TITLES[category])),
                 urgency=weighted_choice(rng, URGENCY_MIX),
                 status=status,
                 level=level,
@@ -142,14 +151,7 @@ def build_tickets(
 def _timelines(rng: random.Random, tickets: list[Ticket], plans, departments) -> None:
     """The events of the path each ticket has travelled, and co-units for some escalated ones."""
     through = Ticket.co_units.through
-    path = [Status.REGISTERED, Status.ASSIGNED, Status.ACCEPTED, Status.RESOLVED, Status.CLOSED]
-    action = {
-        Status.REGISTERED: "register",
-        Status.ASSIGNED: "assign",
-        Status.ACCEPTED: "accept",
-        Status.RESOLVED: "resolve",
-        Status.CLOSED: "rate",
-    }
+    path = list(TIMELINE)
     dept_list = list(departments.values())
     co_rows, events = [], []
     for ticket, (status, owner) in zip(tickets, plans, strict=True):
@@ -161,7 +163,7 @@ def _timelines(rng: random.Random, tickets: list[Ticket], plans, departments) ->
                 TicketEvent(
                     ticket=ticket,
                     actor_id=actor,
-                    action=action[current],
+                    action=TIMELINE[current],
                     from_status=previous,
                     to_status=current,
                     at=at,
