@@ -93,9 +93,10 @@ def build_tickets(
     With `status_cycle`, statuses and levels take every value in turn (for the demo logins)."""
     # The first visit of each cadre to each firm: its tickets were raised on it.
     visits_by_pair = {}
-    for visit_id, cadre_id, enterprise_id in Visit.objects.values_list(
-        "id", "cadre_id", "enterprise_id"
-    ):
+    cadre_ids = {p.cadre_id for p in pairings}
+    for visit_id, cadre_id, enterprise_id in Visit.objects.filter(
+        cadre_id__in=cadre_ids
+    ).values_list("id", "cadre_id", "enterprise_id"):
         visits_by_pair.setdefault((cadre_id, enterprise_id), visit_id)
     departments = tree.department_by_name
     tz = timezone.get_current_timezone()
