@@ -188,7 +188,7 @@ def build_org_tree(rng: random.Random, *, towns: int, counties: int = 4) -> OrgT
     areas = list(
         OrgUnit.objects.filter(parent=city).exclude(kind=OrgUnit.Kind.DEPARTMENT).order_by("code")
     )
-    words = _town_names(rng, towns)
+    words = town_names(rng, towns)
     town_units = []
     for i, word in enumerate(words):
         parent = areas[i % len(areas)]
@@ -215,7 +215,7 @@ def _county_names(n: int) -> list[tuple[str, str]]:
     return (COUNTIES + extra * (n // len(extra) + 1))[:n]
 
 
-def _town_names(rng: random.Random, n: int) -> list[str]:
+def town_names(rng: random.Random, n: int) -> list[str]:
     words = list(TOWN_WORDS)
     rng.shuffle(words)
     names = []

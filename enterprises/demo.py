@@ -102,7 +102,7 @@ def build_enterprises(
         code, words = weighted_choice(rng, mix)
         town = weighted_choice(rng, town_weights)
         scale = weighted_choice(rng, SCALES)
-        name = _unique_name(rng, town.name[:2], words, used_names)
+        name = unique_name(rng, town.name[:2], words, used_names)
         output = MEDIAN_OUTPUT[scale] * math.exp(rng.gauss(0, 0.6))
         status = weighted_choice(rng, [("normal", 90), ("reduced", 7), ("stopped", 3)])
         county_code = (
@@ -126,7 +126,7 @@ def build_enterprises(
                 founded=today - datetime.timedelta(days=rng.randrange(365, 365 * 35)),
             )
         )
-        tag_rows.append(_tags_for(rng, code, scale, output, tags))
+        tag_rows.append([tags[c] for c in tag_codes(rng, code, scale, output) if c in tags])
     created = Enterprise.objects.bulk_create(rows, batch_size=2000)
     through = Enterprise.tags.through
     through.objects.bulk_create(
@@ -144,7 +144,7 @@ def _county_of(tree: OrgTree, town):
     return next(c for c in tree.counties if c.pk == town.parent_id)
 
 
-def _unique_name(rng: random.Random, place: str, words: list[str], used: set[str]) -> str:
+def unique_name(rng: random.Random, place: str, words: list[str], used: set[str]) -> str:
     """A name not used yet; brands grow a character or two when the simple ones run out."""
     for attempt in range(200):
         brand = rng.choice(NAME_WORDS)
@@ -160,7 +160,7 @@ def _unique_name(rng: random.Random, place: str, words: list[str], used: set[str
     raise RuntimeError("could not invent a new enterprise name")
 
 
-def _tags_for(rng: random.Random, code: str, scale: str, output: float, tags: dict) -> list[Tag]:
+def tag_codes(rng: random.Random, code: str, scale: str, output: float) -> list[str]:
     chosen = []
     manufacturing = code.startswith("C")
     if manufacturing and output >= 2000:
@@ -181,4 +181,4 @@ def _tags_for(rng: random.Random, code: str, scale: str, output: float, tags: di
         chosen.append("services")
     if scale == "large" and rng.random() < 0.2:
         chosen.append("listed")
-    return [tags[c] for c in chosen if c in tags]
+    return chosen

@@ -66,6 +66,17 @@ LEVEL_MIX = [
 # Of finished tickets, the share solved: 0.78 × 63% finished ≈ 49% 化解率.
 OUTCOME_MIX = [(Outcome.SOLVED, 78), (Outcome.REPLIED, 15), (Outcome.DEFERRED, 7)]
 RATING_MIX = [(Rating.SATISFIED, 78), (Rating.BASICALLY, 22)]
+URGENCY_MIX = [(Urgency.NORMAL, 80), (Urgency.URGENT, 17), (Urgency.CRITICAL, 3)]
+REPLY = "已与企业沟通并书面答复。"
+DESCRIPTION = "{title}。企业希望相关部门尽快协调解决。"
+# The path a ticket travels to each status, and the action that brings it there.
+TIMELINE = {
+    Status.REGISTERED: "register",
+    Status.ASSIGNED: "assign",
+    Status.ACCEPTED: "accept",
+    Status.RESOLVED: "resolve",
+    Status.CLOSED: "rate",
+}
 
 
 def build_tickets(
@@ -82,9 +93,10 @@ def build_tickets(
     With `status_cycle`, statuses and levels take every value in turn (for the demo logins)."""
     # The first visit of each cadre to each firm: its tickets were raised on it.
     visits_by_pair = {}
-    for visit_id, cadre_id, enterprise_id in Visit.objects.values_list(
-        "id", "cadre_id", "enterprise_id"
-    ):
+    cadre_ids = {p.cadre_id for p in pairings}
+    for visit_id, cadre_id, enterprise_id in Visit.objects.filter(
+        cadre_id__in=cadre_ids
+    ).values_list("id", "cadre_id", "enterprise_id"):
         visits_by_pair.setdefault((cadre_id, enterprise_id), visit_id)
     departments = tree.department_by_name
     tz = timezone.get_current_timezone()
@@ -117,17 +129,15 @@ def build_tickets(
                 source=Source.VISIT if visit else rng.choice(list(Source)),
                 category=category,
                 title=rng.choice(TITLES[category]),
-                description=f"{rng.choice(TITLES[category])}。企业希望相关部门尽快协调解决。",
-                urgency=weighted_choice(
-                    rng, [(Urgency.NORMAL, 80), (Urgency.URGENT, 17), (Urgency.CRITICAL, 3)]
-                ),
+                description=DESCRIPTION.format(title=rng.choice(TITLES[category])),
+                urgency=weighted_choice(rng, URGENCY_MIX),
                 status=status,
                 level=level,
                 owner_unit=owner,
                 assignee=None,
                 due_date=due,
                 outcome=outcome,
-                reply="已与企业沟通并书面答复。" if outcome else "",
+                reply=REPLY if outcome else "",
                 rating=weighted_choice(rng, RATING_MIX) if status == Status.CLOSED else "",
                 is_common=rng.random() < 0.05,
                 created_at=datetime.datetime.combine(created, datetime.time(9, 0), tz),
@@ -142,14 +152,7 @@ def build_tickets(
 def _timelines(rng: random.Random, tickets: list[Ticket], plans, departments) -> None:
     """The events of the path each ticket has travelled, and co-units for some escalated ones."""
     through = Ticket.co_units.through
-    path = [Status.REGISTERED, Status.ASSIGNED, Status.ACCEPTED, Status.RESOLVED, Status.CLOSED]
-    action = {
-        Status.REGISTERED: "register",
-        Status.ASSIGNED: "assign",
-        Status.ACCEPTED: "accept",
-        Status.RESOLVED: "resolve",
-        Status.CLOSED: "rate",
-    }
+    path = list(TIMELINE)
     dept_list = list(departments.values())
     co_rows, events = [], []
     for ticket, (status, owner) in zip(tickets, plans, strict=True):
@@ -161,7 +164,7 @@ def _timelines(rng: random.Random, tickets: list[Ticket], plans, departments) ->
                 TicketEvent(
                     ticket=ticket,
                     actor_id=actor,
-                    action=action[current],
+                    action=TIMELINE[current],
                     from_status=previous,
                     to_status=current,
                     at=at,

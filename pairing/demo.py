@@ -35,6 +35,21 @@ VISIT_NOTES = [
     "企业外贸订单回落，建议开拓国内市场。",
     "企业反映周边道路施工影响物流。",
 ]
+VISIT_MODES = [
+    (Visit.Mode.ON_SITE, 70),
+    (Visit.Mode.PHONE, 15),
+    (Visit.Mode.VIDEO, 5),
+    (Visit.Mode.FORUM, 10),
+]
+# The survey's questions and the answers visits give them.
+SURVEY_ANSWERS = {
+    "orders": ["up", "flat", "down"],
+    "hiring_gap": range(40),
+    "financing_need": ["no", "yes"],
+    "tech_upgrade": ["planned", "ongoing", "none"],
+}
+OUTPUT_SEEN = ["normal"] * 9 + ["reduced"]
+HAND_OVER_REASON = "干部岗位调整，工作交接"
 
 
 def build_campaign(tree: OrgTree, *, today: datetime.date) -> Campaign:
@@ -158,7 +173,7 @@ def build_pairings(
                 role=Pairing.Role.LEAD,
                 start=start,
                 end=ended,
-                end_reason="干部岗位调整，工作交接",
+                end_reason=HAND_OVER_REASON,
             )
         )
     return Pairing.objects.bulk_create(rows, batch_size=5000)
@@ -170,38 +185,27 @@ def build_visits(
     """Visits by the active lead (and now and then an assisting) cadre over the past six months;
     about one firm in eight has not been visited yet, so 见面率 is not a flat 100%."""
     rows = []
-    modes = [
-        (Visit.Mode.ON_SITE, 70),
-        (Visit.Mode.PHONE, 15),
-        (Visit.Mode.VIDEO, 5),
-        (Visit.Mode.FORUM, 10),
-    ]
     for p in pairings:
         if p.end is not None or (p.role == Pairing.Role.LEAD and rng.random() < 0.12):
             continue
         mean = per_enterprise if p.role == Pairing.Role.LEAD else per_enterprise / 4
-        for _ in range(_poisson(rng, mean)):
+        for _ in range(poisson(rng, mean)):
             rows.append(
                 Visit(
                     cadre_id=p.cadre_id,
                     enterprise_id=p.enterprise_id,
                     campaign=p.campaign,
                     date=today - datetime.timedelta(days=rng.randrange(0, 180)),
-                    mode=weighted_choice(rng, modes),
-                    survey={
-                        "orders": rng.choice(["up", "flat", "down"]),
-                        "hiring_gap": rng.randrange(0, 40),
-                        "financing_need": rng.choice(["no", "yes"]),
-                        "tech_upgrade": rng.choice(["planned", "ongoing", "none"]),
-                    },
-                    output_status=rng.choice(["normal"] * 9 + ["reduced"]),
+                    mode=weighted_choice(rng, VISIT_MODES),
+                    survey={key: rng.choice(answers) for key, answers in SURVEY_ANSWERS.items()},
+                    output_status=rng.choice(OUTPUT_SEEN),
                     notes=rng.choice(VISIT_NOTES),
                 )
             )
     return Visit.objects.bulk_create(rows, batch_size=5000)
 
 
-def _poisson(rng: random.Random, mean: float) -> int:
+def poisson(rng: random.Random, mean: float) -> int:
     count, total = 0, rng.expovariate(1.0)
     while total < mean:
         count += 1

@@ -79,7 +79,7 @@ def seed(size: Size, *, seed: int = 2026, today: datetime.date | None = None) ->
     )
     active = [p for p in pairings if p.end is None]
     tickets = issues_demo.build_tickets(rng, tree, active, count=size.tickets, today=today)
-    _demo_logins(rng, tree, campaign, today=today)
+    add_demo_logins(rng, tree, campaign, today=today)
     return {
         "org_units": len(tree.towns) + len(tree.counties) + len(tree.departments) + 1,
         "cadres": len(cadres) + 2,
@@ -90,7 +90,7 @@ def seed(size: Size, *, seed: int = 2026, today: datetime.date | None = None) ->
     }
 
 
-def _demo_logins(rng: random.Random, tree, campaign, *, today: datetime.date) -> None:
+def add_demo_logins(rng: random.Random, tree, campaign, *, today: datetime.date) -> None:
     """The named logins of DEMO_LOGINS, each with data to show. The two demo cadres take over
     firms in their towns from the cadres who had them (an ended pairing each: 事随人走)."""
     town, other_town = tree.towns[0], tree.towns[len(tree.towns) // 2]
