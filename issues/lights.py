@@ -17,13 +17,18 @@ def calendar_for(today: datetime.date) -> WorkCalendar:
 
 
 def light(ticket, today: datetime.date, calendar: WorkCalendar) -> str:
-    if ticket.status not in OPEN_STATUSES or ticket.due_date is None:
+    if ticket.status not in OPEN_STATUSES:
         return ""
-    if ticket.due_date < today:
+    return due_light(ticket.due_date, today, calendar)
+
+
+def due_light(due: datetime.date | None, today: datetime.date, calendar: WorkCalendar) -> str:
+    """The light of an open piece of work (a ticket, a co-unit's task) due on `due`."""
+    if due is None:
+        return ""
+    if due < today:
         return "red"
-    if ticket.due_date <= today + WINDOW and (
-        calendar.working_days_between(today, ticket.due_date) <= YELLOW_DAYS
-    ):
+    if due <= today + WINDOW and calendar.working_days_between(today, due) <= YELLOW_DAYS:
         return "yellow"
     return "green"
 

@@ -35,7 +35,12 @@ def _ticket(request, pk):
 def _detail(request, ticket, bound=None, status=200):
     """The ticket page; `bound` is the action form that failed, shown again with what was typed."""
     today = timezone.localdate()
-    ticket.light = lights.light(ticket, today, lights.calendar_for(today))
+    calendar = lights.calendar_for(today)
+    ticket.light = lights.light(ticket, today, calendar)
+    tasks = list(ticket.tasks.select_related("unit", "answered_by"))
+    for task in tasks:
+        open_task = task.answered_at is None and ticket.status in lights.OPEN_STATUSES
+        task.light = lights.due_light(task.due_date, today, calendar) if open_task else ""
     actions = []
     for transition in workflow.available(request.user, ticket):
         if bound is not None and bound[0] == transition.action:
@@ -53,7 +58,7 @@ def _detail(request, ticket, bound=None, status=200):
     context = {
         "ticket": ticket,
         "co_units": ticket.co_units.all(),
-        "tasks": ticket.tasks.select_related("unit", "answered_by"),
+        "tasks": tasks,
         "attachments": ticket.attachments.all(),
         "events": ticket.events.select_related("actor").order_by("at", "id"),
         "actions": actions,

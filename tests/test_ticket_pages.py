@@ -155,3 +155,18 @@ def test_an_attachment_that_is_not_what_its_name_says_is_refused_and_nothing_cha
     assert response.status_code == 400
     assert "进展说明我写了" in response.content.decode()
     assert not ticket.attachments.exists() and not ticket.events.exists()
+
+
+def test_each_open_co_unit_task_shows_its_light(client, world):
+    from issues.models import TicketTask
+
+    ticket = world["ticket"]
+    today = timezone.localdate()
+    Ticket.objects.filter(pk=ticket.pk).update(
+        owner_unit=world["dept"], status=Status.ACCEPTED, due_date=today + datetime.timedelta(60)
+    )
+    late = f.make_unit(kind=OrgUnit.Kind.DEPARTMENT, name="市发改委")
+    TicketTask.objects.create(ticket=ticket, unit=late, due_date=today - datetime.timedelta(1))
+    sign_in(client, world["handler"])
+    page = client.get(reverse("ticket_detail", args=[ticket.pk])).content.decode()
+    assert 'data-task-light="red"' in page
