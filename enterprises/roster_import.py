@@ -14,6 +14,7 @@ from typing import BinaryIO
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
 from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
@@ -44,14 +45,23 @@ ALIASES = {
     "tags": ["标签", "企业类型标签"],
 }
 REQUIRED = ["name", "uscc", "town"]
-SCALES = {label: value for value, label in Enterprise.Scale.choices} | {
+
+
+def _by_label(choices) -> dict[str, str]:
+    """Choice values by their Chinese labels as plain text: the sheets are in Chinese whatever
+    the page's language, and a lazy label compared in a dict is translated at every lookup."""
+    with translation.override(None):
+        return {str(label): value for value, label in choices}
+
+
+SCALES = _by_label(Enterprise.Scale.choices) | {
     "大": "large",
     "中": "medium",
     "小": "small",
     "微": "micro",
     **{value: value for value in Enterprise.Scale.values},
 }
-STATUSES = {label: value for value, label in Enterprise.ProductionStatus.choices} | {
+STATUSES = _by_label(Enterprise.ProductionStatus.choices) | {
     "正常": "normal",
     "在产": "normal",
     "半停产": "reduced",
