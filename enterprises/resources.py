@@ -51,7 +51,7 @@ class EnterpriseResource(resources.ModelResource):
             raise ValidationError(
                 {NON_FIELD_ERRORS: [f"{e.column}“{e.value}”：{e.message}" for e in errors]}
             )
-        enterprise, tags = parsed
+        enterprise, tags = parsed, parsed.tags
         row.clear()
         row.update(
             {name: getattr(enterprise, name) for name in self._meta.fields if name != "tags"}

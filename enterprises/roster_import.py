@@ -6,14 +6,18 @@ One set of rules: the column aliases and row rules here are what every import pa
 
 from __future__ import annotations
 
+import datetime
 import io
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import BinaryIO
+from itertools import chain, islice
+from operator import attrgetter
+from typing import BinaryIO, NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
 from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
@@ -21,9 +25,17 @@ from openpyxl.styles import PatternFill
 from accounts import audit
 from accounts.exports import escape_cell
 from accounts.models import OrgUnit
+from enterprises import roster_write
 from enterprises.models import Enterprise, Industry, Tag
 from enterprises.spreadsheets import reader
-from enterprises.spreadsheets.cells import CellError, fold, parse_amount, parse_date, parse_int
+from enterprises.spreadsheets.cells import (
+    CellError,
+    fold,
+    is_blank,
+    parse_amount,
+    parse_date,
+    parse_int,
+)
 from enterprises.spreadsheets.safety import check_upload
 from enterprises.uscc import normalise, validate_uscc
 
@@ -44,14 +56,23 @@ ALIASES = {
     "tags": ["标签", "企业类型标签"],
 }
 REQUIRED = ["name", "uscc", "town"]
-SCALES = {label: value for value, label in Enterprise.Scale.choices} | {
+
+
+def _by_label(choices) -> dict[str, str]:
+    """Choice values by their Chinese labels as plain text: the sheets are in Chinese whatever
+    the page's language, and a lazy label compared in a dict is translated at every lookup."""
+    with translation.override(None):
+        return {str(label): value for value, label in choices}
+
+
+SCALES = _by_label(Enterprise.Scale.choices) | {
     "大": "large",
     "中": "medium",
     "小": "small",
     "微": "micro",
     **{value: value for value in Enterprise.Scale.values},
 }
-STATUSES = {label: value for value, label in Enterprise.ProductionStatus.choices} | {
+STATUSES = _by_label(Enterprise.ProductionStatus.choices) | {
     "正常": "normal",
     "在产": "normal",
     "半停产": "reduced",
@@ -72,6 +93,21 @@ COMPARED = [
     "address",
     "founded",
 ]
+_COMPARED_VALUES = attrgetter(*COMPARED)
+# Cells read as text, each folded once per row.
+TEXT_FIELDS = [
+    "name",
+    "uscc",
+    "town",
+    "industry",
+    "scale",
+    "production_status",
+    "legal_representative",
+    "contact_name",
+    "contact_phone",
+    "address",
+    "tags",
+]
 
 
 @dataclass(frozen=True)
@@ -82,10 +118,46 @@ class RowError:
     message: str
 
 
+class RosterRow(NamedTuple):
+    """A valid row as the roster would keep it. A tuple, not an Enterprise: a province's 300,000
+    rows are held until the commit, and model instances cost several times the memory and time."""
+
+    number: int
+    uscc: str
+    name: str
+    town: OrgUnit
+    industry: Industry | None
+    scale: str
+    annual_output: Decimal | None
+    employees: int | None
+    production_status: str
+    legal_representative: str
+    contact_name: str
+    contact_phone: str
+    address: str
+    founded: datetime.date | None
+    tags: tuple[Tag, ...]
+
+    @property
+    def town_id(self) -> int:
+        return self.town.pk
+
+    @property
+    def industry_id(self) -> int | None:
+        return self.industry.pk if self.industry else None
+
+    def stored(self) -> tuple:
+        """The COMPARED fields' values, as the database returns them."""
+        return _COMPARED_VALUES(self)
+
+    def enterprise(self, pk: int | None = None) -> Enterprise:
+        return Enterprise(pk=pk, uscc=self.uscc, **dict(zip(COMPARED, self.stored(), strict=True)))
+
+
 @dataclass
 class RosterPlan:
-    create: list[tuple[Enterprise, list[Tag]]] = field(default_factory=list)
-    update: list[tuple[Enterprise, list[Tag]]] = field(default_factory=list)
+    create: list[RosterRow] = field(default_factory=list)
+    update: list[tuple[int, RosterRow]] = field(default_factory=list)  # (primary key, row)
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
     rows: int = 0
@@ -114,65 +186,79 @@ def read_plan(stream: BinaryIO, filename: str, on_progress=None) -> RosterPlan:
     report = on_progress or (lambda fraction, stage: None)
     kind = check_upload(stream, filename)
     report(0.05, "read")
-    all_rows = list(reader.rows(stream, kind))
-    header = reader.find_header(all_rows, ALIASES, REQUIRED)
+    sheet = reader.rows(stream, kind)
+    pairs = iter(sheet)  # read as checked: a province's sheet is never all Python lists at once
+    first = list(islice(pairs, reader.HEADER_SEARCH_ROWS))
+    header = reader.find_header(first, ALIASES, REQUIRED)
     lookups, plan = Lookups(), RosterPlan(header=header)
-    parsed: dict[str, tuple[int, Enterprise, list[Tag]]] = {}
-    for index, (number, values) in enumerate(all_rows):
-        if index % PROGRESS_EVERY == 0:
-            report(0.1 + 0.8 * index / len(all_rows), "check")
-        if number <= header.row or all(fold(v) == "" for v in values):
+    parsed: dict[str, RosterRow] = {}
+    for number, values in chain(first, pairs):
+        if number % PROGRESS_EVERY == 0:
+            report(0.1 + 0.7 * min(number / max(sheet.total, 1), 1), "check")
+        if number <= header.row or all(is_blank(v) for v in values):
             continue
         plan.rows += 1
         row = parse_row(number, values, header, lookups, plan.errors)
         if row is None:
             continue
-        enterprise, tags = row
-        if enterprise.uscc in parsed:
-            first = parsed[enterprise.uscc][0]
+        if row.uscc in parsed:
+            first_number = parsed[row.uscc].number
             plan.errors.append(
                 RowError(
                     number,
                     header.labels["uscc"],
-                    enterprise.uscc,
-                    f"与第{first}行的统一社会信用代码重复",
+                    row.uscc,
+                    f"与第{first_number}行的统一社会信用代码重复",
                 )
             )
             continue
-        parsed[enterprise.uscc] = (number, enterprise, tags)
-    existing = _existing(list(parsed))
-    for _number, enterprise, tags in parsed.values():
-        current = existing.get(enterprise.uscc)
-        if current is None:
-            plan.create.append((enterprise, tags))
-            continue
-        enterprise.pk = current.pk
-        same_tags = {t.pk for t in tags} == {t.pk for t in current.tags.all()}
-        if same_tags and all(getattr(current, f) == getattr(enterprise, f) for f in COMPARED):
-            plan.unchanged += 1
-        else:
-            plan.update.append((enterprise, tags))
+        parsed[row.uscc] = row
+    report(0.8, "compare")
+    _classify(list(parsed.values()), plan)
     return plan
 
 
 PROGRESS_EVERY = 2000
+COMPARE_BATCH = 2000
 
 
-def _existing(codes: list[str]) -> dict[str, Enterprise]:
-    found = {}
-    for start in range(0, len(codes), 2000):
-        chunk = Enterprise.objects.filter(uscc__in=codes[start : start + 2000]).prefetch_related(
-            "tags"
-        )
-        found.update({e.uscc: e for e in chunk})
-    return found
+def _classify(rows: list[RosterRow], plan: RosterPlan) -> None:
+    """Each row new, changed or as stored, compared with the stored values a batch of codes at a
+    time, as plain tuples (a province re-imported would be 300,000 model instances)."""
+    through = Enterprise.tags.through
+    for start in range(0, len(rows), COMPARE_BATCH):
+        batch = rows[start : start + COMPARE_BATCH]
+        stored = {
+            uscc: (pk, tuple(values))
+            for uscc, pk, *values in Enterprise.objects.filter(
+                uscc__in=[row.uscc for row in batch]
+            ).values_list("uscc", "pk", *COMPARED)
+        }
+        tags: dict[int, set[int]] = {}
+        for enterprise_id, tag_id in through.objects.filter(
+            enterprise_id__in=[pk for pk, _values in stored.values()]
+        ).values_list("enterprise_id", "tag_id"):
+            tags.setdefault(enterprise_id, set()).add(tag_id)
+        for row in batch:
+            if row.uscc not in stored:
+                plan.create.append(row)
+                continue
+            pk, values = stored[row.uscc]
+            if values == row.stored() and tags.get(pk, set()) == {t.pk for t in row.tags}:
+                plan.unchanged += 1
+            else:
+                plan.update.append((pk, row))
 
 
-def parse_row(number, values, header, lookups, errors) -> tuple[Enterprise, list[Tag]] | None:
+TAG_SEPARATORS = re.compile(r"[、,，;；/\s]+")
+
+
+def parse_row(number, values, header, lookups, errors) -> RosterRow | None:
     def cell(name):
         index = header.columns.get(name)
         return values[index] if index is not None and index < len(values) else None
 
+    text = {name: fold(cell(name)) for name in TEXT_FIELDS}  # each cell folded once
     before = len(errors)
 
     def fail(name, message):
@@ -188,32 +274,32 @@ def parse_row(number, values, header, lookups, errors) -> tuple[Enterprise, list
             return None
 
     for name in REQUIRED:
-        if fold(cell(name)) == "":
+        if text[name] == "":
             fail(name, "必填项为空")
-    uscc = normalise(fold(cell("uscc")))
+    uscc = normalise(text["uscc"])
     if uscc:
         try:
             validate_uscc(uscc)
         except ValidationError as exc:
             fail("uscc", exc.messages[0])
-    town = lookups.towns.get(fold(cell("town")))
-    if fold(cell("town")) and town is None:
+    town = lookups.towns.get(text["town"])
+    if text["town"] and town is None:
         fail("town", "镇街不存在，请填写系统中已有的镇街名称")
     industry = None
-    if fold(cell("industry")):
-        industry = lookups.industries.get(fold(cell("industry")).upper()) or lookups.industries.get(
-            fold(cell("industry"))
+    if text["industry"]:
+        industry = lookups.industries.get(text["industry"].upper()) or lookups.industries.get(
+            text["industry"]
         )
         if industry is None:
             fail("industry", "行业不存在，请填写国民经济行业代码（如 C34）或名称")
-    scale = SCALES.get(fold(cell("scale")) or "小型")
+    scale = SCALES.get(text["scale"] or "小型")
     if scale is None:
         fail("scale", "规模只能是：大型、中型、小型、微型")
-    status = STATUSES.get(fold(cell("production_status")) or "正常生产")
+    status = STATUSES.get(text["production_status"] or "正常生产")
     if status is None:
         fail("production_status", "生产状态只能是：正常生产、减产、停产")
     tags = []
-    for name in (n for n in re.split(r"[、,，;；/\s]+", fold(cell("tags"))) if n):
+    for name in (n for n in TAG_SEPARATORS.split(text["tags"]) if n):
         tag = lookups.tags.get(name)
         if tag is None:
             fail("tags", f"标签“{name}”不存在")
@@ -226,21 +312,23 @@ def parse_row(number, values, header, lookups, errors) -> tuple[Enterprise, list
     founded = read("founded", parse_date)
     if len(errors) > before:
         return None
-    return Enterprise(
-        name=fold(cell("name")),
-        uscc=uscc,
-        town=town,
-        industry=industry,
-        scale=scale,
-        annual_output=output,
-        employees=employees,
-        production_status=status,
-        legal_representative=fold(cell("legal_representative")),
-        contact_name=fold(cell("contact_name")),
-        contact_phone=fold(cell("contact_phone")),
-        address=fold(cell("address")),
-        founded=founded,
-    ), tags
+    return RosterRow(
+        number,
+        uscc,
+        text["name"],
+        town,
+        industry,
+        scale,
+        output,
+        employees,
+        status,
+        text["legal_representative"],
+        text["contact_name"],
+        text["contact_phone"],
+        text["address"],
+        founded,
+        tuple(tags),
+    )
 
 
 @transaction.atomic
@@ -251,22 +339,8 @@ def commit(
     report = on_progress or (lambda fraction, stage: None)
     if not plan.ok:
         raise ValueError("a roster with errors is not imported")
-    report(0.1, "create")
-    created = Enterprise.objects.bulk_create([e for e, _tags in plan.create], batch_size=2000)
-    report(0.5, "update")
-    through = Enterprise.tags.through
-    links = [
-        through(enterprise_id=e.pk, tag_id=t.pk)
-        for e, (_same, tags) in zip(created, plan.create, strict=True)
-        for t in tags
-    ]
-    updated = [e for e, _tags in plan.update]
-    Enterprise.objects.bulk_update(updated, COMPARED, batch_size=1000)
-    through.objects.filter(enterprise_id__in=[e.pk for e in updated]).delete()
-    links += [through(enterprise_id=e.pk, tag_id=t.pk) for e, tags in plan.update for t in tags]
-    report(0.8, "tags")
-    through.objects.bulk_create(links, batch_size=5000)
-    counts = {"created": len(created), "updated": len(updated), "unchanged": plan.unchanged}
+    roster_write.write(plan.create, plan.update, COMPARED, report)
+    counts = {"created": len(plan.create), "updated": len(plan.update), "unchanged": plan.unchanged}
     audit.record(
         "import",
         user=actor,

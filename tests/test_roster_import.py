@@ -5,6 +5,7 @@ import io
 
 import openpyxl
 import pytest
+from django.utils import translation
 
 from accounts.models import AuditEntry, OrgUnit
 from enterprises import roster_import
@@ -166,3 +167,11 @@ def test_csv_in_gbk_with_blank_rows_imports_the_same(towns):
     data = io.BytesIO("\r\n".join(lines).replace("1,200万元", "1200万元").encode("gbk"))
     plan = roster_import.read_plan(data, "名录.csv")
     assert plan.ok and len(plan.create) == 2 and plan.rows == 2
+
+
+def test_a_roster_in_chinese_imports_the_same_under_the_english_interface(towns):
+    with translation.override("en"):
+        plan = roster_import.read_plan(workbook(*GOOD), "名录.xlsx")
+    assert plan.ok and len(plan.create) == 2
+    roster_import.commit(plan, actor=f.make_user("admin"))
+    assert set(Enterprise.objects.values_list("scale", flat=True)) == {"medium", "small"}

@@ -9,7 +9,14 @@ import openpyxl
 import pytest
 import xlwt
 
-from enterprises.spreadsheets.cells import CellError, fold, parse_amount, parse_date, parse_int
+from enterprises.spreadsheets.cells import (
+    CellError,
+    fold,
+    is_blank,
+    parse_amount,
+    parse_date,
+    parse_int,
+)
 from enterprises.spreadsheets.reader import UnreadableSheet, find_header, rows
 
 ALIASES = {
@@ -154,3 +161,26 @@ def test_whole_numbers_allow_separators_and_units():
 def test_fold_cleans_office_text():
     assert fold("\u3000ＡＢＣ　 有限公司 ") == "ABC 有限公司"
     assert fold(12.0) == "12" and fold(None) == ""
+
+
+@pytest.mark.parametrize(
+    "value",
+    [None, "", "  ", "\u3000", "\t\n", "Ａ", " x ", 0, 0.0, False, datetime.date(2020, 1, 2)],
+)
+def test_a_blank_cell_is_one_that_folds_to_nothing(value):
+    assert is_blank(value) == (fold(value) == "")
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("  安澜\t鞋业\n有限公司 ", "安澜 鞋业 有限公司"),
+        ("ＡＢＣ\u3000１２３（集团）", "ABC 123(集团)"),
+        ("甲\u00a0\u2003乙", "甲 乙"),
+        (1200.0, "1200"),
+        (12.5, "12.5"),
+        (None, ""),
+    ],
+)
+def test_fold_evens_out_widths_and_white_space(raw, expected):
+    assert fold(raw) == expected

@@ -17,16 +17,28 @@ class CellError(ValueError):
     """A cell that cannot be read; str() is the message for the person who filled it in."""
 
 
+# Full-width ASCII (U+FF01–FF5E) to half-width, and the ideographic space to a space.
+_HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+_WIDE = re.compile("[\uff01-\uff5e\u3000]")
+
+
 def fold(value) -> str:
     """Text with full-width ASCII folded to half-width, the ideographic space to a space, runs of
     white space to one, and no white space at the ends. None and numbers become text."""
     if value is None:
         return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = str(value).replace("\u3000", " ")
-    text = "".join(chr(ord(ch) - 0xFEE0) if "\uff01" <= ch <= "\uff5e" else ch for ch in text)
-    return re.sub(r"\s+", " ", text).strip()
+    if type(value) is not str:
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        value = str(value)
+    if _WIDE.search(value):  # most cells have nothing to fold: skip translating them
+        value = value.translate(_HALF_WIDTH)
+    return " ".join(value.split())  # split() takes the same white space as the regex \s
+
+
+def is_blank(value) -> bool:
+    """fold(value) == "", without folding."""
+    return value is None or (type(value) is str and not value.strip())
 
 
 # Multipliers into 万元, the unit the roster keeps amounts in.

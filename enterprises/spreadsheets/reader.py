@@ -20,48 +20,99 @@ class UnreadableSheet(ValueError):
     """The file as a whole cannot be read as a roster; str() says why, in Chinese."""
 
 
-def rows(stream: BinaryIO, kind: str) -> Iterator[tuple[int, list]]:
-    """(row number as the office user sees it, cell values) for every row of the first sheet."""
+class Rows:
+    """(row number as the office user sees it, cell values) for every row of the first sheet,
+    read as they are iterated, so a province's roster is never all in memory as Python lists.
+    `total` is how many rows the sheet says it has, for a progress bar (for CSV, its lines)."""
+
+    def __init__(self, total: int, pairs: Iterator[tuple[int, list]]):
+        self.total, self._pairs = total, pairs
+
+    def __iter__(self) -> Iterator[tuple[int, list]]:
+        return self._pairs
+
+
+def rows(stream: BinaryIO, kind: str) -> Rows:
     if kind == "xlsx":
-        yield from _xlsx_rows(stream)
-    elif kind == "xls":
-        yield from _xls_rows(stream)
-    elif kind == "csv":
-        yield from _csv_rows(stream)
-    else:
-        raise UnreadableSheet(f"不支持的文件类型：{kind}")
+        return _xlsx_rows(stream)
+    if kind == "xls":
+        return _xls_rows(stream)
+    if kind == "csv":
+        return _csv_rows(stream)
+    raise UnreadableSheet(f"不支持的文件类型：{kind}")
 
 
-def _xlsx_rows(stream):
+def _xlsx_rows(stream) -> Rows:
+    """python-calamine (Rust) reads a sheet about ten times faster than openpyxl; openpyxl reads
+    what calamine refuses. Either only ever sees a file check_upload passed."""
+    import python_calamine
+
+    try:
+        sheet = python_calamine.load_workbook(stream).get_sheet_by_index(0)
+    except python_calamine.CalamineError:
+        stream.seek(0)
+        return _openpyxl_rows(stream)
+    if sheet.start is None:  # an empty sheet; calamine's iterator needs a start
+        return Rows(0, iter(()))
+    return Rows(sheet.end[0] + 1, _calamine_rows(sheet))
+
+
+def _calamine_rows(sheet):
+    """Rows as openpyxl gives them, which cells.py expects: from column A even when the sheet's
+    first columns are empty (calamine's iterator starts rows at row 1 but columns at the first
+    one used), None for an empty cell (calamine says ''), and whole numbers as int (calamine
+    reads every number as a float). A date cell comes as a date where openpyxl gives a datetime
+    at midnight; parse_date takes either."""
+    padding = [None] * sheet.start[1]
+    for number, values in enumerate(sheet.iter_rows(), start=1):
+        yield (
+            number,
+            padding
+            + [
+                None if v == "" else int(v) if type(v) is float and v.is_integer() else v
+                for v in values
+            ],
+        )
+
+
+def _openpyxl_rows(stream) -> Rows:
     import openpyxl
 
     workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True)
-    try:
-        sheet = workbook.worksheets[0]
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield number, list(values)
-    finally:
-        workbook.close()
+    sheet = workbook.worksheets[0]
+
+    def pairs():
+        try:
+            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+                yield number, list(values)
+        finally:
+            workbook.close()
+
+    return Rows(sheet.max_row or 0, pairs())
 
 
-def _xls_rows(stream):
+def _xls_rows(stream) -> Rows:
     import xlrd
 
     book = xlrd.open_workbook(file_contents=stream.read())
     sheet = book.sheet_by_index(0)
-    for index in range(sheet.nrows):
-        values = []
-        for cell in sheet.row(index):
-            if cell.ctype == xlrd.XL_CELL_DATE:
-                values.append(xlrd.xldate.xldate_as_datetime(cell.value, book.datemode))
-            elif cell.ctype == xlrd.XL_CELL_EMPTY:
-                values.append(None)
-            else:
-                values.append(cell.value)
-        yield index + 1, values
+
+    def pairs():
+        for index in range(sheet.nrows):
+            values = []
+            for cell in sheet.row(index):
+                if cell.ctype == xlrd.XL_CELL_DATE:
+                    values.append(xlrd.xldate.xldate_as_datetime(cell.value, book.datemode))
+                elif cell.ctype == xlrd.XL_CELL_EMPTY:
+                    values.append(None)
+                else:
+                    values.append(cell.value)
+            yield index + 1, values
+
+    return Rows(sheet.nrows, pairs())
 
 
-def _csv_rows(stream):
+def _csv_rows(stream) -> Rows:
     data = stream.read()
     for encoding in ("utf-8-sig", "gb18030"):
         try:
@@ -71,7 +122,8 @@ def _csv_rows(stream):
             continue
     else:
         raise UnreadableSheet("CSV文件的编码无法识别，请另存为 UTF-8 或 GBK 编码。")
-    yield from enumerate(csv.reader(io.StringIO(text, newline="")), start=1)
+    lines = csv.reader(io.StringIO(text, newline=""))
+    return Rows(text.count("\n") + 1, enumerate(lines, start=1))
 
 
 @dataclass(frozen=True)
