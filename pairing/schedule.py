@@ -22,17 +22,21 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Periodic:
-    """Runs at hour:minute, every day, or on one weekday (0 = Monday), or one day of the month."""
+    """Runs at hour:minute, every day, or on one weekday (0 = Monday), or one day of the month;
+    or, with `every` minutes, whenever the minute of the day is a multiple of it."""
 
     name: str
     job: str  # dotted path of the job function; it takes no arguments
-    hour: int
+    hour: int = 0
     minute: int = 0
     weekday: int | None = None
     day: int | None = None
     queue: str = "default"
+    every: int | None = None
 
     def is_due(self, local: datetime.datetime) -> bool:
+        if self.every:
+            return (local.hour * 60 + local.minute) % self.every == 0
         return (
             local.hour == self.hour
             and local.minute == self.minute
@@ -48,6 +52,7 @@ SCHEDULE: list[Periodic] = [
         "ticket_deadline_reminders", "issues.reminders.ticket_deadline_reminders", hour=8, minute=30
     ),
     Periodic("nightly_snapshot", "reports.notices.nightly_snapshot", hour=1, minute=30),
+    Periodic("area_figures", "reports.area_figures.refresh_all", every=10, queue="reports"),
     Periodic(
         "weekly_notices", "reports.notices.weekly_notices", hour=7, weekday=0, queue="reports"
     ),

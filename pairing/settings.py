@@ -7,6 +7,7 @@ HTTPS         1 in production behind TLS: secure cookies, HSTS, redirect to http
 DEBUG, ALLOWED_HOSTS
 """
 
+import datetime
 from pathlib import Path
 
 import dj_database_url
@@ -171,6 +172,10 @@ LOGGING = {
 
 # The most enterprises one cadre is actively paired with, by rank (Rui'an: leaders took 2 more,
 # department cadres 4 more; town cadres carry the small firms of their ground). Overridable.
+# The leader dashboard reads figures computed ahead (reports/area_figures.py, refreshed every 10
+# minutes); a page finding its area's figures older than this computes them again.
+AREA_FIGURES_MAX_AGE = datetime.timedelta(minutes=env_int("AREA_FIGURES_MAX_AGE_MINUTES", 15))
+
 PAIRING_WORKLOAD_LIMITS = {
     "city_leader": 3,
     "county": 5,

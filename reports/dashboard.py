@@ -1,42 +1,23 @@
 """The leader's dashboard: figures of the leader's area for a period against the one before,
 trends, breakdowns, rankings and overdue tickets, and the rows behind each figure (drill-down).
 
-Every number comes from reports.metrics; each part is one or two grouped queries, so the page
-runs a fixed number of queries whatever the data's size."""
+The page reads its area's figures computed ahead (reports.area_figures, counted with
+reports.metrics's definitions), so it runs a few queries whatever the data's size; the rows behind
+a figure are read live."""
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import Enterprise
 from issues.models import OPEN_STATUSES, Category, Level, Rating, Ticket
-from pairing.models import HelpPlan, Visit
-from reports import metrics
-
-PERIODS = {
-    "week": _("本周"),
-    "month": _("本月"),
-    "quarter": _("本季度"),
-    "year": _("本年"),
-}
-
-
-def period_for(kind: str, today: datetime.date) -> metrics.Period:
-    """The current period up to today; the figures compare it with the span just before."""
-    if kind == "week":
-        start = today - datetime.timedelta(days=today.weekday())
-    elif kind == "quarter":
-        start = datetime.date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
-    elif kind == "year":
-        start = datetime.date(today.year, 1, 1)
-    else:
-        start = today.replace(day=1)
-    return metrics.Period(start, today)
+from pairing.models import HelpPlan
+from reports import area_figures, metrics
+from reports.periods import PERIODS, period_for
 
 
 @dataclass(frozen=True)
@@ -71,43 +52,6 @@ def headlines(now, before, meet_now, meet_before, helped, cover) -> list[Headlin
     ]
 
 
-def monthly_trend(tickets: QuerySet[Ticket], visits: QuerySet[Visit], today, months=12):
-    """Collected and solved tickets, and visits, per month over the last `months` months."""
-    first = (today.replace(day=1) - datetime.timedelta(days=31 * (months - 1))).replace(day=1)
-    per_month = {
-        row["month"].date() if hasattr(row["month"], "date") else row["month"]: row
-        for row in tickets.filter(created_at__date__gte=first)
-        .order_by()
-        .annotate(month=TruncMonth("created_at"))
-        .values("month")
-        .annotate(
-            collected=Count("pk"),
-            solved=Count("pk", filter=Q(status__in=metrics.RESOLVED_STATUSES, outcome="solved")),
-        )
-    }
-    visits_per_month = {
-        row["month"]: row["n"]
-        for row in visits.filter(date__gte=first)
-        .order_by()
-        .annotate(month=TruncMonth("date"))
-        .values("month")
-        .annotate(n=Count("pk"))
-    }
-    rows, month = [], first
-    while month <= today:
-        found = per_month.get(month, {})
-        rows.append(
-            {
-                "month": month.strftime("%Y-%m"),
-                "collected": found.get("collected", 0),
-                "solved": found.get("solved", 0),
-                "visits": visits_per_month.get(month, 0),
-            }
-        )
-        month = (month + datetime.timedelta(days=32)).replace(day=1)
-    return rows
-
-
 def unit_ranking(tickets: QuerySet[Ticket], today) -> list[dict]:
     """Handling units by 化解率 (then fewer overdue), with their counts."""
     rows = (
@@ -122,57 +66,85 @@ def unit_ranking(tickets: QuerySet[Ticket], today) -> list[dict]:
             **{k: row[k] for k in metrics.TicketFigures.__dataclass_fields__}
         )
         ranked.append({"id": row["owner_unit"], "name": row["owner_unit__name"], "f": figures})
-    ranked.sort(key=lambda r: (-(r["f"].resolution_rate or 0), r["f"].overdue, r["name"]))
+    ranked.sort(key=lambda r: area_figures.unit_rank_key(r["f"], r["name"]))
     return ranked
-
-
-def cadre_ranking(visits: QuerySet[Visit], limit=10) -> list[dict]:
-    """Cadres by visits in the period (and firms visited)."""
-    return list(
-        visits.order_by()
-        .values("cadre", "cadre__user__display_name", "cadre__unit__name")
-        .annotate(visits=Count("pk"), firms=Count("enterprise", distinct=True))
-        .order_by("-visits", "cadre")[:limit]
-    )
 
 
 def named(rows, choices) -> list[tuple[str, object, metrics.TicketFigures]]:
     labels = dict(choices)
-    return [(key, labels.get(key, key), figures) for key, figures in rows]
+    return [(key, labels.get(key, key), metrics.TicketFigures(**counts)) for key, counts in rows]
 
 
 def build(user, kind: str, today: datetime.date) -> dict:
+    """The dashboard of the leader's area, from its figures computed ahead (area_figures)."""
     area = user.jurisdiction_unit
-    period = period_for(kind, today)
-    enterprises = Enterprise.objects.visible_to(user)
-    tickets = Ticket.objects.visible_to(user)
-    visits = Visit.objects.visible_to(user).filter(date__gte=period.start, date__lte=period.end)
-    in_now = metrics.in_period(tickets, period)
-    by_period = metrics.ticket_figures_by_period(
-        tickets, {"now": period, "before": period.previous()}, today
-    )
-    now, before = by_period["now"], by_period["before"]
-    firms = metrics.enterprise_figures(enterprises, period, period.previous())
+    stored = area_figures.figures_for(area, kind, today)
+    data = stored.data
+    now = metrics.TicketFigures(**data["now"])
+    before = metrics.TicketFigures(**data["before"])
+    paired = data["paired"]
+    total_days, resolved = data["days"]
     return {
         "area": area,
         "kind": kind,
         "periods": PERIODS,
-        "period": period,
+        "period": period_for(kind, today),
+        "computed_at": stored.computed_at,
         "headlines": headlines(
-            now, before, firms.meeting, firms.previous_meeting, firms.helped, firms.coverage
+            now,
+            before,
+            metrics.MeetingFigures(paired, data["visited_now"]),
+            metrics.MeetingFigures(paired, data["visited_before"]),
+            metrics.HelpFigures(data["struggling"], data["with_plan"]),
+            metrics.Coverage(data["enterprises"], paired),
         ),
         "now": now,
-        "current": metrics.ticket_figures(tickets, today),
-        "average_days": metrics.average_working_days_to_resolve(in_now),
-        "trend": monthly_trend(tickets, Visit.objects.visible_to(user), today),
-        "by_category": named(metrics.ticket_breakdown(in_now, "category", today), Category.choices),
-        "by_level": named(metrics.ticket_breakdown(in_now, "level", today), Level.choices),
-        "units": unit_ranking(in_now, today)[:20],
-        "cadres": cadre_ranking(visits),
-        "overdue": tickets.filter(status__in=OPEN_STATUSES, due_date__lt=today)
-        .select_related("enterprise", "owner_unit")
-        .order_by("due_date")[:20],
+        "current": metrics.TicketFigures(**data["current"]),
+        "average_days": total_days / resolved if resolved else None,
+        "trend": data["trend"],
+        "by_category": named(data["by_category"], Category.choices),
+        "by_level": named(data["by_level"], Level.choices),
+        "units": [
+            {
+                "id": u["id"],
+                "name": u["name"],
+                "f": area_figures.ticket_figures(u),
+            }
+            for u in data["units"]
+        ],
+        "cadres": data["cadres"],
+        "rows": [AreaRow(**row) for row in data["children"]],
+        "overdue": [
+            {**t, "due_date": datetime.date.fromisoformat(t["due_date"])} for t in data["overdue"]
+        ],
     }
+
+
+@dataclass
+class AreaRow:
+    """A row of the areas directly below the leader's: all-time counts."""
+
+    id: int
+    name: str
+    enterprises: int = 0
+    paired: int = 0
+    collected: int = 0
+    resolved: int = 0
+    solved: int = 0
+    open: int = 0
+    overdue: int = 0
+
+    @property
+    def coverage_rate(self):
+        return metrics.rate(self.paired, self.enterprises)
+
+    @property
+    def resolution_rate(self):
+        return metrics.rate(self.solved, self.collected)
+
+    @property
+    def completion_rate(self):
+        return metrics.rate(self.resolved, self.collected)
 
 
 # The rows behind each figure: (what they are, how to filter them).

@@ -62,3 +62,26 @@ class FigureSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.area_id} {self.name}={self.value}"
+
+
+class AreaFigures(models.Model):
+    """An area's dashboard figures for one kind of period, computed ahead by
+    reports.area_figures (counting a province's tickets and visits on each page view takes
+    seconds). `day` is the date its periods end on; `data` holds counts, never rates, so that
+    areas add up."""
+
+    area = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("期间"), max_length=8)
+    day = models.DateField(_("日期"))
+    computed_at = models.DateTimeField(_("计算时间"))
+    data = models.JSONField(_("数据"), default=dict)
+
+    class Meta:
+        verbose_name = _("地区指标")
+        verbose_name_plural = _("地区指标")
+        constraints = [
+            models.UniqueConstraint(fields=["area", "kind"], name="one_figures_per_area_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area_id} {self.kind} {self.day}"

@@ -19,9 +19,9 @@ from accounts.models import OrgUnit, User
 from accounts.roles import Role
 from enterprises.models import Enterprise
 from issues.models import OPEN_STATUSES, Notification, Ticket
-from reports import metrics
+from reports import area_figures, metrics
 from reports.dashboard import unit_ranking
-from reports.models import FigureSnapshot, Notice
+from reports.models import AreaFigures, FigureSnapshot, Notice
 
 NOTICE_AREA_KINDS = (OrgUnit.Kind.PROVINCE, OrgUnit.Kind.CITY, OrgUnit.Kind.COUNTY)
 
@@ -44,11 +44,17 @@ def area_data(area: OrgUnit):
 def summary(area: OrgUnit, period: metrics.Period) -> dict:
     """The notice's headline figures, as plain numbers (kept with the notice as JSON)."""
     tickets, enterprises = area_data(area)
-    figures = metrics.ticket_figures(metrics.in_period(tickets, period), period.end)
-    meeting = metrics.meeting_figures(enterprises, period)
-    helped = metrics.help_figures(enterprises)
-    cover = metrics.coverage(enterprises)
-    current = metrics.ticket_figures(tickets, period.end)
+    return figure_values(
+        metrics.ticket_figures(metrics.in_period(tickets, period), period.end),
+        metrics.ticket_figures(tickets, period.end),
+        metrics.meeting_figures(enterprises, period),
+        metrics.help_figures(enterprises),
+        metrics.coverage(enterprises),
+    )
+
+
+def figure_values(figures, current, meeting, helped, cover) -> dict:
+    """The headline figures by name: a notice's summary and a night's snapshot."""
     return {
         "collected": figures.collected,
         "solved": figures.solved,
@@ -211,17 +217,23 @@ def _for_all(kind, period) -> int:
     return made
 
 
-SNAPSHOT_KINDS = NOTICE_AREA_KINDS + (OrgUnit.Kind.TOWN, OrgUnit.Kind.STREET, OrgUnit.Kind.ZONE)
-
-
 def nightly_snapshot(today: datetime.date | None = None) -> int:
-    """Every area's figures as of tonight (the month so far for the period figures)."""
+    """Every area's figures as of tonight (the month so far for the period figures), from the
+    dashboard's figures computed afresh for every area."""
     today = today or timezone.localdate()
-    month = metrics.Period(today.replace(day=1), today)
+    area_figures.compute(None, today)
     rows = []
-    for area in OrgUnit.objects.filter(kind__in=SNAPSHOT_KINDS):
-        for name, value in summary(area, month).items():
-            rows.append(FigureSnapshot(date=today, area=area, name=name, value=value))
+    for stored in AreaFigures.objects.filter(kind="month", day=today):
+        data = stored.data
+        values = figure_values(
+            area_figures.ticket_figures(data["now"]),
+            area_figures.ticket_figures(data["current"]),
+            metrics.MeetingFigures(data["paired"], data["visited_now"]),
+            metrics.HelpFigures(data["struggling"], data["with_plan"]),
+            metrics.Coverage(data["enterprises"], data["paired"]),
+        )
+        for name, value in values.items():
+            rows.append(FigureSnapshot(date=today, area_id=stored.area_id, name=name, value=value))
     FigureSnapshot.objects.bulk_create(
         rows,
         update_conflicts=True,

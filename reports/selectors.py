@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.db.models import Case, Count, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, When
 from django.db.models.functions import Coalesce
 
@@ -12,7 +10,6 @@ from enterprises.models import Enterprise
 from issues.models import OPEN_STATUSES, Status, Ticket
 from pairing import selectors as pairing_selectors
 from pairing.models import Campaign, Pairing, Visit
-from reports import metrics
 
 
 def cadre_pairings(cadre) -> QuerySet[Pairing]:
@@ -50,63 +47,6 @@ def organiser_campaigns(user) -> QuerySet[Campaign]:
         )
         .order_by("-start")
     )
-
-
-@dataclass
-class AreaRow:
-    unit: OrgUnit
-    enterprises: int = 0
-    paired: int = 0
-    collected: int = 0
-    resolved: int = 0
-    solved: int = 0
-    open: int = 0
-    overdue: int = 0
-
-    @property
-    def coverage_rate(self):
-        return metrics.rate(self.paired, self.enterprises)
-
-    @property
-    def resolution_rate(self):
-        return metrics.rate(self.solved, self.collected)
-
-    @property
-    def completion_rate(self):
-        return metrics.rate(self.resolved, self.collected)
-
-
-def area_breakdown(area: OrgUnit, enterprises: QuerySet, tickets: QuerySet) -> list[AreaRow]:
-    """One row per area unit directly below `area`, from aggregates grouped by town (three
-    grouped queries and one for the tree, however many enterprises and tickets there are)."""
-    units = list(
-        OrgUnit.objects.under(area)
-        .filter(kind__in=OrgUnit.AREA_KINDS)
-        .only("id", "name", "path", "parent_id", "kind", "code")
-    )
-    children = [u for u in units if u.parent_id == area.pk]
-    rows = {child.pk: AreaRow(unit=child) for child in children}
-    owner = {}  # town id → the child row it counts towards
-    for unit in units:
-        for child in children:
-            if unit.path.startswith(child.path):
-                owner[unit.pk] = rows[child.pk]
-                break
-    per_town = enterprises.values("town_id").annotate(
-        n=Count("pk"), paired=Count("pk", filter=metrics.actively_paired())
-    )
-    for group in per_town:
-        row = owner.get(group["town_id"])
-        if row:
-            row.enterprises += group["n"]
-            row.paired += group["paired"]
-    per_town_tickets = tickets.values("enterprise__town_id").annotate(**metrics.ticket_aggregates())
-    for group in per_town_tickets:
-        row = owner.get(group["enterprise__town_id"])
-        if row:
-            for field in ("collected", "resolved", "solved", "open", "overdue"):
-                setattr(row, field, getattr(row, field) + group[field])
-    return list(rows.values())
 
 
 def handler_tickets(user, status: str | None) -> QuerySet[Ticket]:

@@ -7,6 +7,7 @@ urlpatterns = [
     path("handler/", views.handler_home, name="handler_home"),
     path("organiser/", views.organiser_home, name="organiser_home"),
     path("leader/", views.leader_home, name="leader_home"),
+    path("leader/refresh/", views.leader_refresh, name="leader_refresh"),
     path("leader/rows/", views.leader_rows, name="leader_rows"),
     path("notices/", notice_views.notice_list, name="notice_list"),
     path("notices/<int:pk>/", notice_views.notice_detail, name="notice_detail"),

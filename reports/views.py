@@ -8,8 +8,10 @@ from django.contrib.auth.models import Group
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from accounts.access import role_required
 from accounts.models import OrgUnit, User
@@ -19,7 +21,8 @@ from enterprises.models import Enterprise
 from issues import lights
 from issues.models import OPEN_STATUSES, Status, Ticket
 from pairing import selectors as pairing_selectors
-from reports import dashboard, selectors
+from reports import area_figures, dashboard, selectors
+from reports.periods import PERIODS, period_for
 
 HANDLER_PAGE_SIZE = 25
 
@@ -107,13 +110,21 @@ def leader_home(request):
     area = request.user.jurisdiction_unit
     if area is None:
         return _no_area(request, Role.LEADER.label)
-    kind = request.GET.get("period") if request.GET.get("period") in dashboard.PERIODS else "month"
+    kind = request.GET.get("period") if request.GET.get("period") in PERIODS else "month"
     today = timezone.localdate()
     context = dashboard.build(request.user, kind, today)
-    context["rows"] = selectors.area_breakdown(
-        area, Enterprise.objects.visible_to(request.user), Ticket.objects.visible_to(request.user)
-    )
     return render(request, "reports/leader_home.html", context)
+
+
+@require_POST
+@role_required(Role.LEADER)
+def leader_refresh(request):
+    """Count the leader's area again now instead of waiting for the next scheduled refresh."""
+    area = request.user.jurisdiction_unit
+    kind = request.POST.get("period") if request.POST.get("period") in PERIODS else "month"
+    if area is not None:
+        area_figures.compute(area, timezone.localdate())
+    return redirect(f"{reverse('leader_home')}?period={kind}")
 
 
 @role_required(Role.LEADER)
@@ -122,9 +133,9 @@ def leader_rows(request):
     if request.user.jurisdiction_unit is None:
         return _no_area(request, Role.LEADER.label)
     figure = request.GET.get("figure", "")
-    kind = request.GET.get("period") if request.GET.get("period") in dashboard.PERIODS else "month"
+    kind = request.GET.get("period") if request.GET.get("period") in PERIODS else "month"
     today = timezone.localdate()
-    period = dashboard.period_for(kind, today)
+    period = period_for(kind, today)
     filters = {k: request.GET.get(k) for k in ("category", "level", "owner_unit")}
     tickets = dashboard.ticket_rows(request.user, figure, period, today, filters)
     firms = None if tickets is not None else dashboard.enterprise_rows(request.user, figure, period)

@@ -8,8 +8,6 @@ import re
 
 import openpyxl
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -88,28 +86,6 @@ def test_drilling_down_from_a_figure_gives_its_rows_each_a_link(client, city):
     assert client.get(reverse("leader_rows") + "?figure=nonsense").status_code == 404
     firms = client.get(reverse("leader_rows") + "?figure=uncovered").content.decode()
     assert f"/enterprises/{city['firm'].pk}/" in firms
-
-
-def test_the_dashboard_runs_a_fixed_number_of_queries(client, city):
-    sign_in(client, city["county_leader"])
-    with CaptureQueriesContext(connection) as small:
-        assert client.get(reverse("leader_home")).status_code == 200
-    for i in range(20):
-        firm = f.make_enterprise(town=city["town"])
-        f.make_pairing(enterprise=firm)
-        f.make_visit(enterprise=firm, date=TODAY)
-        f.make_ticket(
-            enterprise=firm,
-            raised_by=city["raiser"],
-            category=["land", "talent"][i % 2],
-            owner_unit=f.make_unit(kind=OrgUnit.Kind.DEPARTMENT),
-            status=Status.ASSIGNED,
-        )
-    with CaptureQueriesContext(connection) as big:
-        assert client.get(reverse("leader_home")).status_code == 200
-    # 26 in all: 19 for the page's figures and lists, 7 for the session (read, save), the user,
-    # their roles and the notification bell.
-    assert len(big.captured_queries) == len(small.captured_queries) <= 26
 
 
 def test_a_monthly_notice_workbook_holds_the_numbers_and_reaches_the_area(city):

@@ -65,6 +65,7 @@ GET = {
     "organiser/": only({"organiser"}),
     "leader/": only({"leader"}),
     "leader/rows/": only({"leader"}, ok=MISSING),  # no figure named: nothing to show
+    "leader/refresh/": row(NOT_ALLOWED),  # POST only
     "notices/": only({"leader", "organiser"}),
     "notices/<int:pk>/": only({"leader", "organiser"}, ok=MISSING),  # the world has no notice
     "notices/<int:pk>/workbook.xlsx": only({"leader", "organiser"}, ok=MISSING),

@@ -37,6 +37,15 @@ def test_due_only_in_its_minute_in_shanghai_time():
     assert not WEEKLY.is_due(at(2026, 11, 24, 9, 0))
 
 
+def test_an_entry_every_10_minutes_is_due_on_the_tens_all_day():
+    every = Periodic("figures", "tests.jobs_for_tests.leave_mark_daily", every=10)
+    due = [m for m in range(24 * 60) if every.is_due(at(2026, 11, 23, m // 60, m % 60))]
+    assert len(due) == 144 and due[:3] == [0, 10, 20] and due[-1] == 23 * 60 + 50
+    area_figures = next(e for e in schedule.SCHEDULE if e.name == "area_figures")
+    assert area_figures.is_due(at(2026, 11, 23, 14, 40))
+    assert not area_figures.is_due(at(2026, 11, 23, 14, 41))
+
+
 @pytest.mark.django_db(transaction=True)
 def test_each_slot_is_enqueued_once_however_often_checked():
     assert schedule.run_due(at(2026, 11, 23, 8, 30, 1), [ENTRY]) == ["mark"]
