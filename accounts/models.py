@@ -13,6 +13,7 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext_lazy as _
 
+from accounts.fields import EncryptedCharField
 from accounts.roles import Role
 
 PATH_SEPARATOR = "/"
@@ -199,7 +200,8 @@ class TOTPDevice(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="totp_device"
     )
-    secret = models.CharField(max_length=64)
+    # Encrypted at rest (accounts.crypto): a copy of the database alone does not give the codes.
+    secret = EncryptedCharField(max_length=255)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     # The last 30-second step whose code was accepted: a code is never accepted twice.
     last_used_step = models.BigIntegerField(default=-1)
