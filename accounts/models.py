@@ -322,6 +322,8 @@ class AuditEntry(models.Model):
             models.Index(fields=["object_type", "object_id"], name="audit_object"),
             # accounts.lockout: failed logins of one username in the last 10 minutes.
             models.Index(fields=["username", "action", "at"], name="audit_username_action"),
+            # accounts.lockout: failed logins from one IP address in the last 10 minutes.
+            models.Index(fields=["ip", "action", "at"], name="audit_ip_action"),
         ]
 
     def __str__(self) -> str:
