@@ -11,7 +11,8 @@ class EncryptedCharField(models.CharField):
     """Text stored encrypted (accounts.crypto); Python code reads and writes the plain value.
 
     Each write draws a new nonce, so the stored value cannot be searched: only `isnull` lookups
-    are allowed. The column holds the encrypted form, hence the larger max_length."""
+    are allowed. The column holds the encrypted form, hence the larger max_length; so do
+    serialized copies (dumpdata), which loaddata reads back."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("max_length", 255)
@@ -31,6 +32,18 @@ class EncryptedCharField(models.CharField):
         if value is None:
             return None
         return crypto.encrypt(value, purpose=self.purpose)
+
+    def to_python(self, value):
+        # The serialized form (value_to_string) is the encrypted one: read it back in clear.
+        value = super().to_python(value)
+        if isinstance(value, str) and crypto.is_encrypted(value):
+            return crypto.decrypt(value, purpose=self.purpose)
+        return value
+
+    def value_to_string(self, obj):
+        """dumpdata writes the encrypted value, never the secret in clear."""
+        value = self.value_from_object(obj)
+        return None if value is None else crypto.encrypt(value, purpose=self.purpose)
 
     def get_lookup(self, lookup_name):
         if lookup_name != "isnull":

@@ -2,6 +2,7 @@
 the secret, codes still verify, and a wrong key fails loudly instead of yielding garbage."""
 
 import pytest
+from django.core import serializers
 from django.core.exceptions import FieldError, ImproperlyConfigured
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
@@ -114,6 +115,16 @@ def test_the_secret_cannot_be_searched(f):
     with pytest.raises(FieldError):
         TOTPDevice.objects.filter(secret=SECRET).exists()
     assert not TOTPDevice.objects.filter(secret__isnull=True).exists()
+
+
+def test_dumpdata_writes_the_secret_encrypted_and_loaddata_reads_it_back(f):
+    device = TOTPDevice.objects.create(user=f.make_user("admin"), secret=SECRET)
+    dumped = serializers.serialize("json", TOTPDevice.objects.filter(pk=device.pk))
+    assert SECRET not in dumped and crypto.PREFIX in dumped
+    TOTPDevice.objects.filter(pk=device.pk).delete()
+    for restored in serializers.deserialize("json", dumped):
+        restored.save()
+    assert TOTPDevice.objects.get(pk=device.pk).secret == SECRET
 
 
 def migrate(targets):
