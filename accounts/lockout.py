@@ -1,6 +1,13 @@
-"""Account lockout: 5 failed logins within 10 minutes lock the username for 10 minutes.
+"""Login lockout, by account and by client address:
 
-The audit trail is the record of failures, so there is one source of truth for what happened.
+- 5 failed logins of one username within 10 minutes lock that username;
+- 20 failed logins from one IP address within 10 minutes, whatever the usernames (password
+  spraying), lock logins from that address.
+
+Either lock lasts until the failures that caused it are more than 10 minutes old. A successful
+login clears a username's earlier failures, never an address's: one's own account must not wipe
+a spray. The audit trail is the record of failures, so there is one source of truth for what
+happened.
 """
 
 from __future__ import annotations
@@ -11,14 +18,20 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from accounts.audit import client_ip
 from accounts.models import AuditEntry
 
 MAX_FAILURES = 5
+MAX_IP_FAILURES = 20
 WINDOW = datetime.timedelta(minutes=10)
 
 LOGIN_FAILED = "login_failed"
 LOGIN_LOCKED = "login_locked"
 ACCOUNT_LOCKED = "account_locked"
+IP_LOCKED = "ip_locked"
+# Why a login is refused (request.login_locked, and the LOGIN_LOCKED entry's changes).
+BY_ACCOUNT = "account"
+BY_IP = "ip"
 LOGIN = "login"
 
 
@@ -40,16 +53,41 @@ def is_locked(username: str, now: datetime.datetime | None = None) -> bool:
     return recent_failures(username, now) >= MAX_FAILURES
 
 
+def ip_failures(ip: str, now: datetime.datetime | None = None):
+    """Failed logins from `ip` in the window, over all usernames (index audit_ip_action)."""
+    now = now or timezone.now()
+    return AuditEntry.objects.filter(ip=ip, action=LOGIN_FAILED, at__gte=now - WINDOW, at__lte=now)
+
+
+def recent_ip_failures(ip: str | None, now: datetime.datetime | None = None) -> int:
+    return ip_failures(ip, now).count() if ip else 0
+
+
+def is_ip_locked(ip: str | None, now: datetime.datetime | None = None) -> bool:
+    return recent_ip_failures(ip, now) >= MAX_IP_FAILURES
+
+
+def lock_reason(username: str, request) -> str | None:
+    """BY_ACCOUNT or BY_IP when a login of `username` through `request` is refused, else None."""
+    if username and is_locked(username):
+        return BY_ACCOUNT
+    if is_ip_locked(client_ip(request)):
+        return BY_IP
+    return None
+
+
 class LockoutModelBackend(ModelBackend):
-    """ModelBackend that refuses a locked username before checking its password, so a locked
-    account cannot be probed further. Raising PermissionDenied stops the authentication chain."""
+    """ModelBackend that refuses a locked username, or any login from a locked address, before
+    checking the password, so neither can be probed further. Raising PermissionDenied stops the
+    authentication chain."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         if username is None:
             username = kwargs.get(self._username_field(), "")
-        if username and is_locked(username):
+        reason = lock_reason(username, request)
+        if reason:
             if request is not None:
-                request.login_locked = True
+                request.login_locked = reason
             raise PermissionDenied("locked")
         return super().authenticate(request, username=username, password=password, **kwargs)
 

@@ -13,6 +13,7 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext_lazy as _
 
+from accounts.fields import EncryptedCharField
 from accounts.roles import Role
 
 PATH_SEPARATOR = "/"
@@ -199,7 +200,8 @@ class TOTPDevice(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="totp_device"
     )
-    secret = models.CharField(max_length=64)
+    # Encrypted at rest (accounts.crypto): a copy of the database alone does not give the codes.
+    secret = EncryptedCharField(max_length=255)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     # The last 30-second step whose code was accepted: a code is never accepted twice.
     last_used_step = models.BigIntegerField(default=-1)
@@ -320,6 +322,8 @@ class AuditEntry(models.Model):
             models.Index(fields=["object_type", "object_id"], name="audit_object"),
             # accounts.lockout: failed logins of one username in the last 10 minutes.
             models.Index(fields=["username", "action", "at"], name="audit_username_action"),
+            # accounts.lockout: failed logins from one IP address in the last 10 minutes.
+            models.Index(fields=["ip", "action", "at"], name="audit_ip_action"),
         ]
 
     def __str__(self) -> str:

@@ -30,22 +30,34 @@ def audit_logout(sender, request, user, **kwargs):
 @receiver(user_login_failed)
 def audit_login_failed(sender, credentials, request=None, **kwargs):
     username = str(credentials.get("username", ""))[:150]
-    if request is not None and getattr(request, "login_locked", False):
+    reason = getattr(request, "login_locked", None) if request is not None else None
+    if reason:
         audit.record(
             lockout.LOGIN_LOCKED,
             request=request,
             username=username,
+            changes={"locked": reason},
             result=AuditEntry.Result.DENIED,
         )
         return
     audit.record(
         lockout.LOGIN_FAILED, request=request, username=username, result=AuditEntry.Result.FAILED
     )
+    # The failure that reaches a limit is followed by one entry saying what it locked.
     if lockout.recent_failures(username) == lockout.MAX_FAILURES:
         audit.record(
             lockout.ACCOUNT_LOCKED,
             request=request,
             username=username,
+            result=AuditEntry.Result.DENIED,
+        )
+    ip = audit.client_ip(request)
+    if ip and lockout.recent_ip_failures(ip) == lockout.MAX_IP_FAILURES:
+        audit.record(
+            lockout.IP_LOCKED,
+            request=request,
+            username=username,
+            changes={"ip": ip},
             result=AuditEntry.Result.DENIED,
         )
 

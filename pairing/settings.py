@@ -3,6 +3,7 @@
 DATABASE_URL  default: a SQLite file beside manage.py
 REDIS_URL     default: unset, which means embedded mode: jobs run inline in the web process
 SECRET_KEY    required when HTTPS=1
+FIELD_ENCRYPTION_KEY  key of the values encrypted at rest (TOTP secrets); default: from SECRET_KEY
 HTTPS         1 in production behind TLS: secure cookies, HSTS, redirect to https
 DEBUG, ALLOWED_HOSTS
 """
@@ -27,6 +28,14 @@ if not SECRET_KEY:
     if HTTPS:
         raise ImproperlyConfigured("SECRET_KEY must be set when HTTPS=1 (production)")
     SECRET_KEY = "dev-only-insecure-key-never-use-in-production-0123456789abcdefghij"
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
+# Values encrypted at rest (TOTP secrets, accounts.crypto) use a key derived from this one: a random
+# string of at least 32 characters, kept out of the database and its backups. Unset, the key is
+# derived from SECRET_KEY, so changing SECRET_KEY then makes those values unreadable unless the old
+# one stays in SECRET_KEY_FALLBACKS. To rotate, set the new key and list the old ones (comma
+# separated) in FIELD_ENCRYPTION_KEY_FALLBACKS: values are read with any, written with the first.
+FIELD_ENCRYPTION_KEY = env_str("FIELD_ENCRYPTION_KEY")
+FIELD_ENCRYPTION_KEY_FALLBACKS = env_list("FIELD_ENCRYPTION_KEY_FALLBACKS", [])
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 
 INSTALLED_APPS = [
