@@ -15,6 +15,8 @@ urlpatterns = [
         name="roster_import_errors",
     ),
     path("<int:pk>/", views.enterprise_detail, name="enterprise_detail"),
+    path("<int:pk>/visits/", views.enterprise_visits, name="enterprise_visits"),
+    path("<int:pk>/tickets/", views.enterprise_tickets, name="enterprise_tickets"),
     path(
         "<int:pk>/contact-phone/", views.enterprise_contact_phone, name="enterprise_contact_phone"
     ),

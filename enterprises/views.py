@@ -1,7 +1,9 @@
 """The roster list and the enterprise file (一企一档), as the user's visible_to scope allows.
 
-The file is a first cut: profile, tags, current pairings, recent visits and tickets (through the
-reverse relations, so this app imports nothing from the apps above it).
+The file shows the profile, tags, every pairing past and present, and the latest visits and tickets
+with a link to each one's full history: a paginated list scoped exactly like the file. All of it
+goes through the reverse relations, so this app imports nothing from the apps above it, and each
+page makes a fixed number of queries whatever the history's size.
 """
 
 from __future__ import annotations
@@ -24,17 +26,35 @@ from accounts.roles import ROSTER_ROLES
 from enterprises.filters import EnterpriseFilterForm
 from enterprises.models import Enterprise
 
-RECENT = 20
+RECENT = 20  # visits and tickets on the file; the rest on their history pages
+HISTORY_PAGE_SIZE = 30
 
 
-@login_required
-def enterprise_detail(request, pk: int):
-    enterprise = get_object_for(
+def _file_of(request, pk: int) -> Enterprise:
+    """The enterprise whose file (or history) is asked for, if the user may see it; else 404."""
+    return get_object_for(
         request.user,
         Enterprise.objects.select_related("town", "industry", "park").prefetch_related("tags"),
         pk,
         request=request,
     )
+
+
+def _visits(enterprise):
+    return enterprise.visits.select_related("cadre__user", "campaign").order_by("-date", "-id")
+
+
+def _tickets(enterprise):
+    return (
+        enterprise.tickets.select_related("owner_unit")
+        .prefetch_related("events__actor")
+        .order_by("-created_at", "-id")
+    )
+
+
+@login_required
+def enterprise_detail(request, pk: int):
+    enterprise = _file_of(request, pk)
     pairings = list(
         enterprise.pairings.select_related("cadre__user", "cadre__unit", "campaign").order_by(
             "end", "-start"
@@ -47,13 +67,37 @@ def enterprise_detail(request, pk: int):
         "is_paired": any(p.end is None and p.cadre.user_id == request.user.pk for p in pairings),
         "status_history": _status_history(enterprise),
         "help_plans": enterprise.help_plans.order_by("done", "-created_at"),
-        "visits": enterprise.visits.select_related("cadre__user").order_by("-date", "-id")[:RECENT],
-        "tickets": enterprise.tickets.select_related("owner_unit")
-        .prefetch_related("events__actor")
-        .order_by("-created_at")[:RECENT],
+        "visits": _visits(enterprise)[:RECENT],
+        "visit_count": enterprise.visits.count(),
+        "tickets": _tickets(enterprise)[:RECENT],
+        "ticket_count": enterprise.tickets.count(),
         "may_reveal_phone": can_see_full_pii(request.user) and bool(enterprise.contact_phone),
     }
     return render(request, "enterprises/enterprise_detail.html", context)
+
+
+@login_required
+def enterprise_visits(request, pk: int):
+    """Every visit to the enterprise, newest first, a page at a time."""
+    enterprise = _file_of(request, pk)
+    page = Paginator(_visits(enterprise), HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "enterprises/enterprise_visits.html",
+        {"enterprise": enterprise, "page": page, "query": query_without_page(request)},
+    )
+
+
+@login_required
+def enterprise_tickets(request, pk: int):
+    """Every problem ticket of the enterprise with its state and timeline, newest first."""
+    enterprise = _file_of(request, pk)
+    page = Paginator(_tickets(enterprise), HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "enterprises/enterprise_tickets.html",
+        {"enterprise": enterprise, "page": page, "query": query_without_page(request)},
+    )
 
 
 def _status_history(enterprise) -> list[tuple]:

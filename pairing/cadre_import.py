@@ -27,7 +27,7 @@ from accounts.models import Cadre, CadrePost, OrgUnit, User
 from accounts.roles import Role
 from enterprises.spreadsheets.cells import fold
 from enterprises.spreadsheets.reader import Header, UnreadableSheet
-from enterprises.spreadsheets.validation import RowError, SheetRow, read_sheet
+from enterprises.spreadsheets.validation import RowError, Sheet, SheetRow, read_sheet
 from pairing import services
 
 ALIASES = {
@@ -104,7 +104,11 @@ class Units:
 
 def read_plan(stream: BinaryIO, filename: str) -> CadrePlan:
     """Everything short of writing: the file checked, every row validated, each classified."""
-    sheet = read_sheet(stream, filename, ALIASES, REQUIRED)
+    return plan_sheet(read_sheet(stream, filename, ALIASES, REQUIRED))
+
+
+def plan_sheet(sheet: Sheet) -> CadrePlan:
+    """The plan for a sheet already read: the import pages' file or the admin screen's rows."""
     if not {"staff_no", "phone"} & set(sheet.header.columns):
         raise UnreadableSheet("找不到“工号”或“手机号”列：至少要有其中一列来识别干部。")
     plan, units = CadrePlan(header=sheet.header), Units()
@@ -256,7 +260,9 @@ def _account_changes(row: CadreRow, cadre: Cadre) -> dict[str, str]:
 
 
 @transaction.atomic
-def commit(plan: CadrePlan, *, actor, request=None, filename: str = "") -> dict[str, int]:
+def commit(
+    plan: CadrePlan, *, actor, request=None, filename: str = "", via: str = "page"
+) -> dict[str, int]:
     """Write the plan, all or nothing; refuse a plan with any error. A service refusing a
     transfer or a hand-over raises ValidationError and undoes the whole import."""
     if not plan.ok:
@@ -269,7 +275,7 @@ def commit(plan: CadrePlan, *, actor, request=None, filename: str = "") -> dict[
         "import",
         user=actor,
         request=request,
-        changes={"file": filename, "kind": "cadres", **plan.counts},
+        changes={"file": filename, "kind": "cadres", "via": via, **plan.counts},
     )
     return plan.counts
 

@@ -24,7 +24,7 @@ from accounts.models import Cadre
 from enterprises.models import Enterprise
 from enterprises.spreadsheets.cells import fold, parse_date
 from enterprises.spreadsheets.reader import Header, UnreadableSheet
-from enterprises.spreadsheets.validation import RowError, SheetRow, read_sheet
+from enterprises.spreadsheets.validation import RowError, Sheet, SheetRow, read_sheet
 from enterprises.uscc import normalise, validate_uscc
 from pairing import selectors, services
 from pairing.models import Campaign, Pairing, ServiceGroup
@@ -60,7 +60,7 @@ class Batch:
 @dataclass
 class PairingPlan:
     batches: dict[Batch, list[tuple[Cadre, Enterprise]]] = field(default_factory=dict)
-    unchanged: int = 0
+    unchanged_rows: list[int] = field(default_factory=list)  # their row numbers
     errors: list[RowError] = field(default_factory=list)
     rows: int = 0
     header: Header | None = None
@@ -68,6 +68,10 @@ class PairingPlan:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def unchanged(self) -> int:
+        return len(self.unchanged_rows)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -126,7 +130,15 @@ def read_plan(
 ) -> PairingPlan:
     """Everything short of writing: the file checked, every row validated against the actor's
     jurisdiction, each classified. `campaign` serves rows that name none."""
-    sheet = read_sheet(stream, filename, ALIASES, REQUIRED)
+    return plan_sheet(
+        read_sheet(stream, filename, ALIASES, REQUIRED), actor=actor, campaign=campaign
+    )
+
+
+def plan_sheet(sheet: Sheet, *, actor, campaign: Campaign | None = None) -> PairingPlan:
+    """The plan for a sheet already read: the import page's file or the admin screen's rows."""
+    if actor.jurisdiction_unit is None:
+        raise UnreadableSheet("您没有管辖范围，不能导入结对。")
     if not {"uscc", "enterprise"} & set(sheet.header.columns):
         raise UnreadableSheet("找不到“企业统一社会信用代码”或“企业名称”列，请使用导入模板的表头。")
     plan = PairingPlan(header=sheet.header)
@@ -230,7 +242,7 @@ def _classify(plan: PairingPlan, parsed: list[PairingRow], actor) -> None:
             row.batch.role,
             getattr(row.batch.group, "pk", None),
         ):
-            plan.unchanged += 1
+            plan.unchanged_rows.append(row.row.number)
         else:
             row.row.fail(
                 "role",
@@ -254,7 +266,9 @@ def _classify(plan: PairingPlan, parsed: list[PairingRow], actor) -> None:
 
 
 @transaction.atomic
-def commit(plan: PairingPlan, *, actor, request=None, filename: str = "") -> dict[str, int]:
+def commit(
+    plan: PairingPlan, *, actor, request=None, filename: str = "", via: str = "page"
+) -> dict[str, int]:
     """Make the plan's pairings through pair_many, all or nothing; refuse a plan with errors."""
     if not plan.ok:
         raise ValueError("a pairing sheet with errors is not imported")
@@ -272,6 +286,6 @@ def commit(plan: PairingPlan, *, actor, request=None, filename: str = "") -> dic
         "import",
         user=actor,
         request=request,
-        changes={"file": filename, "kind": "pairings", **plan.counts},
+        changes={"file": filename, "kind": "pairings", "via": via, **plan.counts},
     )
     return plan.counts

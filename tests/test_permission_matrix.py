@@ -80,6 +80,13 @@ GET = {
     "enterprises/<int:pk>/": row(
         MISSING, anonymous=LOGIN, cadre=OK, handler=OK, organiser=OK, leader=OK, admin=OK
     ),
+    # The file's history pages: scoped exactly like the file.
+    "enterprises/<int:pk>/visits/": row(
+        MISSING, anonymous=LOGIN, cadre=OK, handler=OK, organiser=OK, leader=OK, admin=OK
+    ),
+    "enterprises/<int:pk>/tickets/": row(
+        MISSING, anonymous=LOGIN, cadre=OK, handler=OK, organiser=OK, leader=OK, admin=OK
+    ),
     # Full numbers only with the full-PII permission, which no persona here holds.
     "enterprises/<int:pk>/contact-phone/": row(FORBIDDEN, anonymous=LOGIN),
     "tickets/<int:pk>/": row(

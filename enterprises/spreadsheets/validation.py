@@ -30,7 +30,16 @@ def read_sheet(
     stream: BinaryIO, filename: str, aliases: dict[str, list[str]], required: list[str]
 ) -> Sheet:
     """The upload checked for safety, then read; UnsafeUpload or UnreadableSheet say why not."""
-    all_rows = list(reader.rows(stream, check_upload(stream, filename)))
+    return sheet_from_rows(
+        list(reader.rows(stream, check_upload(stream, filename))), aliases, required
+    )
+
+
+def sheet_from_rows(
+    all_rows: list[tuple[int, list]], aliases: dict[str, list[str]], required: list[str]
+) -> Sheet:
+    """The header found by aliases among (row number, values) already read, e.g. the rows of the
+    admin's import screen; UnreadableSheet when the required columns are not there."""
     header = reader.find_header(all_rows, aliases, required)
     data = [(n, v) for n, v in all_rows if n > header.row and any(fold(x) for x in v)]
     return Sheet(header, data)
