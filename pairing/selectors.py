@@ -3,12 +3,10 @@ number of enterprises, pairings or cadres."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from accounts.models import Cadre, OrgUnit
-from enterprises.models import Enterprise, Tag
+from enterprises.models import Enterprise
 from pairing.models import Campaign, HelpPlan, Pairing
 
 
@@ -40,103 +38,6 @@ def enterprises_in(area: OrgUnit, campaign: Campaign) -> QuerySet[Enterprise]:
 def paired_in(campaign: Campaign) -> Exists:
     """'This enterprise has an active pairing in the campaign' (the one definition of covered)."""
     return Exists(Pairing.objects.active().filter(campaign=campaign, enterprise=OuterRef("pk")))
-
-
-@dataclass
-class CoverageRow:
-    label: str
-    enterprises: int
-    paired: int
-    target_percent: int | None = None
-    tag_id: int | None = None
-    town_id: int | None = None
-
-    @property
-    def uncovered(self) -> int:
-        return self.enterprises - self.paired
-
-    @property
-    def percent(self) -> float | None:
-        return 100 * self.paired / self.enterprises if self.enterprises else None
-
-    @property
-    def short_of_target(self) -> bool:
-        return (
-            self.target_percent is not None
-            and self.percent is not None
-            and self.percent < self.target_percent
-        )
-
-
-def coverage_by_tag(campaign: Campaign, area: OrgUnit) -> list[CoverageRow]:
-    """For each tag (targets first): enterprises, paired ones, and the campaign's target.
-    Two grouped counts (firms per tag; paired firms per tag, through the pairings), never a test
-    per firm: at 300,000 firms a per-firm subquery ran for minutes, these for about a second."""
-    targets = dict(campaign.coverage_targets.values_list("tag_id", "target_percent"))
-    path = scope_path(area, campaign)
-    totals = dict(
-        Enterprise.tags.through.objects.filter(enterprise__town__path__startswith=path)
-        .values("tag_id")
-        .annotate(n=Count("pk"))
-        .values_list("tag_id", "n")
-    )
-    paired = dict(
-        Pairing.objects.active()
-        .filter(campaign=campaign, enterprise__town__path__startswith=path)
-        .values("enterprise__tags")
-        .annotate(n=Count("enterprise", distinct=True))
-        .values_list("enterprise__tags", "n")
-    )
-    rows = []
-    for tag in Tag.objects.order_by("pk"):
-        if tag.pk in targets or totals.get(tag.pk):
-            rows.append(
-                CoverageRow(
-                    label=tag.name,
-                    enterprises=totals.get(tag.pk, 0),
-                    paired=paired.get(tag.pk, 0),
-                    target_percent=targets.get(tag.pk),
-                    tag_id=tag.pk,
-                )
-            )
-    rows.sort(key=lambda r: r.target_percent is None)
-    return rows
-
-
-def coverage_by_town(campaign: Campaign, area: OrgUnit) -> list[CoverageRow]:
-    """Firms per town, and paired firms per town through the pairings (two grouped counts)."""
-    path = scope_path(area, campaign)
-    paired = dict(
-        Pairing.objects.active()
-        .filter(campaign=campaign, enterprise__town__path__startswith=path)
-        .values("enterprise__town_id")
-        .annotate(n=Count("enterprise", distinct=True))
-        .values_list("enterprise__town_id", "n")
-    )
-    rows = (
-        Enterprise.objects.filter(town__path__startswith=path)
-        .values("town_id", "town__name")
-        .annotate(n=Count("pk"))
-        .order_by("town__path")
-    )
-    return [
-        CoverageRow(
-            label=row["town__name"],
-            enterprises=row["n"],
-            paired=paired.get(row["town_id"], 0),
-            town_id=row["town_id"],
-        )
-        for row in rows
-    ]
-
-
-def coverage_total(by_town: list[CoverageRow]) -> CoverageRow:
-    """The area's total: the sum of its towns' rows (every enterprise lies in one town)."""
-    return CoverageRow(
-        label="",
-        enterprises=sum(r.enterprises for r in by_town),
-        paired=sum(r.paired for r in by_town),
-    )
 
 
 def uncovered(

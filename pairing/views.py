@@ -37,6 +37,7 @@ from pairing.forms import (
     TransferForm,
 )
 from pairing.models import Campaign, HelpPlan, Pairing, Suggestion, SuggestionRun
+from reports import metrics
 
 PAGE_SIZE = 50
 
@@ -112,12 +113,13 @@ def campaign_edit(request, area, pk: int | None = None):
 @organiser_view
 def campaign_detail(request, area, pk: int):
     campaign = _campaign(area, pk)
-    by_town = selectors.coverage_by_town(campaign, area)
+    path = selectors.scope_path(area, campaign)
+    by_town = metrics.coverage_by_town(campaign, path)
     context = {
         "area": area,
         "campaign": campaign,
-        "total": selectors.coverage_total(by_town),
-        "by_tag": selectors.coverage_by_tag(campaign, area),
+        "total": metrics.coverage_total(by_town),
+        "by_tag": metrics.coverage_by_tag(campaign, path),
         "by_town": by_town,
         "batches": campaign.batches.all(),
         "groups": campaign.groups.select_related("lead_unit"),

@@ -27,7 +27,7 @@ from accounts.models import OrgUnit
 from enterprises.models import Enterprise
 from issues.models import OPEN_STATUSES, Category, Level, Ticket
 from issues.workdays import WorkCalendar, WorkdayIndex
-from pairing.models import Cadre, HelpPlan, Pairing, Visit
+from pairing.models import Cadre, Campaign, HelpPlan, Pairing, Visit
 from reports import metrics
 from reports.models import AreaFigures
 from reports.periods import PERIODS, period_for
@@ -205,7 +205,7 @@ def in_period(scope: Scope, tree: Tree, kind: str, today: datetime.date) -> dict
         out["tickets"],
     )
 
-    for by in ("category", "level", "owner_unit"):
+    for by in ("category", "level", "owner_unit", "campaign"):
         out[by] = defaultdict(lambda: defaultdict(Counter))
         rows = _by_town(now_tickets).annotate(key=F(by)).values("in_town", "key")
         tree.add(rows.annotate(**metrics.ticket_aggregates(today)), TICKET_FIELDS, out[by], "key")
@@ -296,6 +296,12 @@ def compute(root: OrgUnit | None = None, today: datetime.date | None = None) -> 
 
     unit_ids = {u for k in kinds.values() for per in k["owner_unit"].values() for u in per}
     names = dict(OrgUnit.objects.filter(pk__in=unit_ids - {None}).values_list("pk", "name"))
+    campaign_ids = {c for k in kinds.values() for per in k["campaign"].values() for c in per}
+    campaigns = dict(
+        Campaign.objects.filter(pk__in=campaign_ids - {None})
+        .order_by("-start", "pk")
+        .values_list("pk", "name")
+    )
     top_cadres = {
         kind: {
             area_id: sorted(per.items(), key=lambda item: (-item[1]["visits"], item[0]))[
@@ -356,6 +362,11 @@ def compute(root: OrgUnit | None = None, today: datetime.date | None = None) -> 
                 "by_category": _breakdown(k["category"][area_id], Category.values),
                 "by_level": _breakdown(k["level"][area_id], Level.values),
                 "units": ranked_units(k["owner_unit"][area_id], names)[:TOP_UNITS],
+                "by_campaign": [
+                    [campaign_id, name, ticket_counts(k["campaign"][area_id][campaign_id])]
+                    for campaign_id, name in campaigns.items()
+                    if campaign_id in k["campaign"][area_id]
+                ],
                 "cadres": [
                     {
                         "id": cadre_id,

@@ -104,6 +104,10 @@ def build(user, kind: str, today: datetime.date) -> dict:
         "trend": data["trend"],
         "by_category": named(data["by_category"], Category.choices),
         "by_level": named(data["by_level"], Level.choices),
+        "by_campaign": [
+            (key, name, metrics.TicketFigures(**counts))
+            for key, name, counts in data["by_campaign"]
+        ],
         "units": [
             {
                 "id": u["id"],
@@ -147,6 +151,10 @@ class AreaRow:
         return metrics.rate(self.resolved, self.collected)
 
 
+# What the rows behind a ticket figure may be narrowed by (the breakdown a leader clicked).
+TICKET_FILTERS = ("category", "level", "owner_unit", "campaign")
+ID_FILTERS = ("owner_unit", "campaign")
+
 # The rows behind each figure: (what they are, how to filter them).
 TICKET_ROWS = {
     "collected": Q(),
@@ -172,9 +180,12 @@ def ticket_rows(user, figure, period, today, filters: dict) -> QuerySet[Ticket] 
         rows = metrics.in_period(tickets, period).filter(TICKET_ROWS[figure])
     else:
         return None
-    for field in ("category", "level", "owner_unit"):
-        if filters.get(field):
-            rows = rows.filter(**{field: filters[field]})
+    for field in TICKET_FILTERS:
+        value = filters.get(field)
+        if value:
+            if field in ID_FILTERS and not value.isdigit():
+                return None  # a forged link: no such rows
+            rows = rows.filter(**{field: value})
     return rows.select_related("enterprise", "owner_unit").order_by("-created_at")
 
 

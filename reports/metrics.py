@@ -15,10 +15,10 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from enterprises.models import Enterprise
+from enterprises.models import Enterprise, Tag
 from issues.models import OPEN_STATUSES, Outcome, Rating, Status, Ticket
 from issues.workdays import WorkCalendar, WorkdayIndex
-from pairing.models import HelpPlan, Pairing, Visit
+from pairing.models import Campaign, HelpPlan, Pairing, Visit
 
 RESOLVED_STATUSES = (Status.RESOLVED, Status.CLOSED)
 
@@ -304,4 +304,104 @@ def enterprise_figures(
         MeetingFigures(paired, visited["before"]),
         help_figures(enterprises),
         Coverage(counts["n"], paired),
+    )
+
+
+# Coverage of a campaign's scope by tag and by town (the organiser's coverage page).
+
+
+@dataclass
+class CoverageRow:
+    label: str
+    enterprises: int
+    paired: int
+    target_percent: int | None = None
+    tag_id: int | None = None
+    town_id: int | None = None
+
+    @property
+    def uncovered(self) -> int:
+        return self.enterprises - self.paired
+
+    @property
+    def percent(self) -> float | None:
+        return 100 * self.paired / self.enterprises if self.enterprises else None
+
+    @property
+    def short_of_target(self) -> bool:
+        return (
+            self.target_percent is not None
+            and self.percent is not None
+            and self.percent < self.target_percent
+        )
+
+
+def coverage_by_tag(campaign: Campaign, path: str) -> list[CoverageRow]:
+    """覆盖率 per tag against the campaign's target: for each tag (targets first), the firms under
+    `path` (pairing.selectors.scope_path: the area within the campaign's scope), the paired ones
+    (an active pairing in the campaign), and the target.
+    Two grouped counts (firms per tag; paired firms per tag, through the pairings), never a test
+    per firm: at 300,000 firms a per-firm subquery ran for minutes, these for about a second."""
+    targets = dict(campaign.coverage_targets.values_list("tag_id", "target_percent"))
+    totals = dict(
+        Enterprise.tags.through.objects.filter(enterprise__town__path__startswith=path)
+        .values("tag_id")
+        .annotate(n=Count("pk"))
+        .values_list("tag_id", "n")
+    )
+    paired = dict(
+        Pairing.objects.active()
+        .filter(campaign=campaign, enterprise__town__path__startswith=path)
+        .values("enterprise__tags")
+        .annotate(n=Count("enterprise", distinct=True))
+        .values_list("enterprise__tags", "n")
+    )
+    rows = []
+    for tag in Tag.objects.order_by("pk"):
+        if tag.pk in targets or totals.get(tag.pk):
+            rows.append(
+                CoverageRow(
+                    label=tag.name,
+                    enterprises=totals.get(tag.pk, 0),
+                    paired=paired.get(tag.pk, 0),
+                    target_percent=targets.get(tag.pk),
+                    tag_id=tag.pk,
+                )
+            )
+    rows.sort(key=lambda r: r.target_percent is None)
+    return rows
+
+
+def coverage_by_town(campaign: Campaign, path: str) -> list[CoverageRow]:
+    """Firms per town, and paired firms per town through the pairings (two grouped counts)."""
+    paired = dict(
+        Pairing.objects.active()
+        .filter(campaign=campaign, enterprise__town__path__startswith=path)
+        .values("enterprise__town_id")
+        .annotate(n=Count("enterprise", distinct=True))
+        .values_list("enterprise__town_id", "n")
+    )
+    rows = (
+        Enterprise.objects.filter(town__path__startswith=path)
+        .values("town_id", "town__name")
+        .annotate(n=Count("pk"))
+        .order_by("town__path")
+    )
+    return [
+        CoverageRow(
+            label=row["town__name"],
+            enterprises=row["n"],
+            paired=paired.get(row["town_id"], 0),
+            town_id=row["town_id"],
+        )
+        for row in rows
+    ]
+
+
+def coverage_total(by_town: list[CoverageRow]) -> CoverageRow:
+    """The area's total: the sum of its towns' rows (every enterprise lies in one town)."""
+    return CoverageRow(
+        label="",
+        enterprises=sum(r.enterprises for r in by_town),
+        paired=sum(r.paired for r in by_town),
     )

@@ -136,7 +136,7 @@ def leader_rows(request):
     kind = request.GET.get("period") if request.GET.get("period") in PERIODS else "month"
     today = timezone.localdate()
     period = period_for(kind, today)
-    filters = {k: request.GET.get(k) for k in ("category", "level", "owner_unit")}
+    filters = {k: request.GET.get(k) for k in dashboard.TICKET_FILTERS}
     tickets = dashboard.ticket_rows(request.user, figure, period, today, filters)
     firms = None if tickets is not None else dashboard.enterprise_rows(request.user, figure, period)
     rows = tickets if tickets is not None else firms

@@ -68,6 +68,7 @@ def live(path: str, kind: str) -> dict:
         "average_days": metrics.average_working_days_to_resolve(in_now),
         "by_category": metrics.ticket_breakdown(in_now, "category", TODAY),
         "by_level": metrics.ticket_breakdown(in_now, "level", TODAY),
+        "by_campaign": metrics.ticket_breakdown(in_now, "campaign", TODAY),
         "units": [(u["id"], u["f"]) for u in dashboard.unit_ranking(in_now, TODAY)][:20],
         "overdue": list(
             tickets.filter(status__in=OPEN_STATUSES, due_date__lt=TODAY)
@@ -115,6 +116,8 @@ def test_stored_figures_equal_the_live_count_for_every_area_and_period(small_cit
             for by in ("by_category", "by_level"):
                 stored = {k: area_figures.ticket_figures(c) for k, c in data[by]}
                 assert stored == dict(want[by])
+            campaigns = {k: area_figures.ticket_figures(c) for k, _name, c in data["by_campaign"]}
+            assert campaigns == dict(want["by_campaign"])
             units = [(u["id"], area_figures.ticket_figures(u)) for u in data["units"]]
             assert units == want["units"]
             assert [t["id"] for t in data["overdue"]] == want["overdue"]

@@ -140,3 +140,18 @@ def test_the_nightly_snapshot_keeps_one_value_per_area_figure_and_day(city):
     assert town_overdue.value == 1
     notices.nightly_snapshot(TODAY)  # a rerun updates, it does not duplicate
     assert FigureSnapshot.objects.count() == written
+
+
+def test_drilling_down_by_campaign_and_refusing_a_forged_filter(client, city):
+    other = f.make_campaign(name="另一行动")
+    f.make_ticket(enterprise=city["firm"], raised_by=city["raiser"], campaign=other, title="另案")
+    sign_in(client, city["county_leader"])
+    page = client.get(reverse("leader_home") + "?period=year").content.decode()
+    assert f"campaign={other.pk}" in page and "另一行动" in page
+    rows = client.get(
+        reverse("leader_rows") + f"?figure=collected&period=year&campaign={other.pk}"
+    ).content.decode()
+    assert "另案" in rows and "云溪超期" not in rows
+    for forged in ("campaign=1%20OR%201", "owner_unit=abc"):
+        url = reverse("leader_rows") + f"?figure=collected&period=year&{forged}"
+        assert client.get(url).status_code == 404

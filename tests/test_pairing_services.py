@@ -12,6 +12,7 @@ from accounts.models import AuditEntry, Cadre, CadrePost, OrgUnit
 from enterprises.models import Tag
 from pairing import selectors, services
 from pairing.models import Pairing
+from reports import metrics
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -224,16 +225,18 @@ def test_coverage_against_a_hand_counted_fixture(area):
         f.make_pairing(cadre=cadre, enterprise=firm, campaign=campaign)
     f.make_pairing(cadre=cadre, enterprise=b2, campaign=campaign, end=D(2026, 2, 1))
     f.make_pairing(cadre=cadre, enterprise=a3, campaign=f.make_campaign(scope_unit=area["city"]))
-    total = selectors.coverage_total(selectors.coverage_by_town(campaign, area["east"]))
+    total = metrics.coverage_total(
+        metrics.coverage_by_town(campaign, selectors.scope_path(area["east"], campaign))
+    )
     assert (total.enterprises, total.paired) == (6, 3)
     by_town = {
         r.label: (r.enterprises, r.paired)
-        for r in selectors.coverage_by_town(campaign, area["east"])
+        for r in metrics.coverage_by_town(campaign, selectors.scope_path(area["east"], campaign))
     }
     assert by_town == {area["town"].name: (4, 2), e2.name: (2, 1)}
     by_tag = {
         r.tag_id: (r.enterprises, r.paired)
-        for r in selectors.coverage_by_tag(campaign, area["east"])
+        for r in metrics.coverage_by_tag(campaign, selectors.scope_path(area["east"], campaign))
     }
     assert by_tag[Tag.objects.get(code=above).pk] == (3, 2)
     assert set(selectors.uncovered(campaign, area["east"])) == {
