@@ -17,6 +17,7 @@ from enterprises.models import Enterprise
 from issues.models import OPEN_STATUSES, Category, Level, Rating, Ticket
 from pairing.models import HelpPlan
 from reports import area_figures, metrics
+from reports.models import FigureSnapshot
 from reports.periods import PERIODS, period_for
 
 
@@ -101,7 +102,7 @@ def build(user, kind: str, today: datetime.date) -> dict:
         "now": now,
         "current": metrics.TicketFigures(**data["current"]),
         "average_days": total_days / resolved if resolved else None,
-        "trend": data["trend"],
+        "trend": with_month_ends(area, data["trend"]),
         "by_category": named(data["by_category"], Category.choices),
         "by_level": named(data["by_level"], Level.choices),
         "by_campaign": [
@@ -122,6 +123,29 @@ def build(user, kind: str, today: datetime.date) -> dict:
             {**t, "due_date": datetime.date.fromisoformat(t["due_date"])} for t in data["overdue"]
         ],
     }
+
+
+MONTH_END_FIGURES = ("open", "overdue")
+
+
+def with_month_ends(area, trend: list[dict]) -> list[dict]:
+    """The trend's months with the open and overdue tickets at each month's end, as the nightly
+    snapshots recorded them (the past's open count cannot be recounted today); None for a month
+    with no snapshot."""
+    if not trend:
+        return trend
+    first = datetime.date.fromisoformat(trend[0]["month"] + "-01")
+    last_of_month: dict[tuple[str, str], float] = {}
+    for day, name, value in (
+        FigureSnapshot.objects.filter(area=area, name__in=MONTH_END_FIGURES, date__gte=first)
+        .order_by("date")
+        .values_list("date", "name", "value")
+    ):
+        last_of_month[(day.strftime("%Y-%m"), name)] = value  # the month's latest wins
+    return [
+        {**row, **{name: last_of_month.get((row["month"], name)) for name in MONTH_END_FIGURES}}
+        for row in trend
+    ]
 
 
 @dataclass

@@ -155,3 +155,17 @@ def test_drilling_down_by_campaign_and_refusing_a_forged_filter(client, city):
     for forged in ("campaign=1%20OR%201", "owner_unit=abc"):
         url = reverse("leader_rows") + f"?figure=collected&period=year&{forged}"
         assert client.get(url).status_code == 404
+
+
+def test_the_trend_shows_open_tickets_at_each_month_end_from_the_snapshots(client, city):
+    last_month_end = TODAY.replace(day=1) - datetime.timedelta(days=1)
+    for day, value in ((last_month_end - datetime.timedelta(days=3), 5), (last_month_end, 7)):
+        FigureSnapshot.objects.create(date=day, area=city["county"], name="open", value=value)
+    notices.nightly_snapshot(TODAY)
+    sign_in(client, city["county_leader"])
+    trend = client.get(reverse("leader_home")).context["trend"]
+    by_month = {row["month"]: row for row in trend}
+    assert by_month[last_month_end.strftime("%Y-%m")]["open"] == 7  # the month's last snapshot
+    assert by_month[TODAY.strftime("%Y-%m")]["open"] == 2  # tonight's: two open tickets
+    assert by_month[TODAY.strftime("%Y-%m")]["overdue"] == 2
+    assert trend[0]["open"] is None  # no snapshot that month

@@ -21,7 +21,8 @@
       series: [
         { name: trendEl.dataset.collected, type: "bar", data: rows.map(function (r) { return r.collected; }) },
         { name: trendEl.dataset.solved, type: "bar", data: rows.map(function (r) { return r.solved; }) },
-        { name: trendEl.dataset.visits, type: "line", yAxisIndex: 1, data: rows.map(function (r) { return r.visits; }) }
+        { name: trendEl.dataset.visits, type: "line", yAxisIndex: 1, data: rows.map(function (r) { return r.visits; }) },
+        { name: trendEl.dataset.open, type: "line", connectNulls: true, data: rows.map(function (r) { return r.open; }) }
       ]
     });
   }
