@@ -49,7 +49,8 @@ class Tree:
         units = OrgUnit.objects.filter(kind__in=OrgUnit.AREA_KINDS)
         if root is not None:
             units = units.under(root)
-        self.units = {u.pk: u for u in units.only("id", "name", "path", "parent_id", "kind")}
+        units = units.only("id", "name", "path", "parent_id", "kind").order_by("path")
+        self.units = {u.pk: u for u in units}  # in path order: concurrent refreshes lock alike
         by_path = {u.path: u.pk for u in self.units.values()}
         self.up: dict[int, list[int]] = {}
         for unit in self.units.values():
