@@ -14,7 +14,7 @@
     var rows = JSON.parse(trendData.textContent);
     draw(trendEl, {
       tooltip: { trigger: "axis" },
-      legend: { top: 0 },
+      legend: { top: 0, type: "scroll" },
       grid: { left: 40, right: 40, top: 30, bottom: 30 },
       xAxis: { type: "category", data: rows.map(function (r) { return r.month; }) },
       yAxis: [{ type: "value" }, { type: "value" }],
