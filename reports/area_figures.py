@@ -47,8 +47,8 @@ class Tree:
 
     def __init__(self, root: OrgUnit | None):
         units = OrgUnit.objects.filter(kind__in=OrgUnit.AREA_KINDS)
-        if root is not None:
-            units = units.under(root)
+        if root is not None:  # the root itself even when it is not an area (a leader's unit)
+            units = (units | OrgUnit.objects.filter(pk=root.pk)).under(root)
         units = units.only("id", "name", "path", "parent_id", "kind").order_by("path")
         self.units = {u.pk: u for u in units}  # in path order: concurrent refreshes lock alike
         by_path = {u.path: u.pk for u in self.units.values()}

@@ -229,3 +229,10 @@ def test_the_scheduled_refresh_stores_every_area_and_leaves_others_alone(county)
     root = AreaFigures.objects.get(area=county["root"], kind="month").data
     assert town["now"]["collected"] == root["now"]["collected"] == 2
     assert AreaFigures.objects.get(area=other, kind="month").data["now"]["collected"] == 0
+
+
+def test_a_leader_over_a_unit_that_is_not_an_area_gets_a_page(client, county):
+    dept = f.make_unit(kind=OrgUnit.Kind.DEPARTMENT, parent=county["root"], code="D")
+    sign_in(client, f.make_user("leader", jurisdiction_unit=dept))
+    assert collected(client) == 0
+    assert AreaFigures.objects.filter(area=dept).count() == len(PERIODS)
