@@ -405,6 +405,19 @@ def refresh_all() -> int:
     return compute(None)
 
 
+REFRESH_AT_MOST_EVERY = datetime.timedelta(minutes=1)
+
+
+def refresh(area: OrgUnit, today: datetime.date) -> bool:
+    """A leader's request to count the area again; refused (False) within a minute of the last
+    count, so that pressing the button again does not queue the same work twice."""
+    last = AreaFigures.objects.filter(area=area).order_by("computed_at").first()
+    if last and last.day == today and timezone.now() - last.computed_at < REFRESH_AT_MOST_EVERY:
+        return False
+    compute(area, today)
+    return True
+
+
 def is_fresh(row: AreaFigures | None, today: datetime.date) -> bool:
     if row is None or row.day != today:
         return False

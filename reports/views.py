@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.contrib import messages
 from django.contrib.auth.models import Group
 from django.core.paginator import Paginator
 from django.db.models import Count
@@ -11,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import role_required
@@ -122,8 +124,8 @@ def leader_refresh(request):
     """Count the leader's area again now instead of waiting for the next scheduled refresh."""
     area = request.user.jurisdiction_unit
     kind = request.POST.get("period") if request.POST.get("period") in PERIODS else "month"
-    if area is not None:
-        area_figures.compute(area, timezone.localdate())
+    if area is not None and not area_figures.refresh(area, timezone.localdate()):
+        messages.info(request, _("数据刚刚更新过，请稍后再试。"))
     return redirect(f"{reverse('leader_home')}?period={kind}")
 
 

@@ -192,10 +192,13 @@ def test_figures_are_kept_until_they_are_stale_or_the_leader_asks(client, county
     add_tickets(county["town"], 3)
     page = client.get(reverse("leader_home")).content.decode()
     assert collected(client) == 2 and "数据更新于" in page  # within 15 minutes: as stored
+    AreaFigures.objects.update(computed_at=timezone.now() - datetime.timedelta(minutes=2))
     response = client.post(reverse("leader_refresh"), {"period": "week"})
     assert response.status_code == 302 and response["Location"].endswith("?period=week")
     assert collected(client) == 5
-    add_tickets(county["town"], 1)
+    add_tickets(county["town"], 1)  # pressed again at once: not counted twice in a minute
+    response = client.post(reverse("leader_refresh"), {"period": "week"}, follow=True)
+    assert "数据刚刚更新过" in response.content.decode() and collected(client) == 5
     AreaFigures.objects.update(computed_at=timezone.now() - datetime.timedelta(minutes=16))
     assert collected(client) == 6  # too old: counted again
     add_tickets(county["town"], 1)
