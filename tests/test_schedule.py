@@ -69,3 +69,10 @@ def test_run_scheduler_once_runs_the_session_cleanup_at_its_time(monkeypatch):
 
 def test_the_next_check_is_just_after_the_minute_turns():
     assert 29.9 < schedule.seconds_to_next_minute(at(2026, 11, 23, 8, 30, 30)) < 30.2
+
+
+def test_every_scheduled_job_names_a_function_that_exists():
+    from django.utils.module_loading import import_string
+
+    for entry in schedule.SCHEDULE:
+        assert callable(import_string(entry.job)), entry.name
