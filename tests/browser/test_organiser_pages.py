@@ -70,6 +70,11 @@ def test_an_organiser_sets_up_a_campaign_and_pairs_by_hand_and_by_suggestion(pag
     page.select_option("#id_targets-0-tag", label="规上工业")
     page.fill("#id_targets-0-target_percent", "80")
     assert no_overflow(page)
+    # Each field's label shows once: its own, not a card's data-label before it as well.
+    assert page.evaluate(
+        "[...document.querySelectorAll('main form td')]"
+        ".every(td => getComputedStyle(td, '::before').content === 'none')"
+    )
     go(page, "main button[type=submit]")
     screenshot(page, "phone-campaign-saved")
     text = page.inner_text("main")
