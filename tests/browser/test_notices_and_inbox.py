@@ -87,6 +87,7 @@ def test_the_notice_rings_the_organisers_bell_and_opening_it_marks_it_read(page,
     monthly = mine.get(title__contains="月通报")
     page.click(f"text={monthly.title}")
     page.wait_for_load_state()
+    assert page.inner_text("h1") == "安澜市月通报"  # the notice itself, not the inbox again
     monthly.refresh_from_db()
     assert monthly.read_at is not None
     assert mine.filter(read_at__isnull=True).count() == 1
