@@ -65,9 +65,14 @@ def test_a_leader_generates_a_monthly_notice_and_downloads_it(page, city):
     assert answer.ok and answer.headers["content-type"] == XLSX
     assert openpyxl.load_workbook(io.BytesIO(answer.body()))["汇总"]["B1"].value == "安澜市"
 
+    page.set_viewport_size(PHONE)
     page.click("text=返回")
     page.wait_for_load_state()
     assert "安澜市 · 月通报" in page.inner_text('[data-list="notices"]')
+    assert no_overflow(page)
+    page.click('[data-list="notices"] a >> nth=0')
+    page.wait_for_load_state()
+    assert page.inner_text("h1") == "安澜市月通报" and no_overflow(page)
 
 
 def test_the_notice_rings_the_organisers_bell_and_opening_it_marks_it_read(page, city):
