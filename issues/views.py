@@ -262,4 +262,6 @@ def notification_open(request, pk: int):
         return redirect("ticket_detail", note.ticket_id)
     if note.enterprise_id:
         return redirect("enterprise_detail", note.enterprise_id)
+    if note.kind == "notice":  # reports.notices keys these "notice:<notice pk>:<reader pk>"
+        return redirect("notice_detail", int(note.key.split(":")[1]))
     return redirect("inbox")
