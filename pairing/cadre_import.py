@@ -29,7 +29,13 @@ from accounts.models import Cadre, CadrePost, OrgUnit, User
 from accounts.roles import Role
 from enterprises.spreadsheets.cells import fold
 from enterprises.spreadsheets.reader import Header, UnreadableSheet
-from enterprises.spreadsheets.validation import RowError, Sheet, SheetRow, read_sheet
+from enterprises.spreadsheets.validation import (
+    RowError,
+    Sheet,
+    SheetRow,
+    choices_by_label,
+    read_sheet,
+)
 from pairing import services
 
 ALIASES = {
@@ -42,10 +48,8 @@ ALIASES = {
     "status": ["状态", "在岗状态"],
 }
 REQUIRED = ["name", "unit", "rank"]
-RANKS = {label: value for value, label in Cadre.Rank.choices} | {
-    value: value for value in Cadre.Rank.values
-}
-STATUSES = {label: value for value, label in Cadre.Status.choices} | {
+RANKS = choices_by_label(Cadre.Rank.choices) | {value: value for value in Cadre.Rank.values}
+STATUSES = choices_by_label(Cadre.Status.choices) | {
     "在职": Cadre.Status.ACTIVE,
     **{value: value for value in Cadre.Status.values},
 }

@@ -7,10 +7,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from django.utils import translation
+
 from accounts.exports import unescape_cell
 from enterprises.spreadsheets import reader
 from enterprises.spreadsheets.cells import CellError, fold
 from enterprises.spreadsheets.safety import check_upload
+
+
+def choices_by_label(choices) -> dict[str, str]:
+    """Choice values by their Chinese labels as plain text: the sheets are in Chinese whatever
+    the page's language, and a lazy label compared in a dict is translated at every lookup."""
+    with translation.override(None):
+        return {str(label): value for value, label in choices}
 
 
 @dataclass(frozen=True)
