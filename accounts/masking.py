@@ -34,6 +34,12 @@ def mask_phone(value: str) -> str:
     return f"{'*' * (len(compact) - 4)}{compact[-4:]}"
 
 
+def is_masked(value: str) -> bool:
+    """A value as mask_phone or mask_id_number wrote it (stars for the hidden digits): what an
+    export without the full-PII permission holds, which an import must not store as a number."""
+    return "*" in (value or "")
+
+
 def mask_id_number(value: str) -> str:
     """A resident ID (18 characters): the region code and the last 4 characters stay."""
     value = (value or "").strip()

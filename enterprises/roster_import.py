@@ -17,7 +17,6 @@ from typing import BinaryIO, NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import translation
 from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
@@ -37,6 +36,7 @@ from enterprises.spreadsheets.cells import (
     parse_int,
 )
 from enterprises.spreadsheets.safety import check_upload
+from enterprises.spreadsheets.validation import choices_by_label
 from enterprises.uscc import normalise, validate_uscc
 
 ALIASES = {
@@ -58,21 +58,14 @@ ALIASES = {
 REQUIRED = ["name", "uscc", "town"]
 
 
-def _by_label(choices) -> dict[str, str]:
-    """Choice values by their Chinese labels as plain text: the sheets are in Chinese whatever
-    the page's language, and a lazy label compared in a dict is translated at every lookup."""
-    with translation.override(None):
-        return {str(label): value for value, label in choices}
-
-
-SCALES = _by_label(Enterprise.Scale.choices) | {
+SCALES = choices_by_label(Enterprise.Scale.choices) | {
     "大": "large",
     "中": "medium",
     "小": "small",
     "微": "micro",
     **{value: value for value in Enterprise.Scale.values},
 }
-STATUSES = _by_label(Enterprise.ProductionStatus.choices) | {
+STATUSES = choices_by_label(Enterprise.ProductionStatus.choices) | {
     "正常": "normal",
     "在产": "normal",
     "半停产": "reduced",

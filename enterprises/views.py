@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts import audit
 from accounts.access import get_object_for, role_required
-from accounts.exports import download
+from accounts.exports import export_list, requested_format
 from accounts.masking import can_see_full_pii, mask_phone
 from accounts.models import AuditEntry
 from accounts.paging import query_without_page
@@ -112,7 +112,6 @@ def _status_history(enterprise) -> list[tuple]:
 
 
 PAGE_SIZE = 50
-EXPORT_LIMIT = 50_000  # larger exports become a background job with the roster import (issue 4)
 EXPORT_HEADERS = [
     gettext_lazy("企业名称"),
     gettext_lazy("统一社会信用代码"),
@@ -137,8 +136,8 @@ def enterprise_list(request):
     if form.is_bound:
         enterprises = form.apply(enterprises) if form.is_valid() else enterprises.none()
     enterprises = enterprises.select_related("town", "industry").prefetch_related("tags")
-    export = request.GET.get("export")
-    if export in ("xlsx", "csv"):
+    export = requested_format(request)
+    if export:
         return _export(request, enterprises.order_by("name", "pk"), export, form)
     page = Paginator(enterprises.order_by("name", "pk"), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -152,9 +151,9 @@ def enterprise_list(request):
 
 def _export(request, enterprises, kind: str, form):
     full_pii = can_see_full_pii(request.user)
-    rows = enterprises[:EXPORT_LIMIT]
-    table = [
-        [
+
+    def row_of(e):
+        return [
             e.name,
             e.uscc,
             e.town.name,
@@ -168,25 +167,18 @@ def _export(request, enterprises, kind: str, form):
             e.contact_name,
             e.contact_phone if full_pii else mask_phone(e.contact_phone),
         ]
-        for e in rows
-    ]
-    filters = {
-        k: str(v)
-        for k, v in (form.cleaned_data if form.is_bound and form.is_valid() else {}).items()
-        if v
-    }
-    audit.record(
-        "export",
-        request=request,
-        changes={
-            "list": "enterprises",
-            "format": kind,
-            "rows": len(table),
-            "filters": filters,
-            "full_pii": full_pii,
-        },
+
+    return export_list(
+        request,
+        kind,
+        enterprises,
+        row_of,
+        headers=EXPORT_HEADERS,
+        name="enterprises",
+        title=_("企业名单"),
+        filters=form.cleaned_data if form.is_bound and form.is_valid() else {},
+        full_pii=full_pii,
     )
-    return download(kind, EXPORT_HEADERS, table, name="enterprises", title=_("企业名单"))
 
 
 @login_required

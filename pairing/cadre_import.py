@@ -1,6 +1,7 @@
 """Importing cadres from an office spreadsheet: every row validated, a plan of created / updated /
 unchanged / rejected, then an all-or-nothing commit that upserts by staff number (工号), or by
-mobile number for a row without one.
+mobile number for a row without one. A masked mobile (138****1234, as exports without the full-PII
+permission write it) leaves the stored number as it is.
 
 A new cadre gets an account with the cadre role and no usable password, marked to change it at
 first login: the system admin sets the first password on the account's admin page, since no
@@ -23,11 +24,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from accounts import audit
+from accounts.masking import is_masked
 from accounts.models import Cadre, CadrePost, OrgUnit, User
 from accounts.roles import Role
 from enterprises.spreadsheets.cells import fold
 from enterprises.spreadsheets.reader import Header, UnreadableSheet
-from enterprises.spreadsheets.validation import RowError, Sheet, SheetRow, read_sheet
+from enterprises.spreadsheets.validation import (
+    RowError,
+    Sheet,
+    SheetRow,
+    choices_by_label,
+    read_sheet,
+)
 from pairing import services
 
 ALIASES = {
@@ -40,10 +48,8 @@ ALIASES = {
     "status": ["状态", "在岗状态"],
 }
 REQUIRED = ["name", "unit", "rank"]
-RANKS = {label: value for value, label in Cadre.Rank.choices} | {
-    value: value for value in Cadre.Rank.values
-}
-STATUSES = {label: value for value, label in Cadre.Status.choices} | {
+RANKS = choices_by_label(Cadre.Rank.choices) | {value: value for value in Cadre.Rank.values}
+STATUSES = choices_by_label(Cadre.Status.choices) | {
     "在职": Cadre.Status.ACTIVE,
     **{value: value for value in Cadre.Status.values},
 }
@@ -140,9 +146,14 @@ def _parse_row(row: SheetRow, units: Units) -> CadreRow | None:
         if not row.text(name):
             row.fail(name, "必填项为空")
     staff_no, phone = row.text("staff_no"), normalise_phone(row.text("phone"))
+    # A masked number (138****1234, from an export without the full-PII permission) is no number:
+    # the stored one stays, and it identifies nobody.
+    masked = is_masked(phone)
     if len(staff_no) > 32:
         row.fail("staff_no", "工号过长（最多32个字符）")
-    if phone and not MOBILE.match(phone):
+    if masked and not staff_no:
+        row.fail("phone", "手机号已打码，不能用来识别干部，请填写工号")
+    elif phone and not masked and not MOBILE.match(phone):
         row.fail("phone", "手机号格式不正确，应为11位手机号")
     if not staff_no and not phone:
         row.fail("staff_no" if row.has("staff_no") else "phone", "工号和手机号至少填写一项")
@@ -170,7 +181,7 @@ def _parse_row(row: SheetRow, units: Units) -> CadreRow | None:
         number=row.number,
         name=row.text("name"),
         staff_no=staff_no,
-        phone=phone if row.has("phone") else None,
+        phone=phone if row.has("phone") and not masked else None,
         unit=unit,
         post=row.text("post") if row.has("post") else None,
         rank=rank,

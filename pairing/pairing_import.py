@@ -24,7 +24,13 @@ from accounts.models import Cadre
 from enterprises.models import Enterprise
 from enterprises.spreadsheets.cells import fold, parse_date
 from enterprises.spreadsheets.reader import Header, UnreadableSheet
-from enterprises.spreadsheets.validation import RowError, Sheet, SheetRow, read_sheet
+from enterprises.spreadsheets.validation import (
+    RowError,
+    Sheet,
+    SheetRow,
+    choices_by_label,
+    read_sheet,
+)
 from enterprises.uscc import normalise, validate_uscc
 from pairing import selectors, services
 from pairing.models import Campaign, Pairing, ServiceGroup
@@ -39,7 +45,7 @@ ALIASES = {
     "start": ["开始日期", "结对日期"],
 }
 REQUIRED = ["staff_no"]
-ROLES = {label: value for value, label in Pairing.Role.choices} | {
+ROLES = choices_by_label(Pairing.Role.choices) | {
     "主要联系人": Pairing.Role.LEAD,
     "协助联系": Pairing.Role.ASSIST,
     **{value: value for value in Pairing.Role.values},

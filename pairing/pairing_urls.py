@@ -8,6 +8,7 @@ urlpatterns = [
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign_detail"),
     path("campaigns/<int:pk>/edit/", views.campaign_edit, name="campaign_edit"),
     path("campaigns/<int:pk>/uncovered/", views.uncovered_list, name="uncovered_list"),
+    path("campaigns/<int:pk>/pairings/", views.campaign_pairings, name="campaign_pairings"),
     path("campaigns/<int:pk>/pair/", views.pair_new, name="pair_new"),
     path("campaigns/<int:pk>/suggest/", views.suggestion_new, name="suggestion_new"),
     path("suggestions/<int:pk>/", views.suggestion_run, name="suggestion_run"),

@@ -53,6 +53,56 @@ def uncovered(
     return firms.select_related("town").order_by("town__path", "-annual_output", "pk")
 
 
+def campaign_pairings(
+    campaign: Campaign,
+    area: OrgUnit,
+    *,
+    tag_id: int | None = None,
+    town_id: int | None = None,
+    q: str = "",
+) -> QuerySet[Pairing]:
+    """The campaign's active pairings of firms both in the area and in the campaign's scope (the
+    firms the coverage counts as paired), filtered by tag, town, or a firm's or cadre's name or
+    code."""
+    pairings = Pairing.objects.active().filter(
+        campaign=campaign, enterprise__town__path__startswith=scope_path(area, campaign)
+    )
+    if tag_id:
+        pairings = pairings.filter(
+            enterprise__in=Enterprise.tags.through.objects.filter(tag_id=tag_id).values(
+                "enterprise_id"
+            )
+        )
+    if town_id:
+        pairings = pairings.filter(enterprise__town_id=town_id)
+    if q:
+        pairings = pairings.filter(
+            Q(enterprise__name__icontains=q)
+            | Q(enterprise__uscc=q.upper())
+            | Q(cadre__user__display_name__icontains=q)
+            | Q(cadre__staff_no=q)
+        )
+    return pairings.select_related(
+        "enterprise__town", "cadre__user", "cadre__unit", "campaign", "group"
+    ).order_by("enterprise__town__path", "enterprise__name", "pk")
+
+
+def cadres_in(area: OrgUnit, q: str = "") -> QuerySet[Cadre]:
+    """The area's cadres (by their unit) with their count of active pairings, found by name,
+    staff number or unit."""
+    cadres = (
+        Cadre.objects.filter(unit__path__startswith=area.path)
+        .select_related("user", "unit")
+        .annotate(active=Count("pairings", filter=Q(pairings__end__isnull=True)))
+        .order_by("unit__path", "pk")
+    )
+    if q:
+        cadres = cadres.filter(
+            Q(user__display_name__icontains=q) | Q(staff_no=q) | Q(unit__name__icontains=q)
+        )
+    return cadres
+
+
 def cadres_needing_hand_over(area: OrgUnit) -> QuerySet[Cadre]:
     """Cadres no longer in post who still hold active pairings in the area: their enterprises
     have nobody who will visit them."""

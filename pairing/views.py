@@ -20,11 +20,13 @@ from django.views.decorators.http import require_POST
 
 from accounts import audit
 from accounts.access import get_object_for, role_required
-from accounts.models import Cadre, CadrePost
+from accounts.exports import requested_format
+from accounts.masking import can_see_full_pii
+from accounts.models import Cadre, CadrePost, OrgUnit
 from accounts.paging import query_without_page
 from accounts.roles import Role
 from enterprises.models import Enterprise, Tag
-from pairing import selectors, services, suggest
+from pairing import exports, selectors, services, suggest
 from pairing.forms import (
     BatchFormSet,
     CampaignForm,
@@ -149,6 +151,33 @@ def uncovered_list(request, area, pk: int):
         "query": query_without_page(request),
     }
     return render(request, "pairing/uncovered_list.html", context)
+
+
+@organiser_view
+def campaign_pairings(request, area, pk: int):
+    """The campaign's active pairings in the area, filtered by tag, town or a name or code;
+    ?export=xlsx|csv downloads them as a pairing import sheet."""
+    campaign = _campaign(area, pk)
+    q = (request.GET.get("q") or "").strip()
+    tag_id, town_id = _int(request.GET.get("tag")), _int(request.GET.get("town"))
+    pairings = selectors.campaign_pairings(campaign, area, tag_id=tag_id, town_id=town_id, q=q)
+    tag = Tag.objects.filter(pk=tag_id).first() if tag_id else None
+    in_scope = OrgUnit.objects.filter(path__startswith=selectors.scope_path(area, campaign))
+    town = in_scope.filter(pk=town_id).first() if town_id else None
+    export = requested_format(request)
+    if export:
+        filters = {"campaign": campaign.name, "tag": tag, "town": town, "q": q}
+        return exports.export_pairings(request, pairings, export, filters=filters)
+    context = {
+        "area": area,
+        "campaign": campaign,
+        "page": Paginator(pairings, PAGE_SIZE).get_page(request.GET.get("page")),
+        "q": q,
+        "tag": tag,
+        "town": town,
+        "query": query_without_page(request),
+    }
+    return render(request, "pairing/campaign_pairings.html", context)
 
 
 @organiser_view
@@ -295,23 +324,20 @@ def suggestion_decide(request, area, pk: int):
 
 @organiser_view
 def cadre_list(request, area):
+    """The area's cadres, found by name, staff number or unit; ?export=xlsx|csv downloads them as
+    a cadre import sheet."""
     q = (request.GET.get("q") or "").strip()
-    cadres = (
-        Cadre.objects.filter(unit__path__startswith=area.path)
-        .select_related("user", "unit")
-        .annotate(active=Count("pairings", filter=Q(pairings__end__isnull=True)))
-        .order_by("unit__path", "pk")
-    )
-    if q:
-        cadres = cadres.filter(
-            Q(user__display_name__icontains=q) | Q(staff_no=q) | Q(unit__name__icontains=q)
-        )
+    cadres = selectors.cadres_in(area, q)
+    export = requested_format(request)
+    if export:
+        return exports.export_cadres(request, cadres, export, filters={"q": q})
     context = {
         "area": area,
         "q": q,
         "page": Paginator(cadres, PAGE_SIZE).get_page(request.GET.get("page")),
         "query": query_without_page(request),
         "needing_hand_over": selectors.cadres_needing_hand_over(area)[:50],
+        "full_pii": can_see_full_pii(request.user),
     }
     return render(request, "pairing/cadre_list.html", context)
 

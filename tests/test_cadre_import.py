@@ -111,6 +111,25 @@ def test_a_row_without_a_staff_number_finds_the_cadre_by_mobile(units):
     assert Cadre.objects.get(staff_no="A001").post == "副科长"
 
 
+def test_a_masked_mobile_never_overwrites_the_stored_number(units):
+    """An export without the full-PII permission writes 138****1111: imported back, the row is
+    matched by staff number and the stored number stays, even when the masked one differs."""
+    cadre_import.commit(plan_of(*GOOD), actor=units["admin"])
+    plan = plan_of(
+        ["张伟", "A001", "138****1111", "经信局", "科长", "科级", "在岗"],
+        ["李娜", "A002", "139＊＊＊＊0000", "SWJ", "副科长", "一般干部", ""],
+    )
+    assert plan.ok and plan.counts == {"created": 0, "updated": 1, "unchanged": 1}
+    cadre_import.commit(plan, actor=units["admin"])
+    li = Cadre.objects.select_related("user").get(staff_no="A002")
+    assert (li.post, li.user.phone) == ("副科长", "13900002222")
+    assert Cadre.objects.get(staff_no="A001").user.phone == "13800001111"
+    # Without a staff number a masked mobile identifies nobody: the row is refused.
+    plan = plan_of(["张伟", "", "138****1111", "经信局", "科长", "科级", ""])
+    assert [(e.row, e.column, e.value) for e in plan.errors] == [(2, "手机号", "138****1111")]
+    assert "打码" in plan.errors[0].message
+
+
 def test_retiring_a_cadre_who_still_has_enterprises_is_refused(units):
     cadre_import.commit(plan_of(*GOOD), actor=units["admin"])
     zhang, li = Cadre.objects.get(staff_no="A001"), Cadre.objects.get(staff_no="A002")

@@ -111,6 +111,7 @@ GET = {
     # The world's campaign is the city's, above the organiser's district: read, not edited.
     "pairing/campaigns/<int:pk>/edit/": only({"organiser"}, ok=MISSING),
     "pairing/campaigns/<int:pk>/uncovered/": only({"organiser"}),
+    "pairing/campaigns/<int:pk>/pairings/": only({"organiser"}),
     "pairing/campaigns/<int:pk>/pair/": only({"organiser"}),
     "pairing/campaigns/<int:pk>/suggest/": row(NOT_ALLOWED),  # POST only
     "pairing/suggestions/<int:pk>/": only({"organiser"}),

@@ -7,9 +7,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from django.utils import translation
+
+from accounts.exports import unescape_cell
 from enterprises.spreadsheets import reader
 from enterprises.spreadsheets.cells import CellError, fold
 from enterprises.spreadsheets.safety import check_upload
+
+
+def choices_by_label(choices) -> dict[str, str]:
+    """Choice values by their Chinese labels as plain text: the sheets are in Chinese whatever
+    the page's language, and a lazy label compared in a dict is translated at every lookup."""
+    with translation.override(None):
+        return {str(label): value for value, label in choices}
 
 
 @dataclass(frozen=True)
@@ -57,8 +67,11 @@ class SheetRow:
         return name in self.header.columns
 
     def cell(self, name: str):
+        """The field's cell; text an export escaped against formulas ('=…) comes back as it was."""
         index = self.header.columns.get(name)
-        return self.values[index] if index is not None and index < len(self.values) else None
+        if index is None or index >= len(self.values):
+            return None
+        return unescape_cell(self.values[index])
 
     def text(self, name: str) -> str:
         return fold(self.cell(name))

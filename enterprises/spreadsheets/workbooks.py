@@ -24,6 +24,12 @@ def _saved(workbook: Workbook) -> bytes:
     return out.getvalue()
 
 
+def template_headers(aliases: dict[str, list[str]], required: list[str]) -> list[str]:
+    """An import template's header: each field's first alias, required ones starred. Exports
+    meant to be imported back use it too."""
+    return [names[0] + ("*" if f in required else "") for f, names in aliases.items()]
+
+
 def template(
     title: str,
     aliases: dict[str, list[str]],
@@ -35,7 +41,7 @@ def template(
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title
-    sheet.append([names[0] + ("*" if f in required else "") for f, names in aliases.items()])
+    sheet.append(template_headers(aliases, required))
     for column in sheet.columns:
         sheet.column_dimensions[column[0].column_letter].width = 18
     values = workbook.create_sheet(values_title)
