@@ -320,7 +320,7 @@ def _cadre(area, pk):
         pairings__enterprise__town__path__startswith=area.path
     )
     cadre = (
-        Cadre.objects.filter(pk__in=Cadre.objects.filter(in_area).values("pk"))
+        Cadre.objects.filter(pk=pk, pk__in=Cadre.objects.filter(in_area).values("pk"))
         .select_related("user", "unit")
         .first()
     )
