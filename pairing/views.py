@@ -153,7 +153,7 @@ def uncovered_list(request, area, pk: int):
 def pair_new(request, area, pk: int):
     campaign = _campaign(area, pk)
     initial = {"usccs": request.GET.get("uscc", ""), "cadre": request.GET.get("cadre", "")}
-    form = PairForm(request.POST or None, campaign=campaign, initial=initial)
+    form = PairForm(request.POST or None, campaign=campaign, area=area, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             made = services.pair(
