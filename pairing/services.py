@@ -323,6 +323,8 @@ def transfer_cadre(
     if cadre.status != Cadre.Status.ACTIVE:
         raise ValidationError(_("已不在岗的干部不能调动。"))
     current = CadrePost.objects.filter(cadre=cadre, end__isnull=True).first()
+    if (unit.pk, post, rank) == (cadre.unit_id, cadre.post, cadre.rank):
+        raise ValidationError(_("新单位、职务和职级与现任相同，无需调整。"))
     if current and date < current.start:
         raise ValidationError(
             _("调动日期不能早于现任职务的任职日期 %(date)s。") % {"date": current.start}

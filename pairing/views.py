@@ -329,11 +329,24 @@ def _cadre(area, pk):
     return cadre
 
 
+def _transfer_refusal(area, cadre) -> str | None:
+    """Why this organiser cannot change the cadre's post, or None. A cadre of a unit above or
+    beside the area (a city leader paired with one of its firms) is moved by their own area."""
+    if cadre.status != Cadre.Status.ACTIVE:
+        return _("已不在岗的干部不能调动。")
+    if not cadre.unit.path.startswith(area.path):
+        return _("该干部的单位不在您的管辖范围内，其职务由上级组织部门调整。")
+    return None
+
+
 @organiser_view
 def cadre_detail(request, area, pk: int):
     cadre = _cadre(area, pk)
     transfer = TransferForm(request.POST or None, area=area, initial={"rank": cadre.rank})
-    if request.method == "POST" and transfer.is_valid():
+    refusal = _transfer_refusal(area, cadre)
+    if request.method == "POST" and refusal:
+        transfer.add_error(None, refusal)
+    elif request.method == "POST" and transfer.is_valid():
         try:
             services.transfer_cadre(request.user, cadre, request=request, **transfer.cleaned_data)
         except ValidationError as error:
@@ -352,6 +365,7 @@ def cadre_detail(request, area, pk: int):
         "posts": CadrePost.objects.filter(cadre=cadre).select_related("unit"),
         "pairings": pairings,
         "transfer": transfer,
+        "may_transfer": refusal is None,
         "end_form": EndPairingForm(),
         "limit": services.workload_limit(cadre.rank),
         "load": services.active_loads([cadre.pk])[cadre.pk],
