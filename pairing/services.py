@@ -367,6 +367,8 @@ def hand_over(
         .filter(cadre=cadre)
         .select_related("enterprise__town", "campaign__scope_unit", "group")
     )
+    if not active and cadre.status == status:
+        raise ValidationError(_("该干部已办理交接，没有需要交接的企业。"))
     missing = [p for p in active if p.pk not in successors]
     if missing:
         raise ValidationError(

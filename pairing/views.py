@@ -391,6 +391,9 @@ def cadre_hand_over(request, area, pk: int):
     form = HandOverForm(request.POST or None, pairings=pairings)
     if outside:
         form.add_error(None, _("该干部还联系辖区外的企业，请由上级组织部门办理交接。"))
+    elif not pairings and cadre.status != Cadre.Status.ACTIVE:
+        # Already handed over (a second submit, an old tab): nothing is left to do.
+        form.add_error(None, _("该干部已办理交接，没有需要交接的企业。"))
     elif request.method == "POST" and form.is_valid():
         try:
             services.hand_over(
