@@ -390,6 +390,24 @@ def test_a_cadre_of_the_city_above_may_serve_the_areas_firms(organiser, world):
     assert Pairing.objects.active().filter(cadre=city_cadre).count() == 1
 
 
+def test_the_import_refuses_another_areas_cadre_on_its_row(world):
+    """The same rule in pair_refusals serves the import: the row is reported, nothing written."""
+    from pairing import pairing_import
+    from tests.helpers import xlsx
+
+    before = state()
+    header = ["统一社会信用代码", "干部工号", "行动"]
+    rows = [
+        [world["firms"][0].uscc, world["west_cadre"].staff_no, world["campaign"].name],
+        [world["firms"][1].uscc, world["next"].staff_no, world["campaign"].name],
+    ]
+    plan = pairing_import.read_plan(
+        xlsx(header, *rows), "结对.xlsx", actor=world["organiser"], campaign=world["campaign"]
+    )
+    assert [(e.row, "不属于您的辖区" in e.message) for e in plan.errors] == [(2, True)]
+    assert state() == before
+
+
 def test_pairing_twice_is_refused_with_one_message(organiser, world):
     before = state()
     data = pair(world, cadre=world["leaving"].staff_no)
