@@ -45,8 +45,9 @@ class PairForm(forms.Form):
         label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
-    def __init__(self, *args, campaign, **kwargs):
+    def __init__(self, *args, campaign, area: OrgUnit, **kwargs):
         super().__init__(*args, **kwargs)
+        self.area = area
         self.fields["group"].queryset = campaign.groups.all()
         self.fields["start"].initial = timezone.localdate()
 
@@ -62,13 +63,14 @@ class PairForm(forms.Form):
             raise forms.ValidationError(
                 _("一次最多结对 %(n)s 家企业。") % {"n": MAX_FIRMS_PER_FORM}
             )
-        found = {
-            e.uscc: e for e in Enterprise.objects.select_related("town").filter(uscc__in=codes)
-        }
+        # Only the area's enterprises: a code of another area's firm reads as unknown, and the
+        # page never tells its name.
+        in_area = Enterprise.objects.filter(town__path__startswith=self.area.path)
+        found = {e.uscc: e for e in in_area.select_related("town").filter(uscc__in=codes)}
         unknown = [c for c in codes if c not in found]
         if unknown:
             raise forms.ValidationError(
-                _("未找到以下企业：%(codes)s") % {"codes": "、".join(unknown)}
+                _("未找到以下企业，或不在您的管辖范围内：%(codes)s") % {"codes": "、".join(unknown)}
             )
         return [found[c] for c in codes]
 

@@ -49,6 +49,38 @@ def governs(actor, unit: OrgUnit) -> bool:
     return area is not None and unit.path.startswith(area.path)
 
 
+def home_area_paths(unit_ids: Iterable[int]) -> dict[int, str]:
+    """For each unit, the path of the area it belongs to: the unit itself if it is an area, else
+    the nearest area above it (a town's community, a county's department), else "/": a unit in no
+    area is no other area's. Two queries however many units."""
+    units = list(OrgUnit.objects.filter(pk__in=set(unit_ids)).values_list("pk", "path", "kind"))
+
+    def above(path: str) -> list[str]:
+        parts = [p for p in path.split("/") if p]
+        return ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts))]
+
+    wanted = {a for _pk, path, kind in units if kind not in OrgUnit.AREA_KINDS for a in above(path)}
+    areas = set(
+        OrgUnit.objects.filter(path__in=wanted, kind__in=OrgUnit.AREA_KINDS).values_list(
+            "path", flat=True
+        )
+    )
+    homes = {}
+    for pk, path, kind in units:
+        if kind in OrgUnit.AREA_KINDS:
+            homes[pk] = path
+        else:
+            found = [a for a in above(path) if a in areas]
+            homes[pk] = found[-1] if found else "/"
+    return homes
+
+
+def serves_area(home_path: str, area: OrgUnit) -> bool:
+    """A cadre whose home area (home_area_paths) is the area, lies in it, or lies above it: city
+    leaders and city departments serve the counties' firms; another county's cadres do not."""
+    return home_path.startswith(area.path) or area.path.startswith(home_path)
+
+
 def campaign_reaches(campaign: Campaign, enterprise: Enterprise) -> bool:
     return enterprise.town.path.startswith(campaign.scope_unit.path)
 
@@ -132,8 +164,19 @@ def pair_refusals(
     first = {}
     for index, (cadre, _e) in enumerate(pairs):
         first.setdefault(cadre.pk, index)
+    area = actor.jurisdiction_unit
+    homes = home_area_paths(c.unit_id for c in cadres.values()) if area is not None else {}
     for cadre_id, index in first.items():
-        if cadres[cadre_id].status != Cadre.Status.ACTIVE:
+        if area is not None and not serves_area(homes[cadres[cadre_id].unit_id], area):
+            errors.append(
+                Refusal(
+                    index,
+                    "cadre",
+                    _("工号 %(no)s 的干部不属于您的辖区，不能结对。")
+                    % {"no": cadres[cadre_id].staff_no},
+                )
+            )
+        elif cadres[cadre_id].status != Cadre.Status.ACTIVE:
             errors.append(
                 Refusal(
                     index,
@@ -280,6 +323,8 @@ def transfer_cadre(
     if cadre.status != Cadre.Status.ACTIVE:
         raise ValidationError(_("已不在岗的干部不能调动。"))
     current = CadrePost.objects.filter(cadre=cadre, end__isnull=True).first()
+    if (unit.pk, post, rank) == (cadre.unit_id, cadre.post, cadre.rank):
+        raise ValidationError(_("新单位、职务和职级与现任相同，无需调整。"))
     if current and date < current.start:
         raise ValidationError(
             _("调动日期不能早于现任职务的任职日期 %(date)s。") % {"date": current.start}
@@ -322,6 +367,8 @@ def hand_over(
         .filter(cadre=cadre)
         .select_related("enterprise__town", "campaign__scope_unit", "group")
     )
+    if not active and cadre.status == status:
+        raise ValidationError(_("该干部已办理交接，没有需要交接的企业。"))
     missing = [p for p in active if p.pk not in successors]
     if missing:
         raise ValidationError(

@@ -184,7 +184,7 @@ def campaign_pairings(request, area, pk: int):
 def pair_new(request, area, pk: int):
     campaign = _campaign(area, pk)
     initial = {"usccs": request.GET.get("uscc", ""), "cadre": request.GET.get("cadre", "")}
-    form = PairForm(request.POST or None, campaign=campaign, initial=initial)
+    form = PairForm(request.POST or None, campaign=campaign, area=area, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             made = services.pair(
@@ -348,7 +348,7 @@ def _cadre(area, pk):
         pairings__enterprise__town__path__startswith=area.path
     )
     cadre = (
-        Cadre.objects.filter(pk__in=Cadre.objects.filter(in_area).values("pk"))
+        Cadre.objects.filter(pk=pk, pk__in=Cadre.objects.filter(in_area).values("pk"))
         .select_related("user", "unit")
         .first()
     )
@@ -357,11 +357,24 @@ def _cadre(area, pk):
     return cadre
 
 
+def _transfer_refusal(area, cadre) -> str | None:
+    """Why this organiser cannot change the cadre's post, or None. A cadre of a unit above or
+    beside the area (a city leader paired with one of its firms) is moved by their own area."""
+    if cadre.status != Cadre.Status.ACTIVE:
+        return _("已不在岗的干部不能调动。")
+    if not cadre.unit.path.startswith(area.path):
+        return _("该干部的单位不在您的管辖范围内，其职务由上级组织部门调整。")
+    return None
+
+
 @organiser_view
 def cadre_detail(request, area, pk: int):
     cadre = _cadre(area, pk)
     transfer = TransferForm(request.POST or None, area=area, initial={"rank": cadre.rank})
-    if request.method == "POST" and transfer.is_valid():
+    refusal = _transfer_refusal(area, cadre)
+    if request.method == "POST" and refusal:
+        transfer.add_error(None, refusal)
+    elif request.method == "POST" and transfer.is_valid():
         try:
             services.transfer_cadre(request.user, cadre, request=request, **transfer.cleaned_data)
         except ValidationError as error:
@@ -380,6 +393,7 @@ def cadre_detail(request, area, pk: int):
         "posts": CadrePost.objects.filter(cadre=cadre).select_related("unit"),
         "pairings": pairings,
         "transfer": transfer,
+        "may_transfer": refusal is None,
         "end_form": EndPairingForm(),
         "limit": services.workload_limit(cadre.rank),
         "load": services.active_loads([cadre.pk])[cadre.pk],
@@ -405,6 +419,9 @@ def cadre_hand_over(request, area, pk: int):
     form = HandOverForm(request.POST or None, pairings=pairings)
     if outside:
         form.add_error(None, _("该干部还联系辖区外的企业，请由上级组织部门办理交接。"))
+    elif not pairings and cadre.status != Cadre.Status.ACTIVE:
+        # Already handed over (a second submit, an old tab): nothing is left to do.
+        form.add_error(None, _("该干部已办理交接，没有需要交接的企业。"))
     elif request.method == "POST" and form.is_valid():
         try:
             services.hand_over(
