@@ -139,7 +139,7 @@ def trends(scope: Scope, tree: Tree, today: datetime.date) -> dict[int, dict]:
     first = _months(today)[0]
     into: dict[int, dict] = defaultdict(lambda: defaultdict(Counter))
     tickets = (
-        _by_town(scope.tickets.filter(created_at__date__gte=first))
+        _by_town(scope.tickets.filter(created_at__gte=metrics.local_midnight(first)))
         .annotate(month=TruncMonth("created_at"))
         .values("in_town", "month")
         .annotate(

@@ -119,7 +119,21 @@ def ticket_aggregates(
 
 
 def period_filter(period: Period, field: str = "created_at__date") -> Q:
+    """`field` within the period. For the local date of a timestamp ("created_at__date") the
+    bounds are local midnights instead: the same rows, but the database compares the column
+    itself, so its statistics and indexes serve (casting every row to a local date made the
+    planner expect 0.6% of the tickets where a year held them all, and join them row by row)."""
+    if field.endswith("__date"):
+        column = field.removesuffix("__date")
+        return Q(**{f"{column}__gte": local_midnight(period.start)}) & Q(
+            **{f"{column}__lt": local_midnight(period.end + datetime.timedelta(days=1))}
+        )
     return Q(**{f"{field}__gte": period.start, f"{field}__lte": period.end})
+
+
+def local_midnight(day: datetime.date) -> datetime.datetime:
+    """The first instant of `day` in the current time zone (Asia/Shanghai)."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 def ticket_figures_by_period(

@@ -141,6 +141,27 @@ def test_a_period_takes_the_tickets_collected_in_it(firm, raiser):
     assert metrics.ticket_figures(earlier).collected == 1
 
 
+def test_a_period_runs_from_local_midnight_to_local_midnight(firm, raiser):
+    """Shanghai's day: 16:00 UTC is already the next day (tickets are stored in UTC)."""
+    utc = datetime.UTC
+    instants = {
+        "Oct 31 23:59:59 local": datetime.datetime(2026, 10, 31, 15, 59, 59, tzinfo=utc),
+        "Nov 1 00:00 local": datetime.datetime(2026, 10, 31, 16, 0, tzinfo=utc),
+        "Nov 30 23:59:59 local": datetime.datetime(2026, 11, 30, 15, 59, 59, tzinfo=utc),
+        "Dec 1 00:00 local": datetime.datetime(2026, 11, 30, 16, 0, tzinfo=utc),
+    }
+    for title, at in instants.items():
+        t = f.make_ticket(enterprise=firm, raised_by=raiser, title=title)
+        Ticket.objects.filter(pk=t.pk).update(created_at=at)
+    november = metrics.in_period(
+        Ticket.objects.all(), metrics.Period(D(2026, 11, 1), D(2026, 11, 30))
+    )
+    assert set(november.values_list("title", flat=True)) == {
+        "Nov 1 00:00 local",
+        "Nov 30 23:59:59 local",
+    }
+
+
 def test_breakdown_by_category(firm, raiser):
     tickets(2, firm, raiser, category="land", status=Status.RESOLVED, outcome="solved")
     tickets(1, firm, raiser, category="land")
