@@ -393,6 +393,9 @@ class Notification(models.Model):
     key = models.CharField(_("去重键"), max_length=200, unique=True)
     title = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("内容"), blank=True)
+    # The values the words need, so they are put together in the reader's language (see
+    # issues/notification_texts.py); title and body keep them in Chinese for email and SMS.
+    params = models.JSONField(_("参数"), default=dict, blank=True)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
 
@@ -404,6 +407,18 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def display_title(self) -> str:
+        from issues import notification_texts
+
+        return notification_texts.title(self.kind, self.params) or self.title
+
+    @property
+    def display_body(self) -> str:
+        from issues import notification_texts
+
+        return notification_texts.body(self.params) or self.body
 
 
 class WorkCalendarDay(models.Model):

@@ -12,26 +12,11 @@ from django.utils.module_loading import import_string
 
 from accounts.models import User
 from accounts.roles import Role
+from issues import notification_texts
 from issues.models import Notification, Ticket, TicketEvent
 from pairing import queue
 
 logger = logging.getLogger(__name__)
-
-TITLES = {
-    "assign": "新交办难题：{title}",
-    "return": "难题被退回：{title}",
-    "dispute": "承办单位提出异议：{title}",
-    "accept": "难题已签收：{title}",
-    "progress": "难题有新进展：{title}",
-    "request_extension": "申请延期待审批：{title}",
-    "approve_extension": "延期申请已同意：{title}",
-    "refuse_extension": "延期申请未同意：{title}",
-    "ask_escalation": "申请提级：{title}",
-    "escalate": "难题已提级：{title}",
-    "resolve": "难题已办结，请回访企业：{title}",
-    "rate": "企业已评价：{title}",
-    "resolved_with_lead": "共性问题已统一办结，请回访企业：{title}",
-}
 
 
 def unit_handlers(unit_ids) -> list[User]:
@@ -68,16 +53,19 @@ def recipients(event: TicketEvent) -> list[User]:
 
 def ticket_event(event: TicketEvent) -> list[Notification]:
     ticket = event.ticket
-    title = TITLES.get(event.action, "{title}").format(title=ticket.title)[:200]
+    kind = f"ticket_{event.action}"
+    params = {"title": ticket.title}
+    title, _body = notification_texts.stored(kind, params)
     rows = [
         Notification(
             recipient=person,
-            kind=f"ticket_{event.action}",
+            kind=kind,
             ticket=ticket,
             enterprise_id=ticket.enterprise_id,
             key=f"event:{event.pk}:{person.pk}",
-            title=title,
+            title=title or ticket.title[:200],
             body=event.note[:1000],
+            params=params,
         )
         for person in recipients(event)
     ]

@@ -4,6 +4,7 @@ a run after a worker died halfway, inserts nothing it inserted before."""
 from __future__ import annotations
 
 import datetime
+import json
 from collections import defaultdict
 
 from django.db import connection, transaction
@@ -12,6 +13,7 @@ from django.utils import timezone
 
 from accounts.models import OrgUnit, User
 from accounts.roles import Role
+from issues import notification_texts
 from issues.models import OPEN_STATUSES, Notification, Ticket
 from issues.workdays import WorkCalendar, WorkdayIndex
 from pairing.models import Pairing, Visit
@@ -61,8 +63,7 @@ def visit_due_reminders(today: datetime.date | None = None) -> int:
                 kind="visit_due",
                 enterprise_id=firm_id,
                 key=f"visit_due:{campaign_id}:{cadre_id}:{firm_id}:{period}",
-                title=f"请走访{firm}"[:200],
-                body=f"上次走访：{last:%Y-%m-%d}" if last else "尚未走访",
+                **_visit_due_words(firm, last),
             )
         )
         if len(batch) >= BATCH:
@@ -107,19 +108,29 @@ def ticket_deadline_reminders(today: datetime.date | None = None) -> int:
             if due > horizon or index.between(today, due) > DUE_SOON_DAYS:
                 continue
             to = [assignee_id] if assignee_id else people.handlers[unit_id]
-            notes.add(to, "ticket_due_soon", pk, f"due_soon:{pk}:{due}", f"即将到期：{title}")
+            notes.add(to, "ticket_due_soon", pk, f"due_soon:{pk}:{due}", {"title": title})
         else:
             late = index.between(due, today)
             for step, who in OVERDUE_STEPS:
                 if late < step:
                     break
                 to = people.for_step(who, unit_id, town_path, assignee_id)
-                key, text = f"overdue{step}:{pk}:{due}", f"已超期{step}个工作日：{title}"
-                notes.add(to, "ticket_overdue", pk, key, text)
+                params = {"title": title, "step": step}
+                notes.add(to, "ticket_overdue", pk, f"overdue{step}:{pk}:{due}", params)
     return notes.flush()
 
 
 TICKET_REMINDER_KINDS = ("ticket_due_soon", "ticket_overdue")
+
+
+def _visit_due_words(firm: str, last) -> dict:
+    params = {"firm": firm}
+    if last:
+        params |= {"body": "visit_due_last", "last": f"{last:%Y-%m-%d}"}
+    else:
+        params["body"] = "visit_due_never"
+    title, body = notification_texts.stored("visit_due", params)
+    return {"title": title, "body": body, "params": params}
 
 
 class _Notes:
@@ -130,11 +141,14 @@ class _Notes:
         self.sent, self.batch, self.written = sent, [], 0
         self.now = timezone.now()
 
-    def add(self, user_ids, kind, ticket_id, key, title) -> None:
+    def add(self, user_ids, kind, ticket_id, key, params: dict) -> None:
+        title = None
         for user_id in dict.fromkeys(user_ids):
             full_key = f"{key}:{user_id}"
             if full_key not in self.sent:
-                self.batch.append((user_id, kind, ticket_id, full_key, title[:200], self.now))
+                title = title or notification_texts.stored(kind, params)[0]
+                row = (user_id, kind, ticket_id, full_key, title, params, self.now)
+                self.batch.append(row)
         if len(self.batch) >= BATCH:
             self.flush()
 
@@ -152,7 +166,7 @@ class _Notes:
         return self.written
 
 
-COLUMNS = ("recipient_id", "kind", "ticket_id", "key", "title", "created_at")
+COLUMNS = ("recipient_id", "kind", "ticket_id", "key", "title", "params", "created_at")
 
 
 @transaction.atomic
@@ -162,11 +176,12 @@ def _copy_in(rows: list[tuple]) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             "CREATE TEMP TABLE notification_load (recipient_id bigint, kind varchar(32),"
-            " ticket_id bigint, key varchar(200), title varchar(200), created_at timestamptz)"
+            " ticket_id bigint, key varchar(200), title varchar(200), params jsonb,"
+            " created_at timestamptz)"
         )
         with cursor.copy(f"COPY notification_load ({', '.join(COLUMNS)}) FROM STDIN") as copy:
             for row in rows:
-                copy.write_row(row)
+                copy.write_row((*row[:5], json.dumps(row[5], ensure_ascii=False), row[6]))
         cursor.execute(
             f"INSERT INTO issues_notification ({', '.join(COLUMNS)}, body)"
             f" SELECT {', '.join(COLUMNS)}, '' FROM notification_load"

@@ -18,6 +18,7 @@ from accounts.exports import escape_cell
 from accounts.models import OrgUnit, User
 from accounts.roles import Role
 from enterprises.models import Enterprise
+from issues import notification_texts
 from issues.models import OPEN_STATUSES, Notification, Ticket
 from reports import area_figures, metrics
 from reports.dashboard import unit_ranking
@@ -174,11 +175,21 @@ def generate(area: OrgUnit, kind: str, period: metrics.Period, *, user=None) -> 
         jurisdiction_unit=area,
         groups__name__in=[Role.LEADER, Role.ORGANISER],
     ).distinct()
-    title = f"{area.name}{notice.get_kind_display()}（{period.start:%m-%d}至{period.end:%m-%d}）"
+    params = {
+        "text": f"notice_{kind}",
+        "area": area.name,
+        "start": f"{period.start:%m-%d}",
+        "end": f"{period.end:%m-%d}",
+    }
+    title, _body = notification_texts.stored("notice", params)
     Notification.objects.bulk_create(
         [
             Notification(
-                recipient=reader, kind="notice", key=f"notice:{notice.pk}:{reader.pk}", title=title
+                recipient=reader,
+                kind="notice",
+                key=f"notice:{notice.pk}:{reader.pk}",
+                title=title,
+                params=params,
             )
             for reader in readers
         ],
