@@ -168,14 +168,24 @@ def _date(value) -> str:
     return f"{value:%Y-%m-%d}" if value else "—"
 
 
+def _pk(value) -> int | None:
+    """A row id sent by a form, or None for anything else (text, a fraction, out of range)."""
+    try:
+        n = int(value)
+    except (TypeError, ValueError):
+        return None
+    return n if 0 < n < 2**63 else None
+
+
 @require_POST
 @role_required(Role.ORGANISER)
 def group_tickets(request):
     """Merge the ticked tickets under the chosen lead as one common problem."""
     visible = Ticket.objects.visible_to(request.user)
-    lead = visible.filter(pk=request.POST.get("lead") or 0).first()
-    ids = [v for v in request.POST.getlist("member") if v.isdigit()]
-    members = list(visible.filter(pk__in=ids))
+    lead_id = _pk(request.POST.get("lead"))
+    lead = visible.filter(pk=lead_id).first() if lead_id else None
+    ids = [_pk(v) for v in request.POST.getlist("member")]
+    members = list(visible.filter(pk__in=ids)) if None not in ids else []
     if lead is None or len(members) != len(ids):
         messages.error(request, _("请选择一条牵头难题和要并入的难题。"))
         return redirect("sorting_queue")
