@@ -55,6 +55,11 @@ def _detail(request, ticket, bound=None, status=200):
                 auto_id=f"id_{transition.action}_%s",
             )
         actions.append((transition, form))
+    if bound is not None and bound[0] not in {t.action for t, _ in actions}:
+        # Not (or no longer) this viewer's action: its form is not on the page, so say why here.
+        for errors in bound[1].errors.values():
+            for error in errors:
+                messages.error(request, error)
     context = {
         "ticket": ticket,
         "co_units": ticket.co_units.all(),
