@@ -34,7 +34,6 @@ S = Status
 TODAY = timezone.localdate()
 # Bugs this file found, each marked until its fix (strict: the mark must go with the fix).
 BUG_AREA = pytest.mark.xfail(strict=True, reason="a unit of another area can be given a ticket")
-BUG_REGROUP = pytest.mark.xfail(strict=True, reason="a grouped member can be moved")
 BUG_NUL = pytest.mark.xfail(strict=True, reason="a NUL in a meeting record is a 500")
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -423,7 +422,6 @@ def test_tickets_of_two_areas_cannot_be_grouped(client, world):
     assert state() == before
 
 
-@BUG_REGROUP
 def test_a_member_of_one_common_problem_cannot_be_moved_under_another(client, world):
     first, second, member = (ticket_in(world, S.REGISTERED) for _ in range(3))
     sign_in(client, world["organiser"])
