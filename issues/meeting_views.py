@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -94,7 +95,10 @@ def meeting_detail(request, pk: int):
         }
     units = OrgUnit.objects.filter(kind__in=HANDLING_KINDS).order_by("path")
     if request.method == "POST":
-        decisions, errors = _decisions(request.POST, items, units)
+        if any("\x00" in v for _, values in request.POST.lists() for v in values):
+            decisions, errors = {}, [str(ProhibitNullCharactersValidator.message)]
+        else:
+            decisions, errors = _decisions(request.POST, items, units)
         if not errors:
             try:
                 meetings.record(

@@ -34,7 +34,6 @@ S = Status
 TODAY = timezone.localdate()
 # Bugs this file found, each marked until its fix (strict: the mark must go with the fix).
 BUG_AREA = pytest.mark.xfail(strict=True, reason="a unit of another area can be given a ticket")
-BUG_NUL = pytest.mark.xfail(strict=True, reason="a NUL in a meeting record is a 500")
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
@@ -504,7 +503,6 @@ def test_a_forged_decision_keeps_what_was_typed_and_changes_nothing(client, worl
     assert state() == before
 
 
-@BUG_NUL
 @pytest.mark.parametrize("field", ["minutes", "decision"])
 def test_a_nul_character_in_a_meeting_record_is_a_message(client, world, meeting, field):
     meeting, ticket = meeting
@@ -512,7 +510,7 @@ def test_a_nul_character_in_a_meeting_record_is_a_message(client, world, meeting
     before = state()
     key = "minutes" if field == "minutes" else f"decision_{ticket.pk}"
     response = decide(client, meeting, ticket, unit=world["dept"].pk, **{key: "bad\x00text"})
-    assert response.status_code == 400
+    assert response.status_code == 400 and "空字符" in page_text(response)
     assert state() == before
 
 
