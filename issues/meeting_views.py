@@ -14,8 +14,7 @@ from django.utils.translation import gettext_lazy
 from accounts.access import role_required
 from accounts.models import OrgUnit
 from accounts.roles import Role
-from issues import meetings
-from issues.forms import HANDLING_KINDS
+from issues import meetings, workflow
 from issues.models import Meeting, Ticket
 
 
@@ -35,9 +34,9 @@ class ScheduleForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, candidates, **kwargs):
+    def __init__(self, *args, candidates, units, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["units"].queryset = OrgUnit.objects.filter(kind__in=HANDLING_KINDS)
+        self.fields["units"].queryset = units
         self.fields["tickets"].queryset = candidates
 
 
@@ -58,7 +57,9 @@ def meeting_list(request):
     if request.user.jurisdiction_unit is None:
         return render(request, "reports/no_area.html", {"role_label": Role.ORGANISER.label})
     candidates = meetings.agenda_candidates(_area_tickets(request.user))
-    form = ScheduleForm(request.POST or None, candidates=candidates)
+    form = ScheduleForm(
+        request.POST or None, candidates=candidates, units=workflow.handling_units(request.user)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             meeting = meetings.schedule(request.user, request=request, **form.cleaned_data)
@@ -93,7 +94,7 @@ def meeting_detail(request, pk: int):
             name: request.POST.get(f"{name}_{item.ticket_id}", "")
             for name in ("decision", "unit", "days")
         }
-    units = OrgUnit.objects.filter(kind__in=HANDLING_KINDS).order_by("path")
+    units = workflow.handling_units(request.user)
     if request.method == "POST":
         if any("\x00" in v for _, values in request.POST.lists() for v in values):
             decisions, errors = {}, [str(ProhibitNullCharactersValidator.message)]

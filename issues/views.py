@@ -53,13 +53,13 @@ def _detail(request, ticket, bound=None, status=200):
                     "urgency": ticket.urgency,
                 },
                 auto_id=f"id_{transition.action}_%s",
+                user=request.user,
             )
         actions.append((transition, form))
-    if bound is not None and bound[0] not in {t.action for t, _ in actions}:
+    if bound is not None and bound[1].errors and bound[0] not in {t.action for t, _ in actions}:
         # Not (or no longer) this viewer's action: its form is not on the page, so say why here.
-        for errors in bound[1].errors.values():
-            for error in errors:
-                messages.error(request, error)
+        transition = workflow.TRANSITIONS[bound[0]]
+        messages.error(request, workflow.refusal(request.user, ticket, transition))
     context = {
         "ticket": ticket,
         "co_units": ticket.co_units.all(),
@@ -84,7 +84,7 @@ def ticket_act(request, pk: int, action: str):
     ticket = _ticket(request, pk)
     if action not in FORMS:
         raise Http404
-    form = FORMS[action](request.POST, request.FILES, auto_id=f"id_{action}_%s")
+    form = FORMS[action](request.POST, request.FILES, auto_id=f"id_{action}_%s", user=request.user)
     if form.is_valid():
         try:
             with transaction.atomic():

@@ -10,11 +10,13 @@ import datetime
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AuditEntry, OrgUnit
+from issues import workflow
 from issues.models import (
     Level,
     Meeting,
@@ -32,8 +34,6 @@ from tests.helpers import sign_in
 pytestmark = pytest.mark.django_db
 S = Status
 TODAY = timezone.localdate()
-# Bugs this file found, each marked until its fix (strict: the mark must go with the fix).
-BUG_AREA = pytest.mark.xfail(strict=True, reason="a unit of another area can be given a ticket")
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
@@ -282,7 +282,6 @@ def test_a_forged_assignment_keeps_the_ticket_registered(client, world, fields):
     assert state() == before
 
 
-@BUG_AREA
 def test_a_unit_of_another_area_cannot_be_given_a_ticket(client, world):
     ticket = ticket_in(world, S.REGISTERED)
     sign_in(client, world["organiser"])
@@ -310,6 +309,18 @@ def test_a_unit_of_another_area_cannot_be_given_a_ticket(client, world):
     assert response.status_code == 302
     ticket.refresh_from_db()
     assert ticket.owner_unit == world["east_dept"] and ticket.status == S.ASSIGNED
+
+
+def test_the_workflow_itself_refuses_another_area_s_unit(world):
+    ticket = ticket_in(world, S.REGISTERED)
+    before = state()
+    for data in [
+        {"owner_unit": world["west_dept"]},
+        {"owner_unit": world["dept"], "co_units": [world["west_dept"]]},
+    ]:
+        with pytest.raises(ValidationError, match="只能交办给本辖区的单位或上级部门"):
+            workflow.act(world["organiser"], ticket.pk, "assign", version=1, data=data)
+    assert state() == before
 
 
 def test_a_dispute_after_the_window_says_why_and_keeps_the_reason(client, world):
@@ -514,7 +525,6 @@ def test_a_nul_character_in_a_meeting_record_is_a_message(client, world, meeting
     assert state() == before
 
 
-@BUG_AREA
 def test_a_decision_cannot_give_the_ticket_to_another_area_s_unit(client, world, meeting):
     meeting, ticket = meeting
     sign_in(client, world["organiser"])
@@ -526,7 +536,6 @@ def test_a_decision_cannot_give_the_ticket_to_another_area_s_unit(client, world,
     assert state() == before
 
 
-@BUG_AREA
 def test_a_meeting_cannot_be_scheduled_with_another_area_s_ticket_or_unit(client, world):
     mine = ticket_in(world, S.REGISTERED, level=Level.COORDINATION)
     theirs = ticket_in(world, S.REGISTERED, level=Level.COORDINATION, firm=world["west_firm"])
