@@ -96,23 +96,25 @@ def meeting_detail(request, pk: int):
         }
     units = workflow.handling_units(request.user)
     if request.method == "POST":
+        minutes = request.POST.get("minutes", "").strip()
         if any("\x00" in v for _, values in request.POST.lists() for v in values):
             decisions, errors = {}, [str(ProhibitNullCharactersValidator.message)]
         else:
             decisions, errors = _decisions(request.POST, items, units)
+        if not decisions and not errors and minutes == meeting.minutes:
+            errors = [_("请至少为一条难题填写会议决定。")]  # (the minutes alone may be corrected)
         if not errors:
             try:
                 meetings.record(
-                    request.user,
-                    meeting,
-                    minutes=request.POST.get("minutes", "").strip(),
-                    decisions=decisions,
-                    request=request,
+                    request.user, meeting, minutes=minutes, decisions=decisions, request=request
                 )
             except ValidationError as error:
                 errors = error.messages
             else:
-                messages.success(request, _("会议决定已记录，难题已重新交办。"))
+                if decisions:
+                    messages.success(request, _("会议决定已记录，难题已重新交办。"))
+                else:
+                    messages.success(request, _("会议纪要已保存。"))
                 return redirect("meeting_detail", meeting.pk)
         for error in errors:
             messages.error(request, error)
@@ -149,6 +151,4 @@ def _decisions(post, items, units) -> tuple[dict, list[str]]:
             "due_days": days,
             "version": version,
         }
-    if not decisions and not errors:
-        errors.append(_("请至少为一条难题填写会议决定。"))
     return decisions, errors

@@ -667,3 +667,54 @@ def test_the_organiser_s_pages_in_english_have_no_chinese_left(client, world, me
     assert response.status_code == 200 and cjk_in(page_text(response)) == []
     response = decide(client, meeting, ticket, unit="abc")
     assert response.status_code == 400 and cjk_in(page_text(response)) == []
+
+
+def test_minutes_can_be_corrected_once_every_decision_is_recorded(client, world, meeting):
+    meeting, ticket = meeting
+    sign_in(client, world["organiser"])
+    assert decide(client, meeting, ticket, unit=world["dept"].pk).status_code == 302
+    before = state()
+    response = client.post(
+        reverse("meeting_detail", args=[meeting.pk]), {"minutes": "We met; Li took notes."}
+    )
+    assert response.status_code == 302
+    assert Meeting.objects.get(pk=meeting.pk).minutes == "We met; Li took notes."
+    assert state()["tickets"] == before["tickets"] and state()["items"] == before["items"]
+    response = client.post(
+        reverse("meeting_detail", args=[meeting.pk]), {"minutes": "We met; Li took notes."}
+    )
+    assert response.status_code == 400  # nothing to record: no decision, the same minutes
+    assert "请至少为一条难题填写会议决定" in page_text(response)
+
+
+def test_resolving_while_a_co_unit_has_not_answered_keeps_the_reply(client, world):
+    ticket = ticket_in(world, S.ACCEPTED, co_task=True)
+    sign_in(client, world["owner"])
+    before = state()
+    response = act(client, ticket, "resolve", outcome="solved", reply="Land found in Yunxi")
+    assert response.status_code == 400
+    body = page_text(response)
+    assert "协办单位尚未答复" in body and "City Land" in body and "Land found in Yunxi" in body
+    assert state() == before
+
+
+def test_a_second_extension_or_escalation_past_the_top_says_why(client, world):
+    ticket = ticket_in(
+        world,
+        S.ACCEPTED,
+        level=Level.PROVINCE,
+        extension_until=TODAY + datetime.timedelta(days=30),
+        extension_reason="Survey",
+    )
+    sign_in(client, world["owner"])
+    before = state()
+    until = (TODAY + datetime.timedelta(days=40)).isoformat()
+    response = act(client, ticket, "request_extension", until=until, note="Another month")
+    assert response.status_code == 400 and "已有一项延期申请待审批" in page_text(response)
+    assert "Another month" in page_text(response)
+    client.logout()
+    sign_in(client, world["organiser"])
+    response = act(client, ticket, "escalate", note="Needs the province")
+    assert response.status_code == 400 and "已是最高办理层级" in page_text(response)
+    assert "Needs the province" in page_text(response)
+    assert state() == before
