@@ -118,6 +118,7 @@ def _assign(ticket, user, data, today):
     ticket.assigned_at = timezone.now()
     ticket.assign_count += 1
     ticket.extension_until, ticket.extension_reason = None, ""
+    ticket.escalation_reason = ""  # a request of the unit it had before (returned, disputed)
     if "co_units" in data:
         ticket._co_units = [u for u in data["co_units"] if u.pk != ticket.owner_unit_id]
     return S.ASSIGNED

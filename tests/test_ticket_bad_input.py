@@ -718,3 +718,21 @@ def test_a_second_extension_or_escalation_past_the_top_says_why(client, world):
     assert response.status_code == 400 and "已是最高办理层级" in page_text(response)
     assert "Needs the province" in page_text(response)
     assert state() == before
+
+
+def test_a_returned_ticket_given_to_another_unit_does_not_carry_the_old_unit_s_request(
+    client, world
+):
+    ticket = ticket_in(world, S.ASSIGNED)
+    sign_in(client, world["owner"])
+    assert act(client, ticket, "ask_escalation", note="Beyond our powers").status_code == 302
+    assert act(client, ticket, "return", note="Not ours after all").status_code == 302
+    client.logout()
+    sign_in(client, world["organiser"])
+    data = {"owner_unit": world["east_dept"].pk, "category": "land", "urgency": "normal"}
+    assert act(client, ticket, "assign", **data).status_code == 302
+    ticket.refresh_from_db()
+    assert ticket.owner_unit == world["east_dept"] and ticket.escalation_reason == ""
+    queue = page_text(client.get(reverse("sorting_queue")))
+    waiting = queue.split('data-list="waiting"')[1].split("</ul>")[0]
+    assert ticket.title not in waiting
