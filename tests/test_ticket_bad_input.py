@@ -7,8 +7,10 @@ what was typed comes back. No page answers 500, in Chinese or in English."""
 from __future__ import annotations
 
 import datetime
+import io
 import re
 
+import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -736,3 +738,36 @@ def test_a_returned_ticket_given_to_another_unit_does_not_carry_the_old_unit_s_r
     queue = page_text(client.get(reverse("sorting_queue")))
     waiting = queue.split('data-list="waiting"')[1].split("</ul>")[0]
     assert ticket.title not in waiting
+
+
+def test_a_common_problem_and_the_assignment_sheet_in_english(client, world):
+    lead, member = (ticket_in(world, S.REGISTERED, title=f"Power price {i}") for i in range(2))
+    client.cookies["django_language"] = "en"
+    sign_in(client, world["organiser"])
+    response = client.post(
+        reverse("group_tickets"), {"lead": lead.pk, "member": [member.pk]}, follow=True
+    )
+    assert response.status_code == 200 and cjk_in(page_text(response)) == []
+    data = {"owner_unit": world["dept"].pk, "category": "land", "urgency": "normal"}
+    data["co_units"] = [world["co_dept"].pk]
+    response = act(client, lead, "assign", **data)
+    assert response.status_code == 302
+    response = client.get(reverse("assignment_form", args=[lead.pk]) + "?format=xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    cells = [str(c) for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
+    assert [c for c in cells if CJK.search(c)] == []
+    assert response.status_code == 200
+
+
+def test_an_attachment_with_a_very_long_name_keeps_its_suffix(client, world):
+    ticket = ticket_in(world, S.ACCEPTED)
+    sign_in(client, world["owner"])
+    name = "关于云溪镇机械企业扩建用地指标调剂的批复" * 12 + ".pdf"  # 241 characters
+    upload = SimpleUploadedFile(name, PDF)
+    response = act(client, ticket, "progress", note="The permit", attachment=upload)
+    assert response.status_code == 302
+    attachment = ticket.attachments.get()
+    assert attachment.name == name[:196] + ".pdf"  # shortened, its kind kept
+    assert len(attachment.file.name) <= 100
+    url = reverse("attachment_download", args=[ticket.pk, attachment.pk])
+    assert b"".join(client.get(url).streaming_content) == PDF
