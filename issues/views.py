@@ -3,6 +3,8 @@ printable assignment form; the notification inbox."""
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -23,6 +25,7 @@ from issues import attachments, grouping, lights, workdays, workflow
 from issues.forms import FORMS
 from issues.models import Notification, Status, Ticket
 
+logger = logging.getLogger(__name__)
 TICKET_RELATED = ("enterprise__town", "owner_unit", "raised_by", "assignee")
 
 
@@ -244,8 +247,15 @@ def attachment_download(request, pk: int, attachment_pk: int):
     attachment = ticket.attachments.filter(pk=attachment_pk).first()
     if attachment is None:
         raise Http404
+    try:
+        stored = attachment.file.open("rb")
+    except FileNotFoundError:  # the row outlived its file (a media store moved or restored)
+        logger.error(
+            "Attachment %s of ticket %s: file %s missing", attachment.pk, pk, attachment.file.name
+        )
+        raise Http404 from None
     return FileResponse(
-        attachment.file.open("rb"),
+        stored,
         as_attachment=True,
         filename=attachment.name,
         content_type=attachment.content_type,

@@ -771,3 +771,15 @@ def test_an_attachment_with_a_very_long_name_keeps_its_suffix(client, world):
     assert len(attachment.file.name) <= 100
     url = reverse("attachment_download", args=[ticket.pk, attachment.pk])
     assert b"".join(client.get(url).streaming_content) == PDF
+
+
+def test_an_attachment_whose_file_is_gone_answers_404_not_500(client, world):
+    ticket = ticket_in(world, S.ACCEPTED)
+    sign_in(client, world["owner"])
+    upload = SimpleUploadedFile("permit.pdf", PDF)
+    assert act(client, ticket, "progress", note="The permit", attachment=upload).status_code == 302
+    attachment = ticket.attachments.get()
+    attachment.file.storage.delete(attachment.file.name)  # lost in a move of the media store
+    url = reverse("attachment_download", args=[ticket.pk, attachment.pk])
+    assert client.get(url).status_code == 404
+    assert client.get(reverse("ticket_detail", args=[ticket.pk])).status_code == 200
