@@ -783,3 +783,17 @@ def test_an_attachment_whose_file_is_gone_answers_404_not_500(client, world):
     url = reverse("attachment_download", args=[ticket.pk, attachment.pk])
     assert client.get(url).status_code == 404
     assert client.get(reverse("ticket_detail", args=[ticket.pk])).status_code == 200
+
+
+def test_the_handler_s_queue_survives_odd_filters_in_both_languages(client, world):
+    ticket_in(world, S.ACCEPTED, co_task=True)
+    for who in ["owner", "co_handler"]:
+        client.logout()
+        sign_in(client, world[who])
+        for language in ["zh-hans", "en"]:
+            client.cookies["django_language"] = language
+            for query in ["", "?status=nonsense", "?status=accepted&page=abc", "?page=-5"]:
+                response = client.get(reverse("handler_home") + query)
+                assert response.status_code == 200, (who, language, query)
+                if language == "en":
+                    assert cjk_in(page_text(response)) == [], (who, query)
