@@ -332,6 +332,8 @@ def act(
     ticket.save()
     if hasattr(ticket, "_co_units"):
         _set_co_units(ticket, ticket._co_units)
+    if action == "assign":  # assigned again: the co-units still at work share the new deadline
+        ticket.tasks.filter(answered_at__isnull=True).update(due_date=ticket.due_date)
     event = TicketEvent.objects.create(
         ticket=ticket,
         actor=user,

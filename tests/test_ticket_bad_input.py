@@ -797,3 +797,18 @@ def test_the_handler_s_queue_survives_odd_filters_in_both_languages(client, worl
                 assert response.status_code == 200, (who, language, query)
                 if language == "en":
                     assert cjk_in(page_text(response)) == [], (who, query)
+
+
+def test_assigning_again_gives_the_co_units_open_tasks_the_new_deadline(client, world):
+    ticket = ticket_in(world, S.ACCEPTED, co_task=True)
+    TicketTask.objects.filter(ticket=ticket).update(due_date=TODAY - datetime.timedelta(days=3))
+    sign_in(client, world["organiser"])
+    assert act(client, ticket, "escalate", note="Needs the city").status_code == 302
+    data = {"owner_unit": world["dept"].pk, "category": "land", "urgency": "normal"}
+    data["co_units"] = [world["co_dept"].pk]
+    assert act(client, ticket, "assign", **data).status_code == 302
+    ticket.refresh_from_db()
+    assert ticket.due_date > TODAY
+    assert list(ticket.tasks.values_list("due_date", flat=True)) == [ticket.due_date]
+    page = page_text(client.get(reverse("ticket_detail", args=[ticket.pk])))
+    assert 'data-task-light="red"' not in page
