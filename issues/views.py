@@ -42,7 +42,8 @@ def _detail(request, ticket, bound=None, status=200):
     ticket.light = lights.light(ticket, today, calendar)
     tasks = list(ticket.tasks.select_related("unit", "answered_by"))
     for task in tasks:
-        open_task = task.answered_at is None and ticket.status in lights.OPEN_STATUSES
+        # A task runs while a unit has the ticket (not while it waits for the organiser again).
+        open_task = task.answered_at is None and ticket.status in (Status.ASSIGNED, Status.ACCEPTED)
         task.light = lights.due_light(task.due_date, today, calendar) if open_task else ""
     actions = []
     for transition in workflow.available(request.user, ticket):

@@ -812,3 +812,14 @@ def test_assigning_again_gives_the_co_units_open_tasks_the_new_deadline(client, 
     assert list(ticket.tasks.values_list("due_date", flat=True)) == [ticket.due_date]
     page = page_text(client.get(reverse("ticket_detail", args=[ticket.pk])))
     assert 'data-task-light="red"' not in page
+
+
+def test_a_ticket_back_with_the_organiser_shows_no_co_unit_overdue(client, world):
+    ticket = ticket_in(world, S.ACCEPTED, co_task=True)
+    TicketTask.objects.filter(ticket=ticket).update(due_date=TODAY - datetime.timedelta(days=3))
+    sign_in(client, world["organiser"])
+    assert act(client, ticket, "escalate", note="Needs the city").status_code == 302
+    client.logout()
+    sign_in(client, world["co_handler"])  # its task waits: nothing it can do until reassigned
+    page = page_text(client.get(reverse("ticket_detail", args=[ticket.pk])))
+    assert "data-task-light" not in page
