@@ -222,7 +222,12 @@ def _rate(ticket, user, data, today):
     if data["rating"] != Rating.UNSATISFIED:
         return S.CLOSED
     # 不满意 reopens: back to the same unit, with a fresh deadline; the answer no longer counts.
+    if not ticket.owner_unit_id and ticket.common_with_id:  # answered with its common problem:
+        ticket.owner_unit_id = ticket.common_with.owner_unit_id  # the unit that gave the answer
     ticket.outcome, ticket.resolved_at = "", None
+    if not ticket.owner_unit_id:  # no unit to go back to: the organiser's queue, on its own
+        ticket.common_with, ticket.due_date, ticket.due_days = None, None, None
+        return S.REGISTERED
     ticket.due_days = REOPEN_DAYS
     ticket.due_date = workdays.add_working_days(today, REOPEN_DAYS)
     ticket.assigned_at = timezone.now()

@@ -823,3 +823,40 @@ def test_a_ticket_back_with_the_organiser_shows_no_co_unit_overdue(client, world
     sign_in(client, world["co_handler"])  # its task waits: nothing it can do until reassigned
     page = page_text(client.get(reverse("ticket_detail", args=[ticket.pk])))
     assert "data-task-light" not in page
+
+
+def test_an_unsatisfied_firm_of_a_common_problem_goes_back_to_the_unit_that_answered(client, world):
+    lead, member = (ticket_in(world, S.REGISTERED, title=f"Power price {i}") for i in range(2))
+    sign_in(client, world["organiser"])
+    client.post(reverse("group_tickets"), {"lead": lead.pk, "member": [member.pk]})
+    data = {"owner_unit": world["dept"].pk, "category": "land", "urgency": "normal"}
+    assert act(client, lead, "assign", **data).status_code == 302
+    client.logout()
+    sign_in(client, world["owner"])
+    assert act(client, lead, "accept").status_code == 302
+    assert act(client, lead, "resolve", outcome="replied", reply="Province-wide price").status_code
+    client.logout()
+    sign_in(client, world["raiser"])
+    assert act(client, member, "rate", rating="unsatisfied", note="Still too dear").status_code
+    member.refresh_from_db()
+    assert (member.status, member.owner_unit) == (S.ASSIGNED, world["dept"])
+    assert Notification.objects.filter(ticket=member, recipient=world["owner"]).exists()
+    client.logout()
+    sign_in(client, world["owner"])  # the unit can take it up again, and finish it
+    assert act(client, member, "accept").status_code == 302
+    assert act(client, member, "resolve", outcome="solved", reply="Subsidy").status_code == 302
+    assert Ticket.objects.get(pk=member.pk).status == S.RESOLVED
+
+
+def test_an_unsatisfied_member_whose_lead_has_no_unit_goes_back_to_the_queue(client, world):
+    lead = ticket_in(world, S.REGISTERED, title="Power price lead")
+    member = ticket_in(
+        world, S.RESOLVED, title="Power price member", common_with=lead, owner_unit=None
+    )
+    sign_in(client, world["raiser"])
+    assert act(client, member, "rate", rating="unsatisfied", note="No").status_code == 302
+    member.refresh_from_db()
+    assert (member.status, member.owner_unit, member.common_with) == (S.REGISTERED, None, None)
+    client.logout()
+    sign_in(client, world["organiser"])
+    assert "Power price member" in page_text(client.get(reverse("sorting_queue")))
