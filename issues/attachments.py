@@ -41,13 +41,20 @@ def check(upload) -> str:
     raise ValidationError(_("只能上传 PDF、图片（PNG/JPG）或 Office 文档。"))
 
 
+def _shortened(path: PurePath, limit: int) -> str:
+    """The file's name within `limit` characters, its suffix kept (the download opens with it)."""
+    if len(path.name) <= limit:
+        return path.name
+    return path.stem[: limit - len(path.suffix)] + path.suffix
+
+
 def attach(ticket, event, upload, user) -> TicketAttachment:
     content_type = check(upload)
     return TicketAttachment.objects.create(
         ticket=ticket,
         event=event,
         file=upload,
-        name=PurePath(upload.name).name[:200],
+        name=_shortened(PurePath(upload.name), 200),
         size=upload.size,
         content_type=content_type,
         uploaded_by=user,

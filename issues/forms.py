@@ -6,20 +6,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit
-from issues import attachments
+from issues import attachments, workflow
 from issues.models import Category, Outcome, Rating, Urgency
-
-HANDLING_KINDS = (
-    OrgUnit.Kind.DEPARTMENT,
-    OrgUnit.Kind.COUNTY,
-    OrgUnit.Kind.TOWN,
-    OrgUnit.Kind.STREET,
-    OrgUnit.Kind.ZONE,
-)
 
 
 class ActionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
 
     def data_for_workflow(self) -> dict:
         """The fields the workflow reads (the attachment is saved beside the event by the view)."""
@@ -69,7 +65,7 @@ class AssignForm(ActionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        units = OrgUnit.objects.filter(kind__in=HANDLING_KINDS).order_by("path")
+        units = workflow.handling_units(self.user)
         self.fields["owner_unit"].queryset = units
         self.fields["co_units"].queryset = units
 

@@ -17,14 +17,16 @@ from issues.models import OPEN_STATUSES, Status, Ticket, TicketEvent
 @transaction.atomic
 def group(actor, lead: Ticket, members: list[Ticket], *, request=None) -> int:
     """The tickets must all be visible to the organiser (the caller reads them through
-    visible_to); the members must still be waiting to be sorted."""
+    visible_to); the members must still be waiting to be sorted, in no group yet."""
     members = [m for m in members if m.pk != lead.pk]
     if not members:
         raise ValidationError(_("请选择要并入的难题。"))
     if lead.status not in OPEN_STATUSES or lead.common_with_id:
         raise ValidationError(_("牵头难题须未办结，且本身未并入其他难题。"))
     locked = list(Ticket.objects.select_for_update().filter(pk__in=[m.pk for m in members]))
-    wrong = [m for m in locked if m.status != Status.REGISTERED or m.grouped.exists()]
+    wrong = [
+        m for m in locked if m.status != Status.REGISTERED or m.common_with_id or m.grouped.exists()
+    ]
     if wrong or len(locked) != len(members):
         raise ValidationError(_("只能并入尚未交办、且没有下属难题的难题。"))
     for member in locked:

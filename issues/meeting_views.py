@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,8 +14,7 @@ from django.utils.translation import gettext_lazy
 from accounts.access import role_required
 from accounts.models import OrgUnit
 from accounts.roles import Role
-from issues import meetings
-from issues.forms import HANDLING_KINDS
+from issues import meetings, workflow
 from issues.models import Meeting, Ticket
 
 
@@ -34,9 +34,9 @@ class ScheduleForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, candidates, **kwargs):
+    def __init__(self, *args, candidates, units, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["units"].queryset = OrgUnit.objects.filter(kind__in=HANDLING_KINDS)
+        self.fields["units"].queryset = units
         self.fields["tickets"].queryset = candidates
 
 
@@ -57,7 +57,9 @@ def meeting_list(request):
     if request.user.jurisdiction_unit is None:
         return render(request, "reports/no_area.html", {"role_label": Role.ORGANISER.label})
     candidates = meetings.agenda_candidates(_area_tickets(request.user))
-    form = ScheduleForm(request.POST or None, candidates=candidates)
+    form = ScheduleForm(
+        request.POST or None, candidates=candidates, units=workflow.handling_units(request.user)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             meeting = meetings.schedule(request.user, request=request, **form.cleaned_data)
@@ -92,22 +94,27 @@ def meeting_detail(request, pk: int):
             name: request.POST.get(f"{name}_{item.ticket_id}", "")
             for name in ("decision", "unit", "days")
         }
-    units = OrgUnit.objects.filter(kind__in=HANDLING_KINDS).order_by("path")
+    units = workflow.handling_units(request.user)
     if request.method == "POST":
-        decisions, errors = _decisions(request.POST, items, units)
+        minutes = request.POST.get("minutes", "").strip()
+        if any("\x00" in v for _, values in request.POST.lists() for v in values):
+            decisions, errors = {}, [str(ProhibitNullCharactersValidator.message)]
+        else:
+            decisions, errors = _decisions(request.POST, items, units)
+        if not decisions and not errors and minutes == meeting.minutes:
+            errors = [_("请至少为一条难题填写会议决定。")]  # (the minutes alone may be corrected)
         if not errors:
             try:
                 meetings.record(
-                    request.user,
-                    meeting,
-                    minutes=request.POST.get("minutes", "").strip(),
-                    decisions=decisions,
-                    request=request,
+                    request.user, meeting, minutes=minutes, decisions=decisions, request=request
                 )
             except ValidationError as error:
                 errors = error.messages
             else:
-                messages.success(request, _("会议决定已记录，难题已重新交办。"))
+                if decisions:
+                    messages.success(request, _("会议决定已记录，难题已重新交办。"))
+                else:
+                    messages.success(request, _("会议纪要已保存。"))
                 return redirect("meeting_detail", meeting.pk)
         for error in errors:
             messages.error(request, error)
@@ -144,6 +151,4 @@ def _decisions(post, items, units) -> tuple[dict, list[str]]:
             "due_days": days,
             "version": version,
         }
-    if not decisions and not errors:
-        errors.append(_("请至少为一条难题填写会议决定。"))
     return decisions, errors

@@ -3,6 +3,8 @@ printable assignment form; the notification inbox."""
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -23,6 +25,7 @@ from issues import attachments, grouping, lights, workdays, workflow
 from issues.forms import FORMS
 from issues.models import Notification, Status, Ticket
 
+logger = logging.getLogger(__name__)
 TICKET_RELATED = ("enterprise__town", "owner_unit", "raised_by", "assignee")
 
 
@@ -39,7 +42,8 @@ def _detail(request, ticket, bound=None, status=200):
     ticket.light = lights.light(ticket, today, calendar)
     tasks = list(ticket.tasks.select_related("unit", "answered_by"))
     for task in tasks:
-        open_task = task.answered_at is None and ticket.status in lights.OPEN_STATUSES
+        # A task runs while a unit has the ticket (not while it waits for the organiser again).
+        open_task = task.answered_at is None and ticket.status in (Status.ASSIGNED, Status.ACCEPTED)
         task.light = lights.due_light(task.due_date, today, calendar) if open_task else ""
     actions = []
     for transition in workflow.available(request.user, ticket):
@@ -53,8 +57,13 @@ def _detail(request, ticket, bound=None, status=200):
                     "urgency": ticket.urgency,
                 },
                 auto_id=f"id_{transition.action}_%s",
+                user=request.user,
             )
         actions.append((transition, form))
+    if bound is not None and bound[1].errors and bound[0] not in {t.action for t, _ in actions}:
+        # Not (or no longer) this viewer's action: its form is not on the page, so say why here.
+        transition = workflow.TRANSITIONS[bound[0]]
+        messages.error(request, workflow.refusal(request.user, ticket, transition))
     context = {
         "ticket": ticket,
         "co_units": ticket.co_units.all(),
@@ -79,7 +88,7 @@ def ticket_act(request, pk: int, action: str):
     ticket = _ticket(request, pk)
     if action not in FORMS:
         raise Http404
-    form = FORMS[action](request.POST, request.FILES, auto_id=f"id_{action}_%s")
+    form = FORMS[action](request.POST, request.FILES, auto_id=f"id_{action}_%s", user=request.user)
     if form.is_valid():
         try:
             with transaction.atomic():
@@ -168,14 +177,24 @@ def _date(value) -> str:
     return f"{value:%Y-%m-%d}" if value else "—"
 
 
+def _pk(value) -> int | None:
+    """A row id sent by a form, or None for anything else (text, a fraction, out of range)."""
+    try:
+        n = int(value)
+    except (TypeError, ValueError):
+        return None
+    return n if 0 < n < 2**63 else None
+
+
 @require_POST
 @role_required(Role.ORGANISER)
 def group_tickets(request):
     """Merge the ticked tickets under the chosen lead as one common problem."""
     visible = Ticket.objects.visible_to(request.user)
-    lead = visible.filter(pk=request.POST.get("lead") or 0).first()
-    ids = [v for v in request.POST.getlist("member") if v.isdigit()]
-    members = list(visible.filter(pk__in=ids))
+    lead_id = _pk(request.POST.get("lead"))
+    lead = visible.filter(pk=lead_id).first() if lead_id else None
+    ids = [_pk(v) for v in request.POST.getlist("member")]
+    members = list(visible.filter(pk__in=ids)) if None not in ids else []
     if lead is None or len(members) != len(ids):
         messages.error(request, _("请选择一条牵头难题和要并入的难题。"))
         return redirect("sorting_queue")
@@ -229,8 +248,15 @@ def attachment_download(request, pk: int, attachment_pk: int):
     attachment = ticket.attachments.filter(pk=attachment_pk).first()
     if attachment is None:
         raise Http404
+    try:
+        stored = attachment.file.open("rb")
+    except FileNotFoundError:  # the row outlived its file (a media store moved or restored)
+        logger.error(
+            "Attachment %s of ticket %s: file %s missing", attachment.pk, pk, attachment.file.name
+        )
+        raise Http404 from None
     return FileResponse(
-        attachment.file.open("rb"),
+        stored,
         as_attachment=True,
         filename=attachment.name,
         content_type=attachment.content_type,

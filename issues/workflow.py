@@ -14,11 +14,13 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts import audit
+from accounts.models import PATH_SEPARATOR, OrgUnit
 from accounts.roles import Role
 from issues import grouping, notify, workdays
 from issues.models import Level, Outcome, Rating, Status, Ticket, TicketEvent, TicketTask
@@ -38,6 +40,32 @@ class Refused(ValidationError):
 
 class Conflict(ValidationError):
     """Someone changed the ticket since the actor read it."""
+
+
+# The kinds of unit a ticket can be given to (承办单位).
+HANDLING_KINDS = (
+    OrgUnit.Kind.DEPARTMENT,
+    OrgUnit.Kind.COUNTY,
+    OrgUnit.Kind.TOWN,
+    OrgUnit.Kind.STREET,
+    OrgUnit.Kind.ZONE,
+)
+
+
+def handling_units(user):
+    """The units an organiser may give a ticket to: the handling units of their own area, and
+    the bureaus (departments, zones) of the areas above it; never a unit of another area."""
+    area = user.jurisdiction_unit if Role.ORGANISER in user.roles else None
+    units = OrgUnit.objects.filter(kind__in=HANDLING_KINDS).order_by("path")
+    if area is None:
+        return units.none()
+    codes = area.path.strip(PATH_SEPARATOR).split(PATH_SEPARATOR)
+    above = [
+        PATH_SEPARATOR + PATH_SEPARATOR.join(codes[:n]) + PATH_SEPARATOR
+        for n in range(1, len(codes))
+    ]
+    bureaus = Q(parent__path__in=above, kind__in=[OrgUnit.Kind.DEPARTMENT, OrgUnit.Kind.ZONE])
+    return units.filter(Q(path__startswith=area.path) | bureaus)
 
 
 # Who may act: the area's organiser, the owner unit's handler, or the cadre who raised it.
@@ -78,6 +106,9 @@ def _require(data: dict, *names: str) -> None:
 
 def _assign(ticket, user, data, today):
     _require(data, "owner_unit")
+    units = [data["owner_unit"], *data.get("co_units", [])]
+    if handling_units(user).filter(pk__in=[u.pk for u in units]).count() != len(set(units)):
+        raise ValidationError(_("只能交办给本辖区的单位或上级部门。"))
     days = data.get("due_days") or DEFAULT_DAYS.get(data.get("urgency") or ticket.urgency, 10)
     ticket.owner_unit = data["owner_unit"]
     ticket.category = data.get("category") or ticket.category
@@ -87,6 +118,7 @@ def _assign(ticket, user, data, today):
     ticket.assigned_at = timezone.now()
     ticket.assign_count += 1
     ticket.extension_until, ticket.extension_reason = None, ""
+    ticket.escalation_reason = ""  # a request of the unit it had before (returned, disputed)
     if "co_units" in data:
         ticket._co_units = [u for u in data["co_units"] if u.pk != ticket.owner_unit_id]
     return S.ASSIGNED
@@ -190,7 +222,12 @@ def _rate(ticket, user, data, today):
     if data["rating"] != Rating.UNSATISFIED:
         return S.CLOSED
     # 不满意 reopens: back to the same unit, with a fresh deadline; the answer no longer counts.
+    if not ticket.owner_unit_id and ticket.common_with_id:  # answered with its common problem:
+        ticket.owner_unit_id = ticket.common_with.owner_unit_id  # the unit that gave the answer
     ticket.outcome, ticket.resolved_at = "", None
+    if not ticket.owner_unit_id:  # no unit to go back to: the organiser's queue, on its own
+        ticket.common_with, ticket.due_date, ticket.due_days = None, None, None
+        return S.REGISTERED
     ticket.due_days = REOPEN_DAYS
     ticket.due_date = workdays.add_working_days(today, REOPEN_DAYS)
     ticket.assigned_at = timezone.now()
@@ -251,6 +288,18 @@ def available(user, ticket: Ticket) -> list[Transition]:
     return [t for t in TRANSITIONS.values() if ticket.status in t.sources and kinds & t.actors]
 
 
+def refusal(user, ticket: Ticket, transition: Transition) -> str | None:
+    """Why the user may not take this action on the ticket now (its status, or who they are)."""
+    if ticket.status not in transition.sources:
+        return _("难题当前为“%(status)s”，不能%(action)s。") % {
+            "status": ticket.get_status_display(),
+            "action": transition.label,
+        }
+    if not actor_kinds(user, ticket) & transition.actors:
+        return _("您无权对这条难题%(action)s。") % {"action": transition.label}
+    return None
+
+
 @transaction.atomic
 def act(
     user,
@@ -278,13 +327,9 @@ def act(
         raise Refused(_("找不到这条难题，或您无权办理。"))
     if ticket.version != version:
         raise Conflict(_("这条难题刚被他人更新，请查看最新情况后再操作。"))
-    if ticket.status not in transition.sources:
-        raise Refused(
-            _("难题当前为“%(status)s”，不能%(action)s。")
-            % {"status": ticket.get_status_display(), "action": transition.label}
-        )
-    if not actor_kinds(user, ticket) & transition.actors:
-        raise Refused(_("您无权对这条难题%(action)s。") % {"action": transition.label})
+    refused = refusal(user, ticket, transition)
+    if refused:
+        raise Refused(refused)
     before = ticket.status
     target = transition.apply(ticket, user, data, today)
     ticket.status = target
@@ -292,6 +337,8 @@ def act(
     ticket.save()
     if hasattr(ticket, "_co_units"):
         _set_co_units(ticket, ticket._co_units)
+    if action == "assign":  # assigned again: the co-units still at work share the new deadline
+        ticket.tasks.filter(answered_at__isnull=True).update(due_date=ticket.due_date)
     event = TicketEvent.objects.create(
         ticket=ticket,
         actor=user,
