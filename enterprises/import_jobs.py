@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 from rq import get_current_job
 
 from accounts.models import User
@@ -52,23 +53,26 @@ def check(record_id: int) -> None:
     if record is None:
         return
     plan, refusal = _plan(record)
+    RosterImport.objects.filter(pk=record_id).update(**_checked(plan, refusal))
+
+
+def _checked(plan, refusal: str | None) -> dict:
+    """The record's fields as a check of the file found them."""
     if refusal:
-        fields = {
+        return {
             "status": RosterImport.Status.REJECTED,
             "error_count": 1,
             "errors": [{"row": 0, "column": "", "value": "", "message": refusal}],
         }
-    else:
-        fields = {
-            "status": RosterImport.Status.PLANNED if plan.ok else RosterImport.Status.REJECTED,
-            "rows": plan.rows,
-            "created": len(plan.create),
-            "updated": len(plan.update),
-            "unchanged": plan.unchanged,
-            "error_count": len(plan.errors),
-            "errors": [e.__dict__ for e in plan.errors[:ERRORS_KEPT]],
-        }
-    RosterImport.objects.filter(pk=record_id).update(**fields)
+    return {
+        "status": RosterImport.Status.PLANNED if plan.ok else RosterImport.Status.REJECTED,
+        "rows": plan.rows,
+        "created": len(plan.create),
+        "updated": len(plan.update),
+        "unchanged": plan.unchanged,
+        "error_count": len(plan.errors),
+        "errors": [e.__dict__ for e in plan.errors[:ERRORS_KEPT]],
+    }
 
 
 def write(record_id: int, user_id: int) -> None:
@@ -78,9 +82,13 @@ def write(record_id: int, user_id: int) -> None:
         return
     plan, refusal = _plan(record)
     if refusal or not plan.ok:
+        # Rejected with the rows that no longer check (a town renamed, a code taken meanwhile),
+        # so the page shows why instead of offering the same confirmation again.
         RosterImport.objects.filter(pk=record_id).update(
-            status=RosterImport.Status.PLANNED,
-            job_error="名册在确认时校验未通过，未导入任何数据，请重新上传。",
+            **_checked(plan, refusal),
+            job_error=gettext_noop(
+                "名册在确认时校验未通过，未导入任何数据，请按下表修改后重新上传。"
+            ),
         )
         return
     counts = roster_import.commit(

@@ -293,3 +293,20 @@ def test_the_import_pages_are_refused_to_non_admins(client, roster):
     sign_in(client, roster["leader"])
     assert client.get(reverse("roster_import")).status_code == 403
     assert client.post(reverse("roster_import_commit", args=[1])).status_code == 403
+
+
+@pytest.mark.django_db(transaction=True)
+def test_confirming_after_the_roster_no_longer_checks_writes_nothing_and_says_why(admin_client):
+    upload(admin_client, [["甲机械有限公司", f.make_uscc(1), "云溪镇"]])
+    record = RosterImport.objects.get()
+    assert record.status == "planned"
+    OrgUnit.objects.filter(name="云溪镇").update(name="云溪街道")  # the town renamed meanwhile
+    response = admin_client.post(reverse("roster_import_commit", args=[record.pk]), follow=True)
+    assert response.status_code == 200
+    assert not Enterprise.objects.exists()
+    page = response.content.decode()
+    assert "data-job-error" in page
+    assert "云溪镇" in page  # the row and the value that no longer check are shown
+    record.refresh_from_db()
+    assert record.status == "rejected" and record.error_count == 1
+    assert "确认导入" not in page
