@@ -121,8 +121,10 @@ def progress(record: RosterImport) -> int | None:
             if record.status == RosterImport.Status.COMMITTING
             else RosterImport.Status.REJECTED
         )
-        RosterImport.objects.filter(pk=record.pk, status=record.status).update(
-            status=back, job_error="后台任务中断，数据库未作任何改变，请重新操作。"
-        )
+        job_error = gettext_noop("后台任务中断，数据库未作任何改变，请重新操作。")
+        if RosterImport.objects.filter(pk=record.pk, status=record.status).update(
+            status=back, job_error=job_error
+        ):
+            record.status, record.job_error = back, job_error  # the page shows it at once
         return None
     return job.meta.get("progress", 0)

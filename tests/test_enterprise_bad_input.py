@@ -305,8 +305,19 @@ def test_confirming_after_the_roster_no_longer_checks_writes_nothing_and_says_wh
     assert response.status_code == 200
     assert not Enterprise.objects.exists()
     page = response.content.decode()
-    assert "data-job-error" in page
+    assert "data-job-error" in page and "未导入任何数据" in page
     assert "云溪镇" in page  # the row and the value that no longer check are shown
     record.refresh_from_db()
     assert record.status == "rejected" and record.error_count == 1
     assert "确认导入" not in page
+
+
+def test_an_interrupted_job_says_so_in_english_on_an_english_page(admin_client):
+    admin = f.make_user("admin", is_staff=True)
+    record = RosterImport.objects.create(
+        uploaded_by=admin, filename="x.xlsx", status="checking", job_id="no-such-job"
+    )
+    admin_client.cookies["django_language"] = "en"
+    page = admin_client.get(reverse("roster_import_detail", args=[record.pk])).content.decode()
+    assert "data-job-error" in page  # on the first view, not only after a reload
+    assert "后台任务中断" not in page and "The background job was interrupted" in page
