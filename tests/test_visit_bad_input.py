@@ -233,6 +233,7 @@ def test_an_empty_problem_left_untouched_is_ignored(client, world):
         {"survey_tech_upgrade": "done"},
         {"mode": "telepathy"},
         {"output_status": "exploded"},
+        {"services": ["nonsense"]},
     ],
 )
 def test_a_bad_survey_answer_is_refused_and_the_rest_is_kept(client, world, bad):
