@@ -250,6 +250,19 @@ def test_survey_answers_with_spaces_or_full_width_digits_are_read(client, world)
     assert Visit.objects.get().survey == {"orders": "down", "staff": 120}
 
 
+def test_a_double_submit_saves_one_visit(client, world):
+    sign_in(client, world["cadre"].user)
+    first = post(client, world["firm"], visit_data(problems=2))
+    assert first.status_code == 302
+    before = snapshot()
+    second = post(client, world["firm"], visit_data(problems=2))
+    assert snapshot() == before
+    # The repeat lands on the visit already saved, with a word of it.
+    assert second.status_code == 302 and second["Location"] == first["Location"]
+    page = client.get(second["Location"]).content.decode()
+    assert "未重复保存" in page
+
+
 def test_a_second_different_visit_the_same_day_is_saved(client, world):
     sign_in(client, world["cadre"].user)
     post(client, world["firm"], visit_data())
