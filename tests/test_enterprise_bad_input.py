@@ -5,6 +5,7 @@ area's record), never a server error, and changes nothing."""
 from __future__ import annotations
 
 import io
+import re
 
 import openpyxl
 import pytest
@@ -321,3 +322,28 @@ def test_an_interrupted_job_says_so_in_english_on_an_english_page(admin_client):
     page = admin_client.get(reverse("roster_import_detail", args=[record.pk])).content.decode()
     assert "data-job-error" in page  # on the first view, not only after a reload
     assert "后台任务中断" not in page and "The background job was interrupted" in page
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["../../etc/" + "很长的名册文件名" * 30 + ".xlsx", "名\x00录.xlsx", "C:\\temp\\名录.xlsx"],
+)
+def test_an_odd_file_name_is_kept_short_and_harmless(admin_client, name):
+    response = upload(admin_client, [["甲机械有限公司", f.make_uscc(1), "云溪镇"]], name=name)
+    assert response.status_code in (200, 302)
+    for record in RosterImport.objects.all():
+        assert ".." not in record.file.name and "\x00" not in record.file.name
+        assert record.file.name.startswith("imports/")
+
+
+HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def test_the_list_with_a_bad_filter_in_english_has_no_chinese_left(client, roster):
+    sign_in(client, roster["leader"])
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("enterprise_list"), {"town": "abc", "q": "x" * 101}).content.decode()
+    page = page.replace(roster["leader"].display_name, "").replace("简体中文", "")
+    page = re.sub(r"<script.*?</script>", "", page, flags=re.S)
+    left = [line for line in page.splitlines() if HAN.search(line) and "<option" not in line]
+    assert left == []  # the choices are the area's own names (towns, tags), not the interface

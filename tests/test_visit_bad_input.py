@@ -312,3 +312,12 @@ def test_too_many_problems_in_english(client, world):
     client.cookies["django_language"] = "en"
     response = post(client, world["firm"], visit_data(problems=21))
     assert "at most 20 problems" in response.content.decode()
+
+
+def test_a_nul_character_typed_or_pasted_is_refused_not_a_server_error(client, world):
+    sign_in(client, world["cadre"].user)
+    before = snapshot()
+    response = post(
+        client, world["firm"], visit_data(**{"problems-0-description": "难题详情0号\x00"})
+    )
+    assert_refused_and_kept(response, before, "难题标题0号")
