@@ -82,6 +82,9 @@ def log_visit(
     pairing = active_pairing(cadre, enterprise.pk) if cadre else None
     if pairing is None:
         raise ValidationError(_("您未与该企业结对，不能填报走访。"))
+    if visit.date < pairing.start:
+        message = _("您与该企业自 %(start)s 起结对，此前的走访不能在此填报。")
+        raise ValidationError({"date": message % {"start": pairing.start.isoformat()}})
     # One write at a time per cadre, so a form sent twice at once finds its first copy.
     Cadre.objects.select_for_update().filter(pk=cadre.pk).first()
     earlier = _same_visit(cadre, enterprise, visit, problems)

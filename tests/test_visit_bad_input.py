@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.models import AuditEntry, OrgUnit
 from enterprises.models import Enterprise
 from issues.models import Ticket, TicketEvent
-from pairing.models import Visit
+from pairing.models import Pairing, Visit
 from tests import factories as f
 from tests.helpers import sign_in
 
@@ -142,8 +142,9 @@ def test_a_date_out_of_range_or_malformed_is_refused_and_the_rest_is_kept(
 
 
 def test_the_oldest_day_allowed_is_accepted(client, world):
-    sign_in(client, world["cadre"].user)
     oldest = TODAY - datetime.timedelta(days=366)
+    Pairing.objects.filter(cadre=world["cadre"]).update(start=oldest)
+    sign_in(client, world["cadre"].user)
     response = post(client, world["firm"], visit_data(date=oldest.isoformat()))
     assert response.status_code == 302
     assert Visit.objects.get().date == oldest
@@ -321,3 +322,16 @@ def test_a_nul_character_typed_or_pasted_is_refused_not_a_server_error(client, w
         client, world["firm"], visit_data(**{"problems-0-description": "难题详情0号\x00"})
     )
     assert_refused_and_kept(response, before, "难题标题0号")
+
+
+def test_a_visit_dated_before_the_pairing_began_is_refused_on_its_date(client, world):
+    sign_in(client, world["cadre"].user)
+    before = snapshot()
+    start = world["campaign"].start
+    early = (start - datetime.timedelta(days=30)).isoformat()
+    response = post(client, world["firm"], visit_data(date=early))
+    page = assert_refused_and_kept(response, before, "难题标题0号", "难题详情0号")
+    assert start.isoformat() in page
+    assert response.context["form"].errors["date"]
+    on_the_day = post(client, world["firm"], visit_data(date=start.isoformat()))
+    assert on_the_day.status_code == 302
