@@ -5,8 +5,10 @@ database as it was and the import can be confirmed again."""
 
 from __future__ import annotations
 
+import functools
 import io
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 from rq import get_current_job
@@ -48,6 +50,45 @@ def _still_mine(record_id: int, status: str) -> RosterImport | None:
     ).first()
 
 
+def _inline_failure_stops(status: str):
+    """Run inline (embedded, no Redis), a job that fails has no RQ status for the page to notice:
+    give the record up here, as progress() would, or it would read 'checking' or 'importing' for
+    ever. Under RQ the worker's retries and progress() see to it."""
+
+    def wrap(job):
+        @functools.wraps(job)
+        def run(record_id: int, *args):
+            try:
+                job(record_id, *args)
+            except Exception:
+                if not settings.REDIS_URL:
+                    _give_up(record_id, status)
+                raise
+
+        return run
+
+    return wrap
+
+
+INTERRUPTED = gettext_noop("后台任务中断，数据库未作任何改变，请重新操作。")
+
+
+def _give_up(record_id: int, status: str) -> bool:
+    """A check that died starts over as rejected, a write as 'to confirm' (its transaction never
+    committed), each with a message; False if the record had moved on meanwhile."""
+    back = (
+        RosterImport.Status.PLANNED
+        if status == RosterImport.Status.COMMITTING
+        else RosterImport.Status.REJECTED
+    )
+    return bool(
+        RosterImport.objects.filter(pk=record_id, status=status).update(
+            status=back, job_error=INTERRUPTED
+        )
+    )
+
+
+@_inline_failure_stops(RosterImport.Status.CHECKING)
 def check(record_id: int) -> None:
     record = _still_mine(record_id, RosterImport.Status.CHECKING)
     if record is None:
@@ -75,6 +116,7 @@ def _checked(plan, refusal: str | None) -> dict:
     }
 
 
+@_inline_failure_stops(RosterImport.Status.COMMITTING)
 def write(record_id: int, user_id: int) -> None:
     """Plan again (the database may have changed since the preview), then write all or nothing."""
     record = _still_mine(record_id, RosterImport.Status.COMMITTING)
@@ -116,15 +158,7 @@ def progress(record: RosterImport) -> int | None:
     else:
         status = job.get_status()
     if status in (JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED, None):
-        back = (
-            RosterImport.Status.PLANNED
-            if record.status == RosterImport.Status.COMMITTING
-            else RosterImport.Status.REJECTED
-        )
-        job_error = gettext_noop("后台任务中断，数据库未作任何改变，请重新操作。")
-        if RosterImport.objects.filter(pk=record.pk, status=record.status).update(
-            status=back, job_error=job_error
-        ):
-            record.status, record.job_error = back, job_error  # the page shows it at once
+        if _give_up(record.pk, record.status):
+            record.refresh_from_db(fields=["status", "job_error"])  # the page shows it at once
         return None
     return job.meta.get("progress", 0)

@@ -347,3 +347,16 @@ def test_the_list_with_a_bad_filter_in_english_has_no_chinese_left(client, roste
     page = re.sub(r"<script.*?</script>", "", page, flags=re.S)
     left = [line for line in page.splitlines() if HAN.search(line) and "<option" not in line]
     assert left == []  # the choices are the area's own names (towns, tags), not the interface
+
+
+@pytest.mark.django_db(transaction=True)
+def test_confirming_when_the_stored_file_is_gone_says_so_and_writes_nothing(admin_client):
+    upload(admin_client, [["甲机械有限公司", f.make_uscc(1), "云溪镇"]])
+    record = RosterImport.objects.get()
+    record.file.delete(save=False)  # the file changed under the import: removed from storage
+    response = admin_client.post(reverse("roster_import_commit", args=[record.pk]), follow=True)
+    assert response.status_code == 200
+    assert not Enterprise.objects.exists()
+    record.refresh_from_db()
+    assert record.status != "committing"  # not left 'importing' for ever
+    assert "data-job-error" in response.content.decode()

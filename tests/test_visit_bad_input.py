@@ -246,9 +246,11 @@ def test_a_bad_survey_answer_is_refused_and_the_rest_is_kept(client, world, bad)
 
 def test_survey_answers_with_spaces_or_full_width_digits_are_read(client, world):
     sign_in(client, world["cadre"].user)
-    response = post(client, world["firm"], visit_data(survey_staff=" 120 "))
+    response = post(
+        client, world["firm"], visit_data(survey_staff=" 120 ", survey_hiring_gap="１２")
+    )
     assert response.status_code == 302
-    assert Visit.objects.get().survey == {"orders": "down", "staff": 120}
+    assert Visit.objects.get().survey == {"orders": "down", "staff": 120, "hiring_gap": 12}
 
 
 def test_a_double_submit_saves_one_visit(client, world):
