@@ -360,3 +360,13 @@ def test_confirming_when_the_stored_file_is_gone_says_so_and_writes_nothing(admi
     record.refresh_from_db()
     assert record.status != "committing"  # not left 'importing' for ever
     assert "data-job-error" in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_error_workbook_of_an_import_whose_file_is_gone_is_not_a_server_error(admin_client):
+    upload(admin_client, [["甲机械有限公司", "not-a-uscc", "云溪镇"]])
+    record = RosterImport.objects.get()
+    record.file.delete(save=False)
+    response = admin_client.get(reverse("roster_import_errors", args=[record.pk]), follow=True)
+    assert response.status_code == 200
+    assert "文件已不在服务器上" in response.content.decode()
