@@ -77,7 +77,8 @@ def log_visit(
     user, enterprise: Enterprise, visit: Visit, problems: list[Problem], *, request=None
 ) -> Visit:
     """Save a visit the user (a cadre actively paired with the enterprise) made, with its
-    problems as registered tickets; the enterprise takes the output status the visit saw."""
+    problems as registered tickets; the enterprise takes the output status the visit saw, unless
+    a later visit saw one since."""
     cadre = getattr(user, "cadre", None)
     pairing = active_pairing(cadre, enterprise.pk) if cadre else None
     if pairing is None:
@@ -99,7 +100,17 @@ def log_visit(
         obj=visit,
         changes={"date": str(visit.date), "mode": visit.mode, "problems": len(problems)},
     )
-    if visit.output_status and visit.output_status != enterprise.production_status:
+    # A visit written up late does not overwrite the status a later visit saw.
+    seen_since = (
+        Visit.objects.filter(enterprise=enterprise, date__gt=visit.date)
+        .exclude(output_status="")
+        .exists()
+    )
+    if (
+        visit.output_status
+        and visit.output_status != enterprise.production_status
+        and not seen_since
+    ):
         before = enterprise.production_status
         Enterprise.objects.filter(pk=enterprise.pk).update(production_status=visit.output_status)
         audit.record(

@@ -337,3 +337,20 @@ def test_a_visit_dated_before_the_pairing_began_is_refused_on_its_date(client, w
     assert response.context["form"].errors["date"]
     on_the_day = post(client, world["firm"], visit_data(date=start.isoformat()))
     assert on_the_day.status_code == 302
+
+
+def test_a_visit_written_up_late_does_not_overwrite_the_status_a_later_visit_saw(client, world):
+    Pairing.objects.filter(cadre=world["cadre"]).update(start=TODAY - datetime.timedelta(days=300))
+    sign_in(client, world["cadre"].user)
+    post(client, world["firm"], visit_data(output_status="normal", problems=0))
+    old = (TODAY - datetime.timedelta(days=200)).isoformat()
+    response = post(
+        client, world["firm"], visit_data(date=old, output_status="stopped", problems=0)
+    )
+    assert response.status_code == 302 and Visit.objects.count() == 2
+    world["firm"].refresh_from_db()
+    assert world["firm"].production_status == "normal"
+    # A later visit's status still replaces the one seen before it.
+    post(client, world["firm"], visit_data(output_status="reduced", notes="复产一半。", problems=0))
+    world["firm"].refresh_from_db()
+    assert world["firm"].production_status == "reduced"
