@@ -94,6 +94,8 @@ def check(record_id: int) -> None:
     if record is None:
         return
     plan, refusal = _plan(record)
+    if plan is not None and not plan.rows:  # a header and nothing under it: say so, offer nothing
+        refusal = "名册没有数据行：请在表头下逐行填写企业，或检查是否选错了工作表。"
     RosterImport.objects.filter(pk=record_id).update(**_checked(plan, refusal))
 
 

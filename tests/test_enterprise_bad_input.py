@@ -370,3 +370,13 @@ def test_the_error_workbook_of_an_import_whose_file_is_gone_is_not_a_server_erro
     response = admin_client.get(reverse("roster_import_errors", args=[record.pk]), follow=True)
     assert response.status_code == 200
     assert "文件已不在服务器上" in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_roster_with_a_header_and_no_rows_is_refused_with_a_message(admin_client):
+    response = upload(admin_client, [])
+    record = RosterImport.objects.get()
+    assert record.status == "rejected"
+    page = admin_client.get(response["Location"]).content.decode()
+    assert "名册没有数据行" in page and "确认导入" not in page
+    assert not Enterprise.objects.exists()
