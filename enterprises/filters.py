@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -37,7 +39,9 @@ class EnterpriseFilterForm(forms.Form):
         data = self.cleaned_data
         if data.get("q"):
             text = data["q"].strip()
-            enterprises = enterprises.filter(Q(name__icontains=text) | Q(uscc__istartswith=text))
+            # A code typed on a Chinese keyboard may come full-width (９１３３…): fold it.
+            code = unicodedata.normalize("NFKC", text).strip()
+            enterprises = enterprises.filter(Q(name__icontains=text) | Q(uscc__istartswith=code))
         if data.get("town"):
             enterprises = enterprises.filter(town=data["town"])
         if data.get("industry"):

@@ -5,9 +5,12 @@ database as it was and the import can be confirmed again."""
 
 from __future__ import annotations
 
+import functools
 import io
 
+from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 from rq import get_current_job
 
 from accounts.models import User
@@ -47,30 +50,75 @@ def _still_mine(record_id: int, status: str) -> RosterImport | None:
     ).first()
 
 
+def _inline_failure_stops(status: str):
+    """Run inline (embedded, no Redis), a job that fails has no RQ status for the page to notice:
+    give the record up here, as progress() would, or it would read 'checking' or 'importing' for
+    ever. Under RQ the worker's retries and progress() see to it."""
+
+    def wrap(job):
+        @functools.wraps(job)
+        def run(record_id: int, *args):
+            try:
+                job(record_id, *args)
+            except Exception:
+                if not settings.REDIS_URL:
+                    _give_up(record_id, status)
+                raise
+
+        return run
+
+    return wrap
+
+
+INTERRUPTED = gettext_noop("后台任务中断，数据库未作任何改变，请重新操作。")
+
+
+def _give_up(record_id: int, status: str) -> bool:
+    """A check that died starts over as rejected, a write as 'to confirm' (its transaction never
+    committed), each with a message; False if the record had moved on meanwhile."""
+    back = (
+        RosterImport.Status.PLANNED
+        if status == RosterImport.Status.COMMITTING
+        else RosterImport.Status.REJECTED
+    )
+    return bool(
+        RosterImport.objects.filter(pk=record_id, status=status).update(
+            status=back, job_error=INTERRUPTED
+        )
+    )
+
+
+@_inline_failure_stops(RosterImport.Status.CHECKING)
 def check(record_id: int) -> None:
     record = _still_mine(record_id, RosterImport.Status.CHECKING)
     if record is None:
         return
     plan, refusal = _plan(record)
+    if plan is not None and not plan.rows:  # a header and nothing under it: say so, offer nothing
+        refusal = "名册没有数据行：请在表头下逐行填写企业，或检查是否选错了工作表。"
+    RosterImport.objects.filter(pk=record_id).update(**_checked(plan, refusal))
+
+
+def _checked(plan, refusal: str | None) -> dict:
+    """The record's fields as a check of the file found them."""
     if refusal:
-        fields = {
+        return {
             "status": RosterImport.Status.REJECTED,
             "error_count": 1,
             "errors": [{"row": 0, "column": "", "value": "", "message": refusal}],
         }
-    else:
-        fields = {
-            "status": RosterImport.Status.PLANNED if plan.ok else RosterImport.Status.REJECTED,
-            "rows": plan.rows,
-            "created": len(plan.create),
-            "updated": len(plan.update),
-            "unchanged": plan.unchanged,
-            "error_count": len(plan.errors),
-            "errors": [e.__dict__ for e in plan.errors[:ERRORS_KEPT]],
-        }
-    RosterImport.objects.filter(pk=record_id).update(**fields)
+    return {
+        "status": RosterImport.Status.PLANNED if plan.ok else RosterImport.Status.REJECTED,
+        "rows": plan.rows,
+        "created": len(plan.create),
+        "updated": len(plan.update),
+        "unchanged": plan.unchanged,
+        "error_count": len(plan.errors),
+        "errors": [e.__dict__ for e in plan.errors[:ERRORS_KEPT]],
+    }
 
 
+@_inline_failure_stops(RosterImport.Status.COMMITTING)
 def write(record_id: int, user_id: int) -> None:
     """Plan again (the database may have changed since the preview), then write all or nothing."""
     record = _still_mine(record_id, RosterImport.Status.COMMITTING)
@@ -78,9 +126,13 @@ def write(record_id: int, user_id: int) -> None:
         return
     plan, refusal = _plan(record)
     if refusal or not plan.ok:
+        # Rejected with the rows that no longer check (a town renamed, a code taken meanwhile),
+        # so the page shows why instead of offering the same confirmation again.
         RosterImport.objects.filter(pk=record_id).update(
-            status=RosterImport.Status.PLANNED,
-            job_error="名册在确认时校验未通过，未导入任何数据，请重新上传。",
+            **_checked(plan, refusal),
+            job_error=gettext_noop(
+                "名册在确认时校验未通过，未导入任何数据，请按下表修改后重新上传。"
+            ),
         )
         return
     counts = roster_import.commit(
@@ -108,13 +160,7 @@ def progress(record: RosterImport) -> int | None:
     else:
         status = job.get_status()
     if status in (JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED, None):
-        back = (
-            RosterImport.Status.PLANNED
-            if record.status == RosterImport.Status.COMMITTING
-            else RosterImport.Status.REJECTED
-        )
-        RosterImport.objects.filter(pk=record.pk, status=record.status).update(
-            status=back, job_error="后台任务中断，数据库未作任何改变，请重新操作。"
-        )
+        if _give_up(record.pk, record.status):
+            record.refresh_from_db(fields=["status", "job_error"])  # the page shows it at once
         return None
     return job.meta.get("progress", 0)

@@ -140,8 +140,13 @@ def import_template(request):
 @role_required(Role.ADMIN)
 def import_error_workbook(request, pk: int):
     record = get_object_or_404(RosterImport, pk=pk)
-    with record.file.open("rb") as stored:
-        body = roster_import.error_workbook(io.BytesIO(stored.read()), record.filename)
+    try:
+        with record.file.open("rb") as stored:
+            data = io.BytesIO(stored.read())
+    except (OSError, ValueError):  # the stored file removed (or never kept)
+        messages.error(request, _("这份名册的文件已不在服务器上，无法标出错误，请重新上传。"))
+        return redirect("roster_import_detail", pk=record.pk)
+    body = roster_import.error_workbook(data, record.filename)
     response = HttpResponse(body, content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="roster-{record.pk}-errors.xlsx"'
     return response

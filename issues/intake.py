@@ -3,10 +3,12 @@ ticket, in one transaction (DESIGN.md: problems raised on a visit become tickets
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import audit
@@ -22,6 +24,41 @@ class Problem:
     title: str
     description: str
     urgency: str
+
+
+# A visit identical to one the cadre saved this recently is the same form sent twice (a double
+# tap, a resend on a weak signal), not a second visit.
+REPEAT_WINDOW = datetime.timedelta(minutes=30)
+
+
+class AlreadyLogged(Exception):
+    """The visit was saved already; `visit` is the one saved."""
+
+    def __init__(self, visit: Visit):
+        super().__init__(visit)
+        self.visit = visit
+
+
+def _same_visit(cadre: Cadre, enterprise: Enterprise, visit: Visit, problems) -> Visit | None:
+    """The visit just like this one (and its problems) the cadre saved within REPEAT_WINDOW."""
+    recent = Visit.objects.filter(
+        cadre=cadre,
+        enterprise=enterprise,
+        date=visit.date,
+        mode=visit.mode,
+        output_status=visit.output_status,
+        notes=visit.notes,
+        created_at__gte=timezone.now() - REPEAT_WINDOW,
+    ).order_by("-id")
+    titles = sorted((p.title, p.description) for p in problems)
+    for earlier in recent:
+        if (
+            earlier.survey == visit.survey
+            and earlier.services == visit.services
+            and sorted(earlier.tickets.values_list("title", "description")) == titles
+        ):
+            return earlier
+    return None
 
 
 def active_pairing(cadre: Cadre, enterprise_id: int) -> Pairing | None:
@@ -40,11 +77,20 @@ def log_visit(
     user, enterprise: Enterprise, visit: Visit, problems: list[Problem], *, request=None
 ) -> Visit:
     """Save a visit the user (a cadre actively paired with the enterprise) made, with its
-    problems as registered tickets; the enterprise takes the output status the visit saw."""
+    problems as registered tickets; the enterprise takes the output status the visit saw, unless
+    a later visit saw one since."""
     cadre = getattr(user, "cadre", None)
     pairing = active_pairing(cadre, enterprise.pk) if cadre else None
     if pairing is None:
         raise ValidationError(_("您未与该企业结对，不能填报走访。"))
+    if visit.date < pairing.start:
+        message = _("您与该企业自 %(start)s 起结对，此前的走访不能在此填报。")
+        raise ValidationError({"date": message % {"start": pairing.start.isoformat()}})
+    # One write at a time per cadre, so a form sent twice at once finds its first copy.
+    Cadre.objects.select_for_update().filter(pk=cadre.pk).first()
+    earlier = _same_visit(cadre, enterprise, visit, problems)
+    if earlier is not None:
+        raise AlreadyLogged(earlier)
     visit.cadre, visit.enterprise, visit.campaign = cadre, enterprise, pairing.campaign
     visit.save()
     audit.record(
@@ -54,7 +100,17 @@ def log_visit(
         obj=visit,
         changes={"date": str(visit.date), "mode": visit.mode, "problems": len(problems)},
     )
-    if visit.output_status and visit.output_status != enterprise.production_status:
+    # A visit written up late does not overwrite the status a later visit saw.
+    seen_since = (
+        Visit.objects.filter(enterprise=enterprise, date__gt=visit.date)
+        .exclude(output_status="")
+        .exists()
+    )
+    if (
+        visit.output_status
+        and visit.output_status != enterprise.production_status
+        and not seen_since
+    ):
         before = enterprise.production_status
         Enterprise.objects.filter(pk=enterprise.pk).update(production_status=visit.output_status)
         audit.record(

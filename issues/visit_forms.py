@@ -90,6 +90,22 @@ class ProblemForm(forms.Form):
         return Problem(**{k: self.cleaned_data[k] for k in Problem.__dataclass_fields__})
 
 
+MAX_PROBLEMS = 20
+
+
+class BaseProblemFormSet(forms.BaseFormSet):
+    default_error_messages = {
+        "too_many_forms": _("一次走访最多登记 %(num)d 个难题，请删去多余的，或另行填报。"),
+    }
+
+
+# A form past the limit is still read back (up to absolute_max, a bound on forged counts), so the
+# page that refuses it shows every problem typed instead of dropping those past the twentieth.
 ProblemFormSet = forms.formset_factory(
-    ProblemForm, extra=0, max_num=20, validate_max=True, absolute_max=20
+    ProblemForm,
+    formset=BaseProblemFormSet,
+    extra=0,
+    max_num=MAX_PROBLEMS,
+    validate_max=True,
+    absolute_max=200,
 )

@@ -40,6 +40,9 @@ def visit_new(request, enterprise_pk: int):
             )
         except ValidationError as error:
             form.add_error(None, error)
+        except intake.AlreadyLogged as repeat:
+            messages.info(request, _("这次走访已保存过，未重复保存。"))
+            return redirect("visit_detail", repeat.visit.pk)
         else:
             messages.success(request, _("走访已保存。"))
             return redirect("visit_detail", visit.pk)
