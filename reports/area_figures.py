@@ -35,6 +35,7 @@ from reports.periods import PERIODS, period_for
 TICKET_FIELDS = tuple(metrics.TicketFigures.__dataclass_fields__)
 AREA_ROW_FIELDS = ("collected", "resolved", "solved", "open", "overdue")
 TREND_MONTHS = 12
+TREND_KEYS = ("collected", "solved", "visits")
 TOP_UNITS = 20
 TOP_CADRES = 10
 OVERDUE_LIST = 20
@@ -390,9 +391,6 @@ def compute(root: OrgUnit | None = None, today: datetime.date | None = None) -> 
         batch_size=500,
     )
     return len(stored)
-
-
-TREND_KEYS = ("collected", "solved", "visits")
 
 
 def _breakdown(per_key: dict, order) -> list[list]:

@@ -148,31 +148,19 @@ def with_month_ends(area, trend: list[dict]) -> list[dict]:
     ]
 
 
-@dataclass
-class AreaRow:
-    """A row of the areas directly below the leader's: all-time counts."""
+@dataclass(frozen=True)
+class AreaRow(metrics.TicketFigures):
+    """A row of the areas directly below the leader's: its all-time ticket figures (the rates
+    are TicketFigures') and its coverage."""
 
-    id: int
-    name: str
+    id: int = 0
+    name: str = ""
     enterprises: int = 0
     paired: int = 0
-    collected: int = 0
-    resolved: int = 0
-    solved: int = 0
-    open: int = 0
-    overdue: int = 0
 
     @property
     def coverage_rate(self):
-        return metrics.rate(self.paired, self.enterprises)
-
-    @property
-    def resolution_rate(self):
-        return metrics.rate(self.solved, self.collected)
-
-    @property
-    def completion_rate(self):
-        return metrics.rate(self.resolved, self.collected)
+        return metrics.Coverage(self.enterprises, self.paired).rate
 
 
 # What the rows behind a ticket figure may be narrowed by (the breakdown a leader clicked).
