@@ -61,3 +61,19 @@ def test_the_dashboard_reads_on_a_phone(page, city):
     page.wait_for_selector('[data-chart="trend"] svg')
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
     screenshot(page, "dashboard-phone")
+
+
+def test_a_leader_asks_for_the_figures_again_and_sees_a_new_problem(page, city):
+    from reports.models import AreaFigures
+
+    log_in(page, "lingdao")
+    collected = page.locator('[data-figure="collected"] .n')
+    assert collected.inner_text() == "6"
+    f.make_ticket(enterprise=f.make_enterprise(town=OrgUnit.objects.get(code="E1")), title="新问题")
+    AreaFigures.objects.update(computed_at=timezone.now() - datetime.timedelta(minutes=2))
+    page.reload()
+    assert collected.inner_text() == "6"  # as counted, with the time it was counted
+    assert "数据更新于" in page.inner_text("[data-computed]")
+    page.click("[data-computed] button")
+    page.wait_for_load_state()
+    assert page.locator('[data-figure="collected"] .n').inner_text() == "7"
