@@ -1,0 +1,252 @@
+"""What each workflow rule sets beyond the status (issue 20, gaps 1 to 6): the unit, the
+deadline, the counters and the requests an action clears, the refusals nobody exercised, and the
+exact actions each person is offered. Expected values are worked out here by hand."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from issues import workflow
+from issues.models import Level, Status, Ticket, TicketEvent, TicketTask, WorkCalendarDay
+from tests import test_workflow
+
+pytestmark = pytest.mark.django_db
+S = Status
+world = test_workflow.world  # the same people and units as the transition matrix
+ticket_in = test_workflow.ticket_in
+
+# A Monday with no holiday near it; the week after is plain too.
+MONDAY = datetime.date(2026, 3, 2)
+
+
+def act(world, who, ticket, action, **data):
+    ticket.refresh_from_db()
+    return workflow.act(
+        world["people"][who], ticket.pk, action, version=ticket.version, data=data, today=MONDAY
+    )
+
+
+def assign(world, ticket, **data):
+    data.setdefault("owner_unit", world["dept"])
+    return act(world, "organiser", ticket, "assign", **data)
+
+
+# 1. Escalation clears the unit, the deadline and the unit's request.
+@pytest.mark.parametrize("status", [S.ASSIGNED, S.ACCEPTED])
+def test_escalating_clears_the_unit_the_deadline_and_the_request(world, status):
+    ticket = ticket_in(world, status)
+    Ticket.objects.filter(pk=ticket.pk).update(escalation_reason="需要协调用地")
+    done = act(world, "organiser", ticket, "escalate", note="跨部门")
+    done.refresh_from_db()
+    assert (done.status, done.level) == (S.REGISTERED, Level.LOCAL + 1)
+    assert done.owner_unit_id is None
+    assert done.due_date is None
+    assert done.escalation_reason == ""
+
+
+# 2. 不满意: exactly REOPEN_DAYS working days from today, and a new assignment time.
+def test_unsatisfied_gives_five_working_days_from_today_and_a_new_assignment_time(world):
+    ticket = ticket_in(world, S.RESOLVED)
+    long_ago = timezone.now() - datetime.timedelta(days=40)
+    Ticket.objects.filter(pk=ticket.pk).update(assigned_at=long_ago, due_days=10)
+    before = timezone.now()
+    done = act(world, "raiser", ticket, "rate", rating="unsatisfied", note="没解决")
+    done.refresh_from_db()
+    assert done.status == S.ASSIGNED
+    assert done.due_days == 5
+    assert done.due_date == datetime.date(2026, 3, 9)  # Monday + 5 working days
+    assert done.assigned_at >= before
+    assert (done.outcome, done.resolved_at) == ("", None)
+
+
+def test_unsatisfied_counts_its_five_days_over_a_holiday(world):
+    WorkCalendarDay.objects.create(date=datetime.date(2026, 3, 4), is_workday=False, name="假")
+    ticket = ticket_in(world, S.RESOLVED)
+    done = act(world, "raiser", ticket, "rate", rating="unsatisfied", note="没解决")
+    assert done.due_date == datetime.date(2026, 3, 10)
+
+
+# 3. The deadline by urgency when the organiser gives no number of days.
+@pytest.mark.parametrize(
+    ("urgency", "due"),
+    [
+        ("normal", datetime.date(2026, 3, 16)),  # 10 working days
+        ("urgent", datetime.date(2026, 3, 9)),  # 5
+        ("critical", datetime.date(2026, 3, 4)),  # 2
+    ],
+)
+def test_the_default_deadline_follows_the_urgency(world, urgency, due):
+    ticket = ticket_in(world, S.REGISTERED)
+    Ticket.objects.filter(pk=ticket.pk).update(urgency=urgency)
+    done = assign(world, ticket)
+    assert (done.due_days, done.due_date) == (workflow.DEFAULT_DAYS[urgency], due)
+
+
+def test_the_default_deadline_follows_an_urgency_changed_on_assignment(world):
+    ticket = ticket_in(world, S.REGISTERED)  # normal
+    done = assign(world, ticket, urgency="critical")
+    assert (done.urgency, done.due_days, done.due_date) == (
+        "critical",
+        2,
+        datetime.date(2026, 3, 4),
+    )
+
+
+def test_a_number_of_days_given_wins_over_the_urgency(world):
+    ticket = ticket_in(world, S.REGISTERED)
+    done = assign(world, ticket, urgency="critical", due_days=7)
+    assert (done.due_days, done.due_date) == (7, datetime.date(2026, 3, 11))
+
+
+# 4. Reassigning: co-units, the count, the category, a pending extension request.
+def test_reassigning_without_a_co_unit_drops_its_open_task_so_the_ticket_can_be_resolved(world):
+    ticket = ticket_in(world, S.REGISTERED)
+    assign(world, ticket, co_units=[world["co"]])
+    assert TicketTask.objects.filter(ticket=ticket, unit=world["co"]).exists()
+    act(world, "owner", ticket, "return", note="不归我局")
+    again = assign(world, ticket, co_units=[])
+    assert not TicketTask.objects.filter(ticket=ticket, answered_at__isnull=True).exists()
+    assert list(again.co_units.all()) == []
+    act(world, "owner", ticket, "accept")
+    done = act(world, "owner", ticket, "resolve", outcome="solved", reply="已解决")
+    assert done.status == S.RESOLVED
+
+
+def test_each_assignment_counts_and_sets_the_category(world):
+    ticket = ticket_in(world, S.REGISTERED)
+    first = assign(world, ticket, category="land")
+    assert (first.assign_count, first.category) == (1, "land")
+    act(world, "owner", ticket, "return", note="不归我局")
+    second = assign(world, ticket, owner_unit=world["other_dept"], category="financing")
+    assert (second.assign_count, second.category) == (2, "financing")
+    assert second.owner_unit == world["other_dept"]
+
+
+def test_assigning_again_clears_a_pending_extension_request(world):
+    ticket = ticket_in(world, S.ASSIGNED)  # with a pending extension request
+    act(world, "owner", ticket, "return", note="不归我局")
+    done = assign(world, ticket, owner_unit=world["other_dept"])
+    assert (done.extension_until, done.extension_reason) == (None, "")
+
+
+# 5. Refusals never exercised before.
+def refused(world, who, ticket, action, **data) -> str:
+    version = Ticket.objects.get(pk=ticket.pk).version
+    with pytest.raises(ValidationError) as caught:
+        act(world, who, ticket, action, **data)
+    ticket.refresh_from_db()
+    assert ticket.version == version  # nothing changed
+    return " ".join(caught.value.messages)
+
+
+def test_an_extension_asked_after_the_deadline_is_refused(world):
+    ticket = ticket_in(world, S.ACCEPTED)
+    Ticket.objects.filter(pk=ticket.pk).update(
+        extension_until=None, extension_reason="", due_date=MONDAY - datetime.timedelta(days=1)
+    )
+    message = refused(
+        world, "owner", ticket, "request_extension", until=MONDAY + datetime.timedelta(10), note="x"
+    )
+    assert "期限之前" in message
+
+
+def test_an_extension_asked_on_the_deadline_itself_is_allowed(world):
+    ticket = ticket_in(world, S.ACCEPTED)
+    Ticket.objects.filter(pk=ticket.pk).update(
+        extension_until=None, extension_reason="", due_date=MONDAY
+    )
+    until = MONDAY + datetime.timedelta(days=7)
+    done = act(world, "owner", ticket, "request_extension", until=until, note="材料未齐")
+    assert done.extension_until == until
+
+
+def test_refusing_an_extension_needs_a_reason(world):
+    ticket = ticket_in(world, S.ACCEPTED)
+    assert "理由" in refused(world, "organiser", ticket, "refuse_extension", note="")
+
+
+def test_an_invalid_outcome_is_refused(world):
+    ticket = ticket_in(world, S.ACCEPTED)
+    assert "办理结果无效" in refused(
+        world, "owner", ticket, "resolve", outcome="magic", reply="已解决"
+    )
+
+
+def test_an_invalid_rating_is_refused(world):
+    ticket = ticket_in(world, S.RESOLVED)
+    assert "评价无效" in refused(world, "raiser", ticket, "rate", rating="great")
+
+
+def test_an_unknown_action_is_refused(world):
+    ticket = ticket_in(world, S.ACCEPTED)
+    assert "未知的操作" in refused(world, "owner", ticket, "teleport")
+
+
+def test_an_empty_progress_note_is_refused(world):
+    ticket = ticket_in(world, S.ACCEPTED)
+    assert "请填写" in refused(world, "owner", ticket, "progress", note="")
+    assert not TicketEvent.objects.filter(ticket=ticket, action="progress").exists()
+
+
+# 6. The exact actions each person is offered, and each event's status and data.
+OFFERED = {
+    (S.REGISTERED, "organiser"): {"assign", "escalate"},
+    (S.ASSIGNED, "organiser"): {"escalate", "approve_extension", "refuse_extension"},
+    (S.ASSIGNED, "owner"): {"return", "dispute", "accept", "request_extension", "ask_escalation"},
+    (S.ACCEPTED, "owner"): {"progress", "request_extension", "ask_escalation", "resolve"},
+    (S.ACCEPTED, "co_handler"): {"co_answer"},
+    (S.RESOLVED, "raiser"): {"rate"},
+    (S.RESOLVED, "organiser"): {"rate"},
+    (S.CLOSED, "organiser"): set(),
+    (S.ASSIGNED, "leader"): set(),
+    (S.ASSIGNED, "other_handler"): set(),
+}
+
+
+@pytest.mark.parametrize(("status", "who"), sorted(OFFERED))
+def test_each_person_is_offered_exactly_these_actions(world, status, who):
+    ticket = ticket_in(world, status, co_task=(who == "co_handler"))
+    offered = {t.action for t in workflow.available(world["people"][who], ticket)}
+    assert offered == OFFERED[(status, who)]
+
+
+def test_each_event_keeps_its_resulting_status_and_data(world):
+    ticket = ticket_in(world, S.REGISTERED)
+    assign(world, ticket, due_days=3)
+    act(world, "owner", ticket, "accept")
+    act(world, "owner", ticket, "resolve", outcome="replied", reply="依法答复")
+    act(world, "raiser", ticket, "rate", rating="satisfied")
+    events = list(TicketEvent.objects.filter(ticket=ticket).order_by("pk"))
+    dept = world["dept"].pk
+    due = "2026-03-05"
+    assert [(e.action, e.from_status, e.to_status) for e in events] == [
+        ("assign", S.REGISTERED, S.ASSIGNED),
+        ("accept", S.ASSIGNED, S.ACCEPTED),
+        ("resolve", S.ACCEPTED, S.RESOLVED),
+        ("rate", S.RESOLVED, S.CLOSED),
+    ]
+    assert events[0].data == {"level": Level.LOCAL, "owner_unit": dept, "due_date": due}
+    assert events[2].data["outcome"] == "replied"
+    assert events[2].note == "依法答复"
+    assert events[3].data["rating"] == "satisfied"
+    assert events[0].actor == world["people"]["organiser"]
+
+
+def test_a_note_that_changes_nothing_keeps_the_status_and_records_no_target(world):
+    ticket = ticket_in(world, S.ACCEPTED)
+    act(world, "owner", ticket, "progress", note="已约谈自然资源局")
+    event = TicketEvent.objects.get(ticket=ticket, action="progress")
+    assert (event.from_status, event.to_status, event.note) == (S.ACCEPTED, "", "已约谈自然资源局")
+
+
+def test_a_stale_version_changes_nothing(world):
+    ticket = ticket_in(world, S.ASSIGNED)
+    with pytest.raises(workflow.Conflict):
+        workflow.act(
+            world["people"]["owner"], ticket.pk, "accept", version=ticket.version - 1, today=MONDAY
+        )
+    assert Ticket.objects.get(pk=ticket.pk).status == S.ASSIGNED
