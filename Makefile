@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format bench messages lock audit clean
+.PHONY: help run test lint format bench mutate messages lock audit clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -40,6 +40,12 @@ format: $(STAMP) ## ruff format and fix
 
 bench: $(STAMP) ## Run the benchmarks; figures go to .bench/results.json
 	$(PY) -m tests.benchmarks.run
+
+mutate: $(STAMP) ## Mutation testing of the core rule modules (about an hour); scores to .bench/results.json
+	$(PY) -m pip install -q -e ".[mutation]"
+	rm -rf mutants
+	env -u DATABASE_URL -u REDIS_URL $(VENV)/bin/mutmut run --max-children 1
+	$(PY) -m tests.mutation.score
 
 messages: $(STAMP) ## Collect new strings into the English catalogue (fill them in), then compile
 	$(PY) manage.py makemessages -l en --no-wrap --ignore=.venv --ignore=tests --ignore=.venv-lock
