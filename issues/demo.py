@@ -71,7 +71,7 @@ REPLY = "已与企业沟通并书面答复。"
 DESCRIPTION = "{title}。企业希望相关部门尽快协调解决。"
 # The path a ticket travels to each status, and the action that brings it there.
 TIMELINE = {
-    Status.REGISTERED: "register",
+    Status.REGISTERED: "raise",
     Status.ASSIGNED: "assign",
     Status.ACCEPTED: "accept",
     Status.RESOLVED: "resolve",

@@ -22,6 +22,7 @@ def world():
     firm = f.make_enterprise(town=town)
     return {
         "organiser": f.make_user("organiser", jurisdiction_unit=city),
+        "chair": f.make_user("leader", jurisdiction_unit=city, display_name="张县长"),
         "dept": dept,
         "ready": f.make_ticket(enterprise=firm, level=Level.COORDINATION, title="用地指标"),
         "not_yet": f.make_ticket(enterprise=firm, level=Level.SYSTEM, title="审批慢"),
@@ -38,6 +39,7 @@ def test_schedule_then_decide_assigns_the_ticket_again(client, world):
             "kind": "coordination",
             "title": "第一次协调会",
             "scheduled_at": "2026-11-25T09:30",
+            "chair": world["chair"].pk,
             "units": [world["dept"].pk],
             "tickets": [world["ready"].pk],
         },
@@ -72,6 +74,7 @@ def test_a_ticket_not_escalated_far_enough_cannot_go_on_the_agenda(client, world
             "kind": "county_head",
             "title": "县长办公会议",
             "scheduled_at": "2026-11-25T09:30",
+            "chair": world["chair"].pk,
             "tickets": [world["ready"].pk],  # level 3: not yet for the county head's meeting
         },
     )
@@ -87,6 +90,7 @@ def test_a_bad_decision_keeps_what_was_typed_and_assigns_nothing(client, world):
             "kind": "coordination",
             "title": "协调会",
             "scheduled_at": "2026-11-25T09:30",
+            "chair": world["chair"].pk,
             "tickets": [world["ready"].pk],
         },
     )
