@@ -9,7 +9,6 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.access import role_required
-from accounts.models import PATH_SEPARATOR, OrgUnit, User
+from accounts.models import OrgUnit, User
 from accounts.roles import Role
 from issues import meetings, minutes_docx, workflow
 from issues.models import Meeting, Ticket
@@ -59,25 +58,6 @@ class ScheduleForm(forms.Form):
         self.fields["chair"].queryset = chairs
 
 
-def chairs_for(area: OrgUnit):
-    """Who may chair the area's meetings: the leaders and organisers of the area, of the areas
-    above it (a county head, a city's deputy mayor) and below it."""
-    parts = [p for p in area.path.split(PATH_SEPARATOR) if p]
-    above = [
-        PATH_SEPARATOR + PATH_SEPARATOR.join(parts[:i]) + PATH_SEPARATOR
-        for i in range(1, len(parts))
-    ]
-    return (
-        User.objects.filter(
-            Q(jurisdiction_unit__path__startswith=area.path) | Q(jurisdiction_unit__path__in=above),
-            groups__name__in=[Role.LEADER, Role.ORGANISER],
-            is_active=True,
-        )
-        .distinct()
-        .order_by("jurisdiction_unit__path", "display_name")
-    )
-
-
 def _area_tickets(user):
     return Ticket.objects.visible_to(user).filter(
         enterprise__town__path__startswith=user.jurisdiction_unit.path
@@ -99,7 +79,7 @@ def meeting_list(request):
         request.POST or None,
         candidates=candidates,
         units=workflow.handling_units(request.user),
-        chairs=chairs_for(request.user.jurisdiction_unit),
+        chairs=meetings.chairs_for(request.user.jurisdiction_unit),
     )
     if request.method == "POST" and form.is_valid():
         try:

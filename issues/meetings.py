@@ -9,10 +9,13 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import audit
+from accounts.models import PATH_SEPARATOR, OrgUnit, User
+from accounts.roles import Role
 from issues import workflow
 from issues.models import URGENCY_RANK, Level, Meeting, MeetingItem, Status, Ticket
 
@@ -138,10 +141,32 @@ def record(
     )
 
 
+def chairs_for(area: OrgUnit):
+    """Who may chair the area's meetings: the leaders and organisers of the area, of the areas
+    above it (a county head, a city's deputy mayor) and below it."""
+    parts = [p for p in area.path.split(PATH_SEPARATOR) if p]
+    above = [
+        PATH_SEPARATOR + PATH_SEPARATOR.join(parts[:i]) + PATH_SEPARATOR
+        for i in range(1, len(parts))
+    ]
+    return (
+        User.objects.filter(
+            Q(jurisdiction_unit__path__startswith=area.path) | Q(jurisdiction_unit__path__in=above),
+            groups__name__in=[Role.LEADER, Role.ORGANISER],
+            is_active=True,
+        )
+        .distinct()
+        .order_by("jurisdiction_unit__path", "display_name")
+    )
+
+
 def agenda_candidates(tickets_in_area):
-    """Escalated tickets waiting for a meeting, most urgent first."""
+    """Escalated tickets waiting for a meeting (and not on another's agenda yet), most urgent
+    first."""
+    pending = MeetingItem.objects.filter(decision="").values("ticket_id")
     return (
         tickets_in_area.filter(status=Status.REGISTERED, level__gte=Level.COORDINATION)
+        .exclude(pk__in=pending)
         .select_related("enterprise")
         .order_by(URGENCY_RANK, "created_at")
     )
