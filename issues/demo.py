@@ -71,6 +71,7 @@ OUTCOME_MIX = [(Outcome.SOLVED, 78), (Outcome.REPLIED, 15), (Outcome.DEFERRED, 7
 RATING_MIX = [(Rating.SATISFIED, 78), (Rating.BASICALLY, 22)]
 URGENCY_MIX = [(Urgency.NORMAL, 80), (Urgency.URGENT, 17), (Urgency.CRITICAL, 3)]
 REPLY = "已与企业沟通并书面答复。"
+ESCALATION_NOTE = "本级难以解决，提请上一层级协调。"
 DESCRIPTION = "{title}。企业希望相关部门尽快协调解决。"
 # The path a ticket travels to each status, and the action that brings it there.
 TIMELINE = {
@@ -176,9 +177,24 @@ def number_assignments(tickets: list[Ticket]) -> None:
         AssignmentCounter.objects.update_or_create(area_id=area_id, year=year, defaults={"last": n})
 
 
+def _climb(ticket: Ticket, at: datetime.datetime) -> list[TicketEvent]:
+    """The organiser's escalations of a ticket raised at 本级 to the level it stands at."""
+    return [
+        TicketEvent(
+            ticket=ticket,
+            action="escalate",
+            from_status=Status.REGISTERED,
+            data={"level": level},
+            note=ESCALATION_NOTE,
+            at=at + datetime.timedelta(hours=2 * step),
+        )
+        for step, level in enumerate(range(Level.SYSTEM, ticket.level + 1))
+    ]
+
+
 def _step_data(ticket: Ticket, action: str) -> dict:
     """What the workflow would have written beside a demo step (see workflow._event_data)."""
-    data = {"level": ticket.level}
+    data = {"level": ticket.level if action != "raise" else Level.LOCAL}
     if action == "assign":
         data.update(
             owner_unit=ticket.owner_unit_id,
@@ -217,6 +233,9 @@ def _timelines(rng: random.Random, tickets: list[Ticket], plans, departments) ->
             )
             previous = current
             at += datetime.timedelta(days=rng.randrange(1, 6), hours=rng.randrange(0, 8))
+            if current == Status.REGISTERED:  # up the ladder before it found its unit
+                events += _climb(ticket, at)
+                at += datetime.timedelta(hours=2 * (ticket.level - 1))
         if owner is not None and ticket.level >= Level.SYSTEM and rng.random() < 0.3:
             co_unit = rng.choice(dept_list)
             if co_unit.pk != owner.pk:
@@ -257,7 +276,11 @@ def build_ladder(today: datetime.date) -> None:
                 description=DESCRIPTION.format(title=title),
             )
             TicketEvent.objects.create(
-                ticket=ticket, actor=cadre_user, action="raise", to_status=Status.REGISTERED
+                ticket=ticket,
+                actor=cadre_user,
+                action="raise",
+                to_status=Status.REGISTERED,
+                data={"level": Level.LOCAL},
             )
             ticket = workflow.act(
                 cadre_user,

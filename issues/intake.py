@@ -139,7 +139,11 @@ def log_visit(
             status=Status.REGISTERED,
         )
         TicketEvent.objects.create(
-            ticket=ticket, actor=user, action="raise", to_status=Status.REGISTERED
+            ticket=ticket,
+            actor=user,
+            action="raise",
+            to_status=Status.REGISTERED,
+            data={"level": ticket.level},
         )
         audit.record("ticket_create", user=user, request=request, obj=ticket)
         if problem.solved_on_spot:

@@ -48,7 +48,7 @@ def story(events: list[TicketEvent]) -> list[Step]:
             details.append(
                 _("催办%(unit)s（第%(n)s次）") % {"unit": unit, "n": data.get("urge_count", 1)}
             )
-        elif action == "rate" and event.to_status == "assigned" and unit:
+        elif action == "rate" and event.to_status == "assigned" and unit:  # 不满意: back to it
             details.append(_("重新交办%(unit)s") % {"unit": unit})
         if action == "escalate" and level:
             details.append(_("提至%(level)s") % {"level": level})
@@ -56,7 +56,13 @@ def story(events: list[TicketEvent]) -> list[Step]:
             details.append(_("层级：%(level)s") % {"level": level})
         if action == "assign" and data.get("due_days"):
             details.append(_("限%(n)s个工作日内办结") % {"n": data["due_days"]})
-        if data.get("due_date") and action in ("assign", "approve_extension", "rate"):
+        reassigned = (
+            action in ("assign", "approve_extension")
+            or unit
+            and action == "rate"
+            and (event.to_status == "assigned")
+        )
+        if data.get("due_date") and reassigned:
             details.append(_("期限 %(date)s") % {"date": _date(data["due_date"])})
         if action == "request_extension" and data.get("until"):
             details.append(_("申请延期至 %(date)s") % {"date": _date(data["until"])})
