@@ -5,10 +5,8 @@ test_meetings.py)."""
 from __future__ import annotations
 
 import datetime
-import threading
 
 import pytest
-from django.db import connection, connections
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,7 +15,7 @@ from issues import workflow
 from issues.models import Level, Notification, Status, Ticket, TicketEvent, Urging
 from reports import metrics
 from tests import factories as f
-from tests.helpers import sign_in
+from tests.helpers import at_once, sign_in
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -224,28 +222,21 @@ def test_a_number_is_never_given_twice_even_after_a_refused_assignment(county):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_assignments_at_once_get_two_numbers(county):
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks need PostgreSQL; this run uses " + connection.vendor)
-    tickets = [ticket(county), ticket(county)]
-    barrier = threading.Barrier(2)
-    errors = []
-
-    def run(t):
-        try:
-            barrier.wait()
-            assign(county, t)
-        except Exception as error:  # noqa: BLE001 (reported below)
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(t,)) for t in tickets]
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join()
-    assert errors == []
+    a, b = ticket(county), ticket(county)
+    assert at_once(lambda: assign(county, a), lambda: assign(county, b)) == ["ok", "ok"]
     assert sorted(Ticket.objects.values_list("assignment_seq", flat=True)) == [1, 2]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_urges_at_once_one_wins_the_other_is_told(county):
+    t = ticket(county, S.ACCEPTED)
+
+    def urge(user):
+        return lambda: workflow.act(user, t.pk, "urge", version=1, data={"note": "请加快"})
+
+    assert at_once(urge(county["organiser"]), urge(county["head"])) == ["Conflict", "ok"]
+    t.refresh_from_db()
+    assert t.urge_count == 1 and Urging.objects.count() == 1
 
 
 # --- 催办 -------------------------------------------------------------------------------------

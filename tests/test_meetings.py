@@ -14,7 +14,7 @@ from accounts.models import OrgUnit
 from issues import meetings
 from issues.models import Level, Meeting, MeetingItem, Status, Ticket
 from tests import factories as f
-from tests.helpers import sign_in
+from tests.helpers import at_once, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -251,3 +251,32 @@ def test_a_decision_deadline_in_the_past_or_a_forged_item_changes_nothing(client
         meetings.record(
             world["organiser"], meeting, minutes="x", decisions={}, item_minutes={999999: "x"}
         )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_people_recording_one_decision_at_once_one_wins_the_other_is_told(world):
+    ticket = world["ready"]
+    meeting = meetings.schedule(
+        world["organiser"],
+        kind=Meeting.Kind.COORDINATION,
+        title="协调会",
+        scheduled_at=timezone.now(),
+        chair=world["chair"],
+        units=[],
+        tickets=[ticket],
+    )
+    second = f.make_user("organiser", jurisdiction_unit=world["organiser"].jurisdiction_unit)
+
+    def record(user, text):
+        decision = {"decision": text, "owner_unit": world["dept"], "due_days": 5, "version": 1}
+        return lambda: meetings.record(
+            user,
+            Meeting.objects.get(pk=meeting.pk),
+            minutes="纪要",
+            decisions={ticket.pk: decision},
+        )
+
+    results = at_once(record(world["organiser"], "甲"), record(second, "乙"))
+    assert results[1] == "ok" and results[0] in ("Conflict", "ValidationError")
+    assert ticket.events.filter(action="assign").count() == 1
+    assert MeetingItem.objects.get().decision in ("甲", "乙")
