@@ -33,7 +33,19 @@ class TicketAdmin(AuditedAdmin):
     raw_id_fields = ["enterprise", "raised_by", "assignee", "visit"]
     autocomplete_fields = ["owner_unit"]
     # Only the workflow service changes a ticket's status and what goes with it (DESIGN.md).
-    readonly_fields = ["status", "level", "outcome", "rating", "version", "created_at"]
+    # The 交办单 number is never given twice, so it is never typed either.
+    readonly_fields = [
+        "status",
+        "level",
+        "outcome",
+        "rating",
+        "version",
+        "created_at",
+        "solved_on_spot_by",
+        "assignment_year",
+        "assignment_seq",
+        "urge_count",
+    ]
     filter_horizontal = ["co_units"]
     inlines = [TicketEventInline]
 
@@ -49,6 +61,8 @@ class MeetingItemInline(admin.TabularInline):
     model = MeetingItem
     extra = 0
     raw_id_fields = ["ticket"]
+    # A decision reassigns its ticket through the workflow (the meeting page), not here.
+    readonly_fields = ["decision", "owner_unit", "due_date"]
 
 
 @admin.register(Meeting)

@@ -258,45 +258,41 @@ def build_ladder(today: datetime.date) -> None:
     县长办公会议 held with minutes and decisions, one meeting still to hold, and overdue tickets
     urged (one unit twice this week, so the leader's dashboard shows it)."""
     from accounts.models import User
-    from issues import meetings, workflow
+    from issues import intake, meetings, workflow
 
     organiser = User.objects.get(username="demo_organiser")
     county = organiser.jurisdiction_unit
     cadre_user = User.objects.get(username="demo_cadre")
-    visit = Visit.objects.filter(cadre__user=cadre_user).order_by("-date").first()
-    if visit is not None:
-        for n, (title, who, how) in enumerate(ON_SPOT):
-            ticket = Ticket.objects.create(
-                enterprise_id=visit.enterprise_id,
-                campaign_id=visit.campaign_id,
-                visit=visit,
-                raised_by=cadre_user,
-                category=Category.POLICY,
-                title=title,
-                description=DESCRIPTION.format(title=title),
-            )
-            TicketEvent.objects.create(
-                ticket=ticket,
-                actor=cadre_user,
-                action="raise",
-                to_status=Status.REGISTERED,
-                data={"level": Level.LOCAL},
-            )
-            ticket = workflow.act(
-                cadre_user,
-                ticket.pk,
-                "solve_on_spot",
-                version=ticket.version,
-                data={"reply": how, "solved_by": who},
-            )
-            if n < 2:
-                workflow.act(
-                    cadre_user,
-                    ticket.pk,
-                    "rate",
-                    version=ticket.version,
-                    data={"rating": "satisfied"},
+    pairing = (
+        Pairing.objects.active()
+        .filter(cadre__user=cadre_user, role=Pairing.Role.LEAD)
+        .select_related("enterprise")
+        .first()
+    )
+    if pairing is not None:  # a visit this morning, written up in the form's words
+        visit = intake.log_visit(
+            cadre_user,
+            pairing.enterprise,
+            Visit(
+                date=today, mode=Visit.Mode.ON_SITE, notes="随部门负责人走访，现场答复企业问题。"
+            ),
+            [
+                intake.Problem(
+                    category=Category.POLICY,
+                    title=title,
+                    description=DESCRIPTION.format(title=title),
+                    urgency=Urgency.NORMAL,
+                    solved_on_spot=True,
+                    solution=how,
+                    solved_by=who,
                 )
+                for title, who, how in ON_SPOT
+            ],
+        )
+        for ticket in list(visit.tickets.order_by("pk"))[:2]:  # two rated by the firm so far
+            workflow.act(
+                cadre_user, ticket.pk, "rate", version=ticket.version, data={"rating": "satisfied"}
+            )
     # (the demo cadres' own tickets keep one of each status for their logins)
     in_county = Ticket.objects.filter(enterprise__town__path__startswith=county.path).exclude(
         raised_by__username__startswith="demo_"
