@@ -260,9 +260,11 @@ def build_ladder(today: datetime.date) -> None:
     from accounts.models import User
     from issues import intake, meetings, workflow
 
-    organiser = User.objects.get(username="demo_organiser")
+    organiser = User.objects.filter(username="demo_organiser").first()
+    cadre_user = User.objects.filter(username="demo_cadre").first()
+    if organiser is None or cadre_user is None:  # a seed without the demo logins
+        return
     county = organiser.jurisdiction_unit
-    cadre_user = User.objects.get(username="demo_cadre")
     pairing = (
         Pairing.objects.active()
         .filter(cadre__user=cadre_user, role=Pairing.Role.LEAD)
