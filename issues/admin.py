@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from accounts.admin import AuditedAdmin, ReadOnlyAdmin
 from issues.models import (
+    AssignmentCounter,
     Meeting,
     MeetingItem,
     Notification,
@@ -9,6 +10,7 @@ from issues.models import (
     TicketAttachment,
     TicketEvent,
     TicketTask,
+    Urging,
     WorkCalendarDay,
 )
 
@@ -107,3 +109,17 @@ class TicketTaskAdmin(ReadOnlyAdmin):
 class TicketAttachmentAdmin(ReadOnlyAdmin):
     list_display = ["ticket", "name", "size", "uploaded_by", "uploaded_at"]
     list_select_related = ["ticket", "uploaded_by"]
+
+
+@admin.register(Urging)
+class UrgingAdmin(ReadOnlyAdmin):
+    list_display = ["at", "ticket", "unit", "by"]
+    list_select_related = ["ticket", "unit", "by"]
+
+
+@admin.register(AssignmentCounter)
+class AssignmentCounterAdmin(ReadOnlyAdmin):
+    """The 交办单 numbers given so far: read-only, so a number is never given twice."""
+
+    list_display = ["area", "year", "last"]
+    list_select_related = ["area"]

@@ -263,11 +263,15 @@ class AssignmentCounter(models.Model):
     """The last 交办单 number an area's office gave in a year. Numbers are taken under the row's
     lock in the assigning transaction, so they run on without gaps and are never given twice."""
 
-    area = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
+    area = models.ForeignKey(
+        OrgUnit, verbose_name=_("地区"), on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("年份"))
+    last = models.PositiveIntegerField(_("最后编号"), default=0)
 
     class Meta:
+        verbose_name = _("交办单编号")
+        verbose_name_plural = _("交办单编号")
         constraints = [
             models.UniqueConstraint(fields=["area", "year"], name="one_counter_per_area_year")
         ]
@@ -280,9 +284,15 @@ class Urging(models.Model):
     """A 催办: an organiser or leader pressed the unit that has a ticket (counted per unit)."""
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="urgings")
-    unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("被催办单位"), on_delete=models.CASCADE, related_name="+"
+    )
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("催办人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     note = models.TextField(_("催办意见"))
     at = models.DateTimeField(_("催办时间"), default=timezone.now)

@@ -41,12 +41,14 @@ def area_organisers(ticket: Ticket) -> list[User]:
 
 
 def unit_chain(unit) -> list[User]:
-    """A unit's handlers and the leaders it answers to (those governing the unit or above)."""
+    """A unit's handlers, its head, and the leaders it answers to (those governing the unit or
+    an area above it)."""
     parts = [p for p in unit.path.split("/") if p]
     paths = ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1)]
     return list(
         User.objects.filter(
             Q(groups__name=Role.HANDLER, home_unit_id=unit.pk)
+            | Q(pk=unit.head_id)
             | Q(groups__name=Role.LEADER, jurisdiction_unit__path__in=paths),
             is_active=True,
         ).distinct()

@@ -244,6 +244,8 @@ def test_two_urges_at_once_one_wins_the_other_is_told(county):
 
 def test_an_organiser_urges_a_slow_ticket_and_the_unit_and_its_leaders_hear(client, county):
     t = ticket(county, S.ACCEPTED, due_date=TODAY - datetime.timedelta(days=3))
+    chief = f.make_user(display_name="李局长")  # the bureau's head, with no role of his own
+    OrgUnit.objects.filter(pk=county["econ"].pk).update(head=chief)
     sign_in(client, county["organiser"])
     url = reverse("ticket_act", args=[t.pk, "urge"])
     response = client.post(url, {"version": 1, "note": "已超期三天，请今日反馈进展。"})
@@ -255,6 +257,7 @@ def test_an_organiser_urges_a_slow_ticket_and_the_unit_and_its_leaders_hear(clie
     heard = set(Notification.objects.values_list("recipient__username", "kind"))
     assert (county["handler"].username, "ticket_urge") in heard
     assert (county["head"].username, "ticket_urge") in heard  # up the unit's chain
+    assert (chief.username, "ticket_urge") in heard
     assert county["land_handler"].username not in {u for u, _k in heard}
     assert AuditEntry.objects.filter(action="ticket_urge").exists()
     page = client.get(reverse("ticket_detail", args=[t.pk])).content.decode()
