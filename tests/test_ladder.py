@@ -262,6 +262,10 @@ def test_an_organiser_urges_a_slow_ticket_and_the_unit_and_its_leaders_hear(clie
     assert AuditEntry.objects.filter(action="ticket_urge").exists()
     page = client.get(reverse("ticket_detail", args=[t.pk])).content.decode()
     assert "已催办 1 次" in page and "催办县经信局（第1次）" in page
+    client.logout()
+    sign_in(client, county["handler"])
+    queue = client.get(reverse("handler_home")).content.decode()
+    assert 'data-urged="1"' in queue and "催办 1 次" in queue
 
 
 def test_a_closed_ticket_cannot_be_urged_and_nothing_changes(client, county):
