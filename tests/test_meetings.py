@@ -34,6 +34,21 @@ def world():
     }
 
 
+def decide_land(client, world, meeting):
+    """The meeting gives the land ticket to the land bureau for 15 working days."""
+    ticket = world["ready"]
+    return client.post(
+        reverse("meeting_detail", args=[meeting.pk]),
+        {
+            "minutes": "会议研究了用地问题。",
+            f"decision_{ticket.pk}": "由市自然资源局调剂用地指标",
+            f"unit_{ticket.pk}": world["dept"].pk,
+            f"days_{ticket.pk}": "15",
+            f"version_{ticket.pk}": ticket.version,
+        },
+    )
+
+
 def test_schedule_then_decide_assigns_the_ticket_again(client, world):
     sign_in(client, world["organiser"])
     page = client.get(reverse("meeting_list")).content.decode()
@@ -52,16 +67,7 @@ def test_schedule_then_decide_assigns_the_ticket_again(client, world):
     meeting = Meeting.objects.get()
     assert response["Location"] == reverse("meeting_detail", args=[meeting.pk])
     ticket = world["ready"]
-    response = client.post(
-        reverse("meeting_detail", args=[meeting.pk]),
-        {
-            "minutes": "会议研究了用地问题。",
-            f"decision_{ticket.pk}": "由市自然资源局调剂用地指标",
-            f"unit_{ticket.pk}": world["dept"].pk,
-            f"days_{ticket.pk}": "15",
-            f"version_{ticket.pk}": ticket.version,
-        },
-    )
+    response = decide_land(client, world, meeting)
     assert response.status_code == 302
     ticket.refresh_from_db()
     assert ticket.status == Status.ASSIGNED and ticket.owner_unit == world["dept"]
@@ -200,17 +206,7 @@ def test_the_minutes_download_as_a_word_document(client, world):
     sign_in(client, world["organiser"])
     schedule(client, world)
     meeting = Meeting.objects.get()
-    ticket = world["ready"]
-    client.post(
-        reverse("meeting_detail", args=[meeting.pk]),
-        {
-            "minutes": "会议研究了用地问题。",
-            f"decision_{ticket.pk}": "由市自然资源局调剂用地指标",
-            f"unit_{ticket.pk}": world["dept"].pk,
-            f"days_{ticket.pk}": "15",
-            f"version_{ticket.pk}": ticket.version,
-        },
-    )
+    decide_land(client, world, meeting)
     response = client.get(reverse("meeting_minutes", args=[meeting.pk]) + "?format=docx")
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     text = "\n".join(p.text for p in Document(io.BytesIO(response.content)).paragraphs)
