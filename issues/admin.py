@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from accounts.admin import AuditedAdmin, ReadOnlyAdmin
 from issues.models import (
+    AssignmentCounter,
     Meeting,
     MeetingItem,
     Notification,
@@ -9,6 +10,7 @@ from issues.models import (
     TicketAttachment,
     TicketEvent,
     TicketTask,
+    Urging,
     WorkCalendarDay,
 )
 
@@ -33,7 +35,19 @@ class TicketAdmin(AuditedAdmin):
     raw_id_fields = ["enterprise", "raised_by", "assignee", "visit"]
     autocomplete_fields = ["owner_unit"]
     # Only the workflow service changes a ticket's status and what goes with it (DESIGN.md).
-    readonly_fields = ["status", "level", "outcome", "rating", "version", "created_at"]
+    # The 交办单 number is never given twice, so it is never typed either.
+    readonly_fields = [
+        "status",
+        "level",
+        "outcome",
+        "rating",
+        "version",
+        "created_at",
+        "solved_on_spot_by",
+        "assignment_year",
+        "assignment_seq",
+        "urge_count",
+    ]
     filter_horizontal = ["co_units"]
     inlines = [TicketEventInline]
 
@@ -49,6 +63,8 @@ class MeetingItemInline(admin.TabularInline):
     model = MeetingItem
     extra = 0
     raw_id_fields = ["ticket"]
+    # A decision reassigns its ticket through the workflow (the meeting page), not here.
+    readonly_fields = ["decision", "owner_unit", "due_date"]
 
 
 @admin.register(Meeting)
@@ -93,3 +109,17 @@ class TicketTaskAdmin(ReadOnlyAdmin):
 class TicketAttachmentAdmin(ReadOnlyAdmin):
     list_display = ["ticket", "name", "size", "uploaded_by", "uploaded_at"]
     list_select_related = ["ticket", "uploaded_by"]
+
+
+@admin.register(Urging)
+class UrgingAdmin(ReadOnlyAdmin):
+    list_display = ["at", "ticket", "unit", "by"]
+    list_select_related = ["ticket", "unit", "by"]
+
+
+@admin.register(AssignmentCounter)
+class AssignmentCounterAdmin(ReadOnlyAdmin):
+    """The 交办单 numbers given so far: read-only, so a number is never given twice."""
+
+    list_display = ["area", "year", "last"]
+    list_select_related = ["area"]

@@ -9,10 +9,13 @@ import random
 from django.utils import timezone
 
 from accounts.demo import OrgTree, weighted_choice
+from enterprises.models import Enterprise
 from issues.models import (
     OPEN_STATUSES,
+    AssignmentCounter,
     Category,
     Level,
+    Meeting,
     Outcome,
     Rating,
     Source,
@@ -68,10 +71,11 @@ OUTCOME_MIX = [(Outcome.SOLVED, 78), (Outcome.REPLIED, 15), (Outcome.DEFERRED, 7
 RATING_MIX = [(Rating.SATISFIED, 78), (Rating.BASICALLY, 22)]
 URGENCY_MIX = [(Urgency.NORMAL, 80), (Urgency.URGENT, 17), (Urgency.CRITICAL, 3)]
 REPLY = "已与企业沟通并书面答复。"
+ESCALATION_NOTE = "本级难以解决，提请上一层级协调。"
 DESCRIPTION = "{title}。企业希望相关部门尽快协调解决。"
 # The path a ticket travels to each status, and the action that brings it there.
 TIMELINE = {
-    Status.REGISTERED: "register",
+    Status.REGISTERED: "raise",
     Status.ASSIGNED: "assign",
     Status.ACCEPTED: "accept",
     Status.RESOLVED: "resolve",
@@ -144,9 +148,65 @@ def build_tickets(
             )
         )
         plans.append((status, owner))
+    number_assignments(tickets)
     tickets = Ticket.objects.bulk_create(tickets, batch_size=2000)
     _timelines(rng, tickets, plans, departments)
     return tickets
+
+
+def number_assignments(tickets: list[Ticket]) -> None:
+    """Give each assigned demo ticket what a real assignment leaves: the time it was assigned
+    and its 交办单 number, in order per county and year, continuing the county's counter as the
+    workflow's numbering does (the deadline stays a date: the demo sets no working days)."""
+    assigned = sorted((t for t in tickets if t.owner_unit_id), key=lambda t: t.created_at)
+    county_of = dict(
+        Enterprise.objects.filter(pk__in={t.enterprise_id for t in assigned}).values_list(
+            "pk", "town__parent_id"
+        )
+    )
+    last = {
+        (c.area_id, c.year): c.last
+        for c in AssignmentCounter.objects.filter(area_id__in=set(county_of.values()))
+    }
+    for ticket in assigned:
+        ticket.assigned_at = ticket.created_at + datetime.timedelta(days=1, hours=1)
+        key = (county_of[ticket.enterprise_id], ticket.assigned_at.year)
+        last[key] = last.get(key, 0) + 1
+        ticket.assignment_year, ticket.assignment_seq = key[1], last[key]
+    for (area_id, year), n in last.items():
+        AssignmentCounter.objects.update_or_create(area_id=area_id, year=year, defaults={"last": n})
+
+
+def _climb(ticket: Ticket, at: datetime.datetime) -> list[TicketEvent]:
+    """The organiser's escalations of a ticket raised at 本级 to the level it stands at."""
+    return [
+        TicketEvent(
+            ticket=ticket,
+            action="escalate",
+            from_status=Status.REGISTERED,
+            data={"level": level},
+            note=ESCALATION_NOTE,
+            at=at + datetime.timedelta(hours=2 * step),
+        )
+        for step, level in enumerate(range(Level.SYSTEM, ticket.level + 1))
+    ]
+
+
+def _step_data(ticket: Ticket, action: str) -> dict:
+    """What the workflow would have written beside a demo step (see workflow._event_data)."""
+    data = {"level": ticket.level if action != "raise" else Level.LOCAL}
+    if action == "assign":
+        data.update(
+            owner_unit=ticket.owner_unit_id,
+            number=[ticket.assignment_year, ticket.assignment_seq],
+        )
+        if ticket.due_date:
+            data["due_date"] = ticket.due_date.isoformat()
+    if action in ("resolve", "rate") and ticket.outcome:
+        data["outcome"] = ticket.outcome
+    if action == "rate":
+        data["rating"] = ticket.rating
+    return data
 
 
 def _timelines(rng: random.Random, tickets: list[Ticket], plans, departments) -> None:
@@ -167,14 +227,147 @@ def _timelines(rng: random.Random, tickets: list[Ticket], plans, departments) ->
                     action=TIMELINE[current],
                     from_status=previous,
                     to_status=current,
+                    data=_step_data(ticket, TIMELINE[current]),
                     at=at,
                 )
             )
             previous = current
             at += datetime.timedelta(days=rng.randrange(1, 6), hours=rng.randrange(0, 8))
+            if current == Status.REGISTERED:  # up the ladder before it found its unit
+                events += _climb(ticket, at)
+                at += datetime.timedelta(hours=2 * (ticket.level - 1))
         if owner is not None and ticket.level >= Level.SYSTEM and rng.random() < 0.3:
             co_unit = rng.choice(dept_list)
             if co_unit.pk != owner.pk:
                 co_rows.append(through(ticket_id=ticket.pk, orgunit_id=co_unit.pk))
     TicketEvent.objects.bulk_create(events, batch_size=5000)
     through.objects.bulk_create(co_rows, batch_size=5000)
+
+
+ON_SPOT = [
+    ("不清楚技改补助申报口径", "县经信局 李局长", "局长现场讲解申报口径，企业当场确认可以申报。"),
+    ("员工子女入学咨询", "县教育局 王科长", "现场说明积分入学政策，并留下经办人电话。"),
+    ("增值税留抵退税进度咨询", "县税务局 陈副局长", "现场查询到退税已审核，三日内到账。"),
+]
+MINUTES = "会议听取了相关单位汇报，逐项研究了企业反映的难题，明确了责任单位和办结时限。"
+
+
+def build_ladder(today: datetime.date) -> None:
+    """The ladder as a county runs it, through the same services as the pages: the demo cadre's
+    on-the-spot answers (some rated by the firm), escalated tickets taken to a 协调会 and a
+    县长办公会议 held with minutes and decisions, one meeting still to hold, and overdue tickets
+    urged (one unit twice this week, so the leader's dashboard shows it)."""
+    from accounts.models import User
+    from issues import intake, meetings, workflow
+
+    organiser = User.objects.filter(username="demo_organiser").first()
+    cadre_user = User.objects.filter(username="demo_cadre").first()
+    if organiser is None or cadre_user is None:  # a seed without the demo logins
+        return
+    county = organiser.jurisdiction_unit
+    pairing = (
+        Pairing.objects.active()
+        .filter(cadre__user=cadre_user, role=Pairing.Role.LEAD)
+        .select_related("enterprise")
+        .first()
+    )
+    if pairing is not None:  # a visit this morning, written up in the form's words
+        visit = intake.log_visit(
+            cadre_user,
+            pairing.enterprise,
+            Visit(
+                date=today, mode=Visit.Mode.ON_SITE, notes="随部门负责人走访，现场答复企业问题。"
+            ),
+            [
+                intake.Problem(
+                    category=Category.POLICY,
+                    title=title,
+                    description=DESCRIPTION.format(title=title),
+                    urgency=Urgency.NORMAL,
+                    solved_on_spot=True,
+                    solution=how,
+                    solved_by=who,
+                )
+                for title, who, how in ON_SPOT
+            ],
+        )
+        for ticket in list(visit.tickets.order_by("pk"))[:2]:  # two rated by the firm so far
+            workflow.act(
+                cadre_user, ticket.pk, "rate", version=ticket.version, data={"rating": "satisfied"}
+            )
+    # (the demo cadres' own tickets keep one of each status for their logins)
+    in_county = Ticket.objects.filter(enterprise__town__path__startswith=county.path).exclude(
+        raised_by__username__startswith="demo_"
+    )
+    chair = meetings.chairs_for(county).first()
+    units = list(workflow.handling_units(organiser)[:40])
+    waiting = list(in_county.filter(status=Status.REGISTERED).order_by("created_at")[:7])
+    for n, ticket in enumerate(waiting):  # take them up the ladder as an organiser would
+        while ticket.level < (Level.COUNTY_HEAD if n % 3 == 1 else Level.COORDINATION):
+            ticket = workflow.act(
+                organiser,
+                ticket.pk,
+                "escalate",
+                version=ticket.version,
+                data={"note": "需多部门协调"},
+            )
+    held = [
+        (Meeting.Kind.COORDINATION, Level.COORDINATION, "用地和审批问题协调会", 7),
+        (Meeting.Kind.COUNTY_HEAD, Level.COUNTY_HEAD, "县长办公会议（惠企专题）", 3),
+    ]
+    for kind, level, title, days_ago in held:
+        agenda = list(meetings.agenda_candidates(in_county).filter(level=level)[:2])
+        if not agenda or chair is None:
+            continue
+        meeting = meetings.schedule(
+            organiser,
+            kind=kind,
+            title=title,
+            scheduled_at=timezone.now() - datetime.timedelta(days=days_ago),
+            chair=chair,
+            units=units[:4],
+            tickets=agenda[:1] if len(waiting) < 5 else agenda,
+            place="县行政中心三楼会议室",
+            attendees="\n".join(f"{u.name} 负责人" for u in units[:4]),
+        )
+        agenda = [i.ticket for i in meeting.items.select_related("ticket__enterprise")]
+        meetings.record(
+            organiser,
+            meeting,
+            minutes=MINUTES,
+            item_minutes={t.pk: f"{t.enterprise.name}反映：{t.title}。" for t in agenda},
+            decisions={
+                t.pk: {
+                    "decision": f"由{units[i % len(units)].name}牵头办理，相关单位配合。",
+                    "owner_unit": units[i % len(units)],
+                    "due_days": 10,
+                    "version": t.version,
+                }
+                for i, t in enumerate(agenda)
+            },
+        )
+    rest = list(meetings.agenda_candidates(in_county)[:3])
+    if rest and chair is not None:
+        meetings.schedule(
+            organiser,
+            kind=Meeting.Kind.COORDINATION,
+            title="下周协调会",
+            scheduled_at=timezone.now() + datetime.timedelta(days=5),
+            chair=chair,
+            units=units[:3],
+            tickets=rest,
+        )
+    overdue = list(
+        in_county.filter(status__in=[Status.ASSIGNED, Status.ACCEPTED], due_date__lt=today)
+        .exclude(owner_unit=None)
+        .order_by("due_date")[:4]
+    )
+    for n, ticket in enumerate(overdue):
+        for _time in range(2 if n == 0 else 1):
+            ticket = workflow.act(
+                organiser,
+                ticket.pk,
+                "urge",
+                version=ticket.version,
+                data={"note": "已超期，请加快办理并反馈。"},
+            )

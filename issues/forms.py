@@ -74,6 +74,10 @@ class NoteForm(ActionForm):
     note = _note()
 
 
+class UrgeForm(ActionForm):
+    note = _note(_("催办意见"))
+
+
 class ExtensionForm(ActionForm):
     until = _date(_("申请延期至"))
     note = _note(_("延期理由"))
@@ -111,4 +115,5 @@ FORMS = {
     "co_answer": ProgressForm,
     "resolve": ResolveForm,
     "rate": RateForm,
+    "urge": UrgeForm,
 }

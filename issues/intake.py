@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from accounts import audit
 from accounts.models import Cadre
 from enterprises.models import Enterprise
+from issues import workflow
 from issues.models import Source, Status, Ticket, TicketEvent
 from pairing.models import Pairing, Visit
 
@@ -24,6 +25,10 @@ class Problem:
     title: str
     description: str
     urgency: str
+    # 现场解决: answered there and then (how, and by whom), so the ticket is born resolved.
+    solved_on_spot: bool = False
+    solution: str = ""
+    solved_by: str = ""
 
 
 # A visit identical to one the cadre saved this recently is the same form sent twice (a double
@@ -134,7 +139,20 @@ def log_visit(
             status=Status.REGISTERED,
         )
         TicketEvent.objects.create(
-            ticket=ticket, actor=user, action="raise", to_status=Status.REGISTERED
+            ticket=ticket,
+            actor=user,
+            action="raise",
+            to_status=Status.REGISTERED,
+            data={"level": ticket.level},
         )
         audit.record("ticket_create", user=user, request=request, obj=ticket)
+        if problem.solved_on_spot:
+            workflow.act(
+                user,
+                ticket.pk,
+                "solve_on_spot",
+                version=ticket.version,
+                data={"reply": problem.solution, "solved_by": problem.solved_by},
+                request=request,
+            )
     return visit

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts import scoping
@@ -65,6 +66,15 @@ class Urgency(models.TextChoices):
     NORMAL = "normal", _("一般")
     URGENT = "urgent", _("紧急")
     CRITICAL = "critical", _("特急")
+
+
+# The real order of urgency, most pressing first (the codes sort 特急 last as text).
+URGENCY_RANK = models.Case(
+    models.When(urgency=Urgency.CRITICAL, then=0),
+    models.When(urgency=Urgency.URGENT, then=1),
+    default=2,
+    output_field=models.IntegerField(),
+)
 
 
 class Outcome(models.TextChoices):
@@ -198,6 +208,14 @@ class Ticket(models.Model):
         related_name="grouped",
     )
     is_model_case = models.BooleanField(_("典型案例"), default=False)
+    # 现场解决: who answered the problem there and then on the visit (a bureau chief, say); set
+    # only by the workflow's solve_on_spot, so the ticket is born resolved at 本级.
+    solved_on_spot_by = models.CharField(_("现场解决人"), max_length=100, blank=True)
+    # The 交办单's number in the office's scheme (〔2026〕第0012号), given at each assignment:
+    # the year and the place in the assigning office's sequence for that year.
+    assignment_year = models.PositiveSmallIntegerField(_("交办单年份"), null=True, blank=True)
+    assignment_seq = models.PositiveIntegerField(_("交办单序号"), null=True, blank=True)
+    urge_count = models.PositiveSmallIntegerField(_("催办次数"), default=0)
     # Optimistic locking: a write names the version it read and fails if the row moved on.
     version = models.PositiveIntegerField(_("版本"), default=1)
     # A default rather than auto_now_add: tickets imported from earlier records keep their dates.
@@ -228,6 +246,65 @@ class Ticket(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def assignment_no(self) -> str:
+        return assignment_label(self.assignment_year, self.assignment_seq)
+
+
+def assignment_label(year: int | None, seq: int | None) -> str:
+    """〔2026〕第0012号, in the reader's language; "" for a ticket never numbered."""
+    if not (year and seq):
+        return ""
+    return gettext("〔%(year)s〕第%(n)04d号") % {"year": year, "n": seq}
+
+
+class AssignmentCounter(models.Model):
+    """The last 交办单 number an area's office gave in a year. Numbers are taken under the row's
+    lock in the assigning transaction, so they run on without gaps and are never given twice."""
+
+    area = models.ForeignKey(
+        OrgUnit, verbose_name=_("地区"), on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("年份"))
+    last = models.PositiveIntegerField(_("最后编号"), default=0)
+
+    class Meta:
+        verbose_name = _("交办单编号")
+        verbose_name_plural = _("交办单编号")
+        constraints = [
+            models.UniqueConstraint(fields=["area", "year"], name="one_counter_per_area_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area_id} {self.year}: {self.last}"
+
+
+class Urging(models.Model):
+    """A 催办: an organiser or leader pressed the unit that has a ticket (counted per unit)."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="urgings")
+    unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("被催办单位"), on_delete=models.CASCADE, related_name="+"
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("催办人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    note = models.TextField(_("催办意见"))
+    at = models.DateTimeField(_("催办时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("催办")
+        verbose_name_plural = _("催办")
+        # The dashboard's "units urged twice this week": urgings since a date, by unit.
+        indexes = [models.Index(fields=["at", "unit"], name="urging_at_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.unit_id} {self.at:%Y-%m-%d}"
 
 
 class TicketTask(models.Model):
@@ -329,7 +406,11 @@ class Meeting(models.Model):
         OrgUnit, verbose_name=_("参会单位"), blank=True, related_name="+"
     )
     tickets = models.ManyToManyField(Ticket, through="MeetingItem", related_name="meetings")
+    place = models.CharField(_("会议地点"), max_length=200, blank=True)
+    # Named people (参会人员), one a line as the office writes them: 单位 姓名 职务.
+    attendees = models.TextField(_("参会人员"), blank=True)
     minutes = models.TextField(_("会议纪要"), blank=True)
+    held_at = models.DateTimeField(_("纪要记录时间"), null=True, blank=True)
     organiser = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("组织人"),
@@ -346,17 +427,32 @@ class Meeting(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def attendee_lines(self) -> list[str]:
+        return [line.strip() for line in self.attendees.splitlines() if line.strip()]
+
 
 class MeetingItem(models.Model):
-    """A ticket on a meeting's agenda and the decision taken on it."""
+    """A ticket on a meeting's agenda (in order), what was said of it and the decision taken."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="meeting_items")
+    position = models.PositiveSmallIntegerField(_("议题顺序"), default=1)
+    minutes = models.TextField(_("议题纪要"), blank=True)
     decision = models.TextField(_("会议决定"), blank=True)
+    owner_unit = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("承办单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    due_date = models.DateField(_("办结期限"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("议题")
         verbose_name_plural = _("议题")
+        ordering = ["position", "id"]
         constraints = [
             models.UniqueConstraint(fields=["meeting", "ticket"], name="ticket_once_per_meeting")
         ]

@@ -25,6 +25,7 @@ TITLES = {
     "ticket_escalate": _("难题已提级：{title}"),
     "ticket_resolve": _("难题已办结，请回访企业：{title}"),
     "ticket_rate": _("企业已评价：{title}"),
+    "ticket_urge": _("催办（第{n}次）：{title}"),
     "ticket_resolved_with_lead": _("共性问题已统一办结，请回访企业：{title}"),
     "ticket_due_soon": _("即将到期：{title}"),
     "ticket_overdue": _("已超期{step}个工作日：{title}"),

@@ -8,6 +8,7 @@ import logging
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db.models import Q
 from django.utils.module_loading import import_string
 
 from accounts.models import User
@@ -39,9 +40,26 @@ def area_organisers(ticket: Ticket) -> list[User]:
     )
 
 
+def unit_chain(unit) -> list[User]:
+    """A unit's handlers, its head, and the leaders it answers to (those governing the unit or
+    an area above it)."""
+    parts = [p for p in unit.path.split("/") if p]
+    paths = ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1)]
+    return list(
+        User.objects.filter(
+            Q(groups__name=Role.HANDLER, home_unit_id=unit.pk)
+            | Q(pk=unit.head_id)
+            | Q(groups__name=Role.LEADER, jurisdiction_unit__path__in=paths),
+            is_active=True,
+        ).distinct()
+    )
+
+
 def recipients(event: TicketEvent) -> list[User]:
     ticket = event.ticket
-    if event.action in ("assign", "approve_extension", "refuse_extension", "rate"):
+    if event.action == "urge":
+        people = unit_chain(ticket.owner_unit)
+    elif event.action in ("assign", "approve_extension", "refuse_extension", "rate"):
         units = [ticket.owner_unit_id, *ticket.co_units.values_list("pk", flat=True)]
         people = unit_handlers(u for u in units if u)
     elif event.action in ("return", "dispute", "request_extension", "ask_escalation"):
@@ -55,6 +73,8 @@ def ticket_event(event: TicketEvent) -> list[Notification]:
     ticket = event.ticket
     kind = f"ticket_{event.action}"
     params = {"title": ticket.title}
+    if event.action == "urge":
+        params["n"] = ticket.urge_count
     title, _body = notification_texts.stored(kind, params)
     rows = [
         Notification(

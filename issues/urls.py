@@ -15,6 +15,7 @@ urlpatterns = [
     path("sorting/group/", views.group_tickets, name="group_tickets"),
     path("meetings/", meeting_views.meeting_list, name="meeting_list"),
     path("meetings/<int:pk>/", meeting_views.meeting_detail, name="meeting_detail"),
+    path("meetings/<int:pk>/minutes/", meeting_views.meeting_minutes, name="meeting_minutes"),
     path("notifications/", views.inbox, name="inbox"),
     path("notifications/<int:pk>/open/", views.notification_open, name="notification_open"),
 ]

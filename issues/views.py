@@ -21,9 +21,9 @@ from accounts.access import get_object_for, role_required
 from accounts.exports import download
 from accounts.paging import query_without_page
 from accounts.roles import Role
-from issues import attachments, grouping, lights, workdays, workflow
+from issues import attachments, grouping, lights, numbering, timeline, workdays, workflow
 from issues.forms import FORMS
-from issues.models import Notification, Status, Ticket
+from issues.models import URGENCY_RANK, Notification, Status, Ticket
 
 logger = logging.getLogger(__name__)
 TICKET_RELATED = ("enterprise__town", "owner_unit", "raised_by", "assignee")
@@ -61,15 +61,20 @@ def _detail(request, ticket, bound=None, status=200):
             )
         actions.append((transition, form))
     if bound is not None and bound[1].errors and bound[0] not in {t.action for t, _ in actions}:
-        # Not (or no longer) this viewer's action: its form is not on the page, so say why here.
         transition = workflow.TRANSITIONS[bound[0]]
-        messages.error(request, workflow.refusal(request.user, ticket, transition))
+        if ticket.status in transition.sources and transition.actors & workflow.actor_kinds(
+            request.user, ticket
+        ):  # out of turn only (an extension pending, say): the form keeps what was typed
+            actions.append((transition, bound[1]))
+        else:  # not (or no longer) this viewer's action: its form is not on the page
+            messages.error(request, workflow.refusal(request.user, ticket, transition))
     context = {
         "ticket": ticket,
         "co_units": ticket.co_units.all(),
         "tasks": tasks,
         "attachments": ticket.attachments.all(),
-        "events": ticket.events.select_related("actor").order_by("at", "id"),
+        "steps": timeline.story(list(ticket.events.select_related("actor").order_by("at", "id"))),
+        "sees_meetings": bool({Role.ORGANISER, Role.LEADER} & request.user.roles),
         "actions": actions,
         "failed": bound[0] if bound else None,
         "today": today,
@@ -139,16 +144,19 @@ def sorting_queue(request):
         tickets.filter(status__in=[Status.ASSIGNED, Status.ACCEPTED])
         .filter(Q(extension_until__isnull=False) | ~Q(escalation_reason=""))
         .select_related(*TICKET_RELATED)
-        .order_by("due_date")[:100],
+        .order_by("due_date", URGENCY_RANK)[:100],
         today,
     )
     context = {
         "area": area,
-        "page": Paginator(new.order_by("-urgency", "created_at"), 50).get_page(
+        "page": Paginator(new.order_by(URGENCY_RANK, "created_at"), 50).get_page(
             request.GET.get("page")
         ),
         "waiting": waiting,
-        "suggestions": escalation_suggestions(tickets, today)[:100],
+        "suggestions": with_reasons(escalation_suggestions(tickets, today)[:100], today),
+        "on_spot": tickets.exclude(solved_on_spot_by="")
+        .select_related("enterprise", "raised_by")
+        .order_by("-resolved_at")[:20],
         "query": query_without_page(request),
     }
     return render(request, "issues/sorting_queue.html", context)
@@ -169,8 +177,29 @@ def escalation_suggestions(tickets, today):
             | Q(members__gte=2)
         )
         .select_related(*TICKET_RELATED)
-        .order_by("due_date")
+        .order_by(URGENCY_RANK, "due_date")
     )
+
+
+def with_reasons(suggestions, today) -> list[Ticket]:
+    """Each suggested ticket with why it is suggested, in words (the same tests as above)."""
+    five_days_ago = workdays.subtract_working_days(today, 5)
+    rows = list(suggestions)
+    for t in rows:
+        t.reasons = [
+            reason
+            for test, reason in (
+                (t.assign_count >= 3, _("已交办 %(n)s 次仍未办结") % {"n": t.assign_count}),
+                (
+                    t.due_date is not None and t.due_date <= five_days_ago,
+                    _("超期 5 个工作日以上"),
+                ),
+                (t.units >= 2, _("涉及 %(n)s 个协办单位") % {"n": t.units}),
+                (t.members >= 2, _("%(n)s 家企业反映同一问题") % {"n": t.members + 1}),
+            )
+            if test
+        ]
+    return rows
 
 
 def _date(value) -> str:
@@ -215,8 +244,9 @@ def assignment_form(request, pk: int):
     ticket = _ticket(request, pk)
     if ticket.owner_unit_id is None:
         raise Http404
+    assigned = timezone.localtime(ticket.assigned_at) if ticket.assigned_at else None
     rows = [
-        (_("编号"), ticket.pk),
+        (_("交办单编号"), ticket.assignment_no or "—"),
         (_("企业"), ticket.enterprise.name),
         (_("问题类别"), ticket.get_category_display()),
         (_("紧急程度"), ticket.get_urgency_display()),
@@ -225,11 +255,9 @@ def assignment_form(request, pk: int):
         (_("问题描述"), ticket.description),
         (_("主办单位"), str(ticket.owner_unit)),
         (_("协办单位"), "、".join(str(u) for u in ticket.co_units.all()) or "—"),
-        (
-            _("交办时间"),
-            _date(timezone.localtime(ticket.assigned_at)) if ticket.assigned_at else "—",
-        ),
-        (_("办理期限"), _date(ticket.due_date) if ticket.due_date else "—"),
+        (_("交办时间"), f"{assigned:%Y-%m-%d %H:%M}" if assigned else "—"),
+        (_("办理时限"), numbering.limit_in_words(ticket)),
+        (_("办理期限"), _date(ticket.due_date)),
     ]
     if request.GET.get("format") == "xlsx":
         return download(
@@ -239,7 +267,8 @@ def assignment_form(request, pk: int):
             name=f"assignment-{ticket.pk}",
             title=_("工作任务交办单"),
         )
-    return render(request, "issues/assignment_form.html", {"ticket": ticket, "rows": rows})
+    context = {"ticket": ticket, "rows": rows, "limit": numbering.limit_in_words(ticket)}
+    return render(request, "issues/assignment_form.html", context)
 
 
 @login_required

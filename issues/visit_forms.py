@@ -85,6 +85,28 @@ class ProblemForm(forms.Form):
     description = forms.CharField(
         label=_("具体情况"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
     )
+    solved_on_spot = forms.BooleanField(label=_("已现场解决"), required=False)
+    solution = forms.CharField(
+        label=_("解决情况"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
+        help_text=_("现场怎样解决的，企业是否认可"),
+    )
+    solved_by = forms.CharField(
+        label=_("现场解决人"),
+        max_length=100,
+        required=False,
+        help_text=_("单位和姓名，如：县经信局 李局长"),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("solved_on_spot"):
+            for name in ("solution", "solved_by"):
+                if not (data.get(name) or "").strip():
+                    self.add_error(name, _("现场解决的难题请填写此项。"))
+        return data
 
     def problem(self) -> Problem:
         return Problem(**{k: self.cleaned_data[k] for k in Problem.__dataclass_fields__})

@@ -22,8 +22,17 @@ from django.utils.translation import gettext_lazy
 from accounts import audit
 from accounts.models import PATH_SEPARATOR, OrgUnit
 from accounts.roles import Role
-from issues import grouping, notify, workdays
-from issues.models import Level, Outcome, Rating, Status, Ticket, TicketEvent, TicketTask
+from issues import grouping, notify, numbering, workdays
+from issues.models import (
+    Level,
+    Outcome,
+    Rating,
+    Status,
+    Ticket,
+    TicketEvent,
+    TicketTask,
+    Urging,
+)
 
 S = Status
 OPEN = (S.REGISTERED, S.ASSIGNED, S.ACCEPTED)
@@ -68,16 +77,23 @@ def handling_units(user):
     return units.filter(Q(path__startswith=area.path) | bureaus)
 
 
-# Who may act: the area's organiser, the owner unit's handler, or the cadre who raised it.
-ORGANISER, OWNER, CO_UNIT, RAISER = "organiser", "owner", "co_unit", "raiser"
+# Who may act: the area's organiser or leader, the owner unit's handler, or the cadre who
+# raised it.
+ORGANISER, LEADER, OWNER, CO_UNIT, RAISER = "organiser", "leader", "owner", "co_unit", "raiser"
 
 
 def actor_kinds(user, ticket: Ticket) -> set[str]:
     kinds = set()
     roles = user.roles
-    area = user.jurisdiction_unit if Role.ORGANISER in roles else None
-    if area is not None and ticket.enterprise.town.path.startswith(area.path):
+    governs = (
+        user.jurisdiction_unit_id
+        and {Role.ORGANISER, Role.LEADER} & roles
+        and ticket.enterprise.town.path.startswith(user.jurisdiction_unit.path)
+    )
+    if governs and Role.ORGANISER in roles:
         kinds.add(ORGANISER)
+    if governs and Role.LEADER in roles:
+        kinds.add(LEADER)
     if Role.HANDLER in roles and user.home_unit_id and user.home_unit_id == ticket.owner_unit_id:
         kinds.add(OWNER)
     if ticket.raised_by_id == user.pk:
@@ -96,6 +112,11 @@ class Transition:
     sources: tuple[str, ...]
     actors: frozenset[str]
     apply: Callable  # (ticket, actor, data, today) -> target status; may raise ValidationError
+    # (ticket, today) -> why the action is out of turn now, or None; a button is offered only
+    # when this says nothing (an extension to decide needs one asked for, say).
+    guard: Callable | None = None
+    # False: taken only by another form (the visit's 现场解决), never offered as a button.
+    offered: bool = True
 
 
 def _require(data: dict, *names: str) -> None:
@@ -113,9 +134,16 @@ def _assign(ticket, user, data, today):
     ticket.owner_unit = data["owner_unit"]
     ticket.category = data.get("category") or ticket.category
     ticket.urgency = data.get("urgency") or ticket.urgency
-    ticket.due_days = int(days)
-    ticket.due_date = workdays.add_working_days(today, ticket.due_days)
+    if data.get("due_date"):  # a meeting's decision may set the date itself
+        if data["due_date"] <= today:
+            raise ValidationError(_("办结期限须晚于今天。"))
+        ticket.due_days, ticket.due_date = None, data["due_date"]
+    else:
+        ticket.due_days = int(days)
+        ticket.due_date = workdays.add_working_days(today, ticket.due_days)
     ticket.assigned_at = timezone.now()
+    ticket.assignment_year = today.year
+    ticket.assignment_seq = numbering.next_assignment_no(user.jurisdiction_unit, today.year)
     ticket.assign_count += 1
     ticket.extension_until, ticket.extension_reason = None, ""
     ticket.escalation_reason = ""  # a request of the unit it had before (returned, disputed)
@@ -131,11 +159,11 @@ def _hand_back(ticket, user, data, today):
     return S.REGISTERED
 
 
-def _dispute(ticket, user, data, today):
+def _dispute_late(ticket, today):
     assigned = timezone.localdate(ticket.assigned_at) if ticket.assigned_at else today
     if workdays.working_days_between(assigned, today) > DISPUTE_DAYS:
-        raise Refused(_("异议须在交办后 %(n)s 个工作日内提出。") % {"n": DISPUTE_DAYS})
-    return _hand_back(ticket, user, data, today)
+        return _("异议须在交办后 %(n)s 个工作日内提出。") % {"n": DISPUTE_DAYS}
+    return None
 
 
 def _accept(ticket, user, data, today):
@@ -147,12 +175,35 @@ def _note(ticket, user, data, today):
     return ticket.status
 
 
+def _extension_unwanted(ticket, today):
+    if ticket.extension_until:
+        return _("已有一项延期申请待审批。")
+    if ticket.due_date and today > ticket.due_date:
+        return _("延期须在办理期限之前申请。")
+    return None
+
+
+def _no_extension_asked(ticket, today):
+    return None if ticket.extension_until else _("没有待审批的延期申请。")
+
+
+def _escalation_asked(ticket, today):
+    return _("已申请提级，等待组织部门处理。") if ticket.escalation_reason else None
+
+
+def _at_top(ticket, today):
+    return _("已是最高办理层级。") if ticket.level >= TOP_LEVEL else None
+
+
+def _not_fresh(ticket, today):
+    """现场解决 is the first rung: a problem never assigned, still at 本级."""
+    if ticket.assign_count or ticket.level != Level.LOCAL:
+        return _("只有尚未交办的本级难题可以记为现场解决。")
+    return None
+
+
 def _request_extension(ticket, user, data, today):
     _require(data, "until", "note")
-    if ticket.extension_until:
-        raise Refused(_("已有一项延期申请待审批。"))
-    if ticket.due_date and today > ticket.due_date:
-        raise Refused(_("延期须在办理期限之前申请。"))
     if ticket.due_date and data["until"] <= ticket.due_date:
         raise ValidationError(_("申请的期限须晚于现在的期限。"))
     ticket.extension_until, ticket.extension_reason = data["until"], data["note"][:500]
@@ -161,8 +212,6 @@ def _request_extension(ticket, user, data, today):
 
 def _decide_extension(approve: bool):
     def decide(ticket, user, data, today):
-        if not ticket.extension_until:
-            raise Refused(_("没有待审批的延期申请。"))
         if approve:
             ticket.due_date, ticket.due_days = ticket.extension_until, None
         elif not data.get("note"):
@@ -181,8 +230,6 @@ def _ask_escalation(ticket, user, data, today):
 
 def _escalate(ticket, user, data, today):
     _require(data, "note")
-    if ticket.level >= TOP_LEVEL:
-        raise Refused(_("已是最高办理层级。"))
     ticket.level += 1
     ticket.escalation_reason = ""
     ticket.owner_unit, ticket.due_date = None, None
@@ -214,6 +261,24 @@ def _resolve(ticket, user, data, today):
     return S.RESOLVED
 
 
+def _solve_on_spot(ticket, user, data, today):
+    """A cadre's 现场解决 on the visit: resolved at 本级 there and then, answered to the firm."""
+    _require(data, "reply", "solved_by")
+    now = timezone.now()
+    ticket.outcome, ticket.reply = Outcome.SOLVED, data["reply"]
+    ticket.solved_on_spot_by = data["solved_by"][:100]
+    ticket.replied_at = ticket.resolved_at = now
+    return S.RESOLVED
+
+
+def _urge(ticket, user, data, today):
+    """催办: counted on the ticket and, for the dashboard, against the unit that has it."""
+    _require(data, "note")
+    ticket.urge_count += 1
+    Urging.objects.create(ticket=ticket, unit_id=ticket.owner_unit_id, by=user, note=data["note"])
+    return ticket.status
+
+
 def _rate(ticket, user, data, today):
     _require(data, "rating")
     if data["rating"] not in Rating.values:
@@ -234,8 +299,8 @@ def _rate(ticket, user, data, today):
     return S.ASSIGNED
 
 
-def _t(action, label, sources, actors, apply) -> Transition:
-    return Transition(action, label, tuple(sources), frozenset(actors), apply)
+def _t(action, label, sources, actors, apply, guard=None, offered=True) -> Transition:
+    return Transition(action, label, tuple(sources), frozenset(actors), apply, guard, offered)
 
 
 TRANSITIONS = {
@@ -243,7 +308,14 @@ TRANSITIONS = {
     for t in [
         _t("assign", gettext_lazy("交办"), [S.REGISTERED], [ORGANISER], _assign),
         _t("return", gettext_lazy("退回"), [S.ASSIGNED], [OWNER], _hand_back),
-        _t("dispute", gettext_lazy("提出异议"), [S.ASSIGNED], [OWNER], _dispute),
+        _t(
+            "dispute",
+            gettext_lazy("提出异议"),
+            [S.ASSIGNED],
+            [OWNER],
+            _hand_back,
+            guard=_dispute_late,
+        ),
         _t("accept", gettext_lazy("签收"), [S.ASSIGNED], [OWNER], _accept),
         _t("progress", gettext_lazy("办理进展"), [S.ACCEPTED], [OWNER], _note),
         _t(
@@ -252,6 +324,7 @@ TRANSITIONS = {
             [S.ASSIGNED, S.ACCEPTED],
             [OWNER],
             _request_extension,
+            guard=_extension_unwanted,
         ),
         _t(
             "approve_extension",
@@ -259,6 +332,7 @@ TRANSITIONS = {
             [S.ASSIGNED, S.ACCEPTED],
             [ORGANISER],
             _decide_extension(True),
+            guard=_no_extension_asked,
         ),
         _t(
             "refuse_extension",
@@ -266,6 +340,7 @@ TRANSITIONS = {
             [S.ASSIGNED, S.ACCEPTED],
             [ORGANISER],
             _decide_extension(False),
+            guard=_no_extension_asked,
         ),
         _t(
             "ask_escalation",
@@ -273,23 +348,45 @@ TRANSITIONS = {
             [S.ASSIGNED, S.ACCEPTED],
             [OWNER],
             _ask_escalation,
+            guard=_escalation_asked,
         ),
-        _t("escalate", gettext_lazy("提级"), OPEN, [ORGANISER], _escalate),
+        _t("escalate", gettext_lazy("提级"), OPEN, [ORGANISER], _escalate, guard=_at_top),
+        _t("urge", gettext_lazy("催办"), [S.ASSIGNED, S.ACCEPTED], [ORGANISER, LEADER], _urge),
         _t("co_answer", gettext_lazy("协办答复"), [S.ASSIGNED, S.ACCEPTED], [CO_UNIT], _co_answer),
         _t("resolve", gettext_lazy("办结"), [S.ACCEPTED], [OWNER], _resolve),
+        _t(
+            "solve_on_spot",
+            gettext_lazy("现场解决"),
+            [S.REGISTERED],
+            [RAISER],
+            _solve_on_spot,
+            guard=_not_fresh,
+            offered=False,
+        ),
         _t("rate", gettext_lazy("记录企业评价"), [S.RESOLVED], [RAISER, ORGANISER], _rate),
     ]
 }
 
 
-def available(user, ticket: Ticket) -> list[Transition]:
-    """The actions this user may take on the ticket now (for the page; act() checks again)."""
+def available(user, ticket: Ticket, today: datetime.date | None = None) -> list[Transition]:
+    """The buttons this user has on the ticket now (for the page; act() checks again)."""
+    today = today or timezone.localdate()
     kinds = actor_kinds(user, ticket)
-    return [t for t in TRANSITIONS.values() if ticket.status in t.sources and kinds & t.actors]
+    return [
+        t
+        for t in TRANSITIONS.values()
+        if t.offered
+        and ticket.status in t.sources
+        and kinds & t.actors
+        and not (t.guard and t.guard(ticket, today))
+    ]
 
 
-def refusal(user, ticket: Ticket, transition: Transition) -> str | None:
-    """Why the user may not take this action on the ticket now (its status, or who they are)."""
+def refusal(
+    user, ticket: Ticket, transition: Transition, today: datetime.date | None = None
+) -> str | None:
+    """Why the user may not take this action on the ticket now (its status, who they are, or
+    the action being out of turn)."""
     if ticket.status not in transition.sources:
         return _("难题当前为“%(status)s”，不能%(action)s。") % {
             "status": ticket.get_status_display(),
@@ -297,6 +394,8 @@ def refusal(user, ticket: Ticket, transition: Transition) -> str | None:
         }
     if not actor_kinds(user, ticket) & transition.actors:
         return _("您无权对这条难题%(action)s。") % {"action": transition.label}
+    if transition.guard:
+        return transition.guard(ticket, today or timezone.localdate())
     return None
 
 
@@ -327,7 +426,7 @@ def act(
         raise Refused(_("找不到这条难题，或您无权办理。"))
     if ticket.version != version:
         raise Conflict(_("这条难题刚被他人更新，请查看最新情况后再操作。"))
-    refused = refusal(user, ticket, transition)
+    refused = refusal(user, ticket, transition, today)
     if refused:
         raise Refused(refused)
     before = ticket.status
@@ -346,7 +445,7 @@ def act(
         from_status=before,
         to_status=target if target != before else "",
         note=data.get("note", "") or data.get("reply", ""),
-        data=_event_data(ticket, action),
+        data=_event_data(ticket, action, data.get("meeting")),
     )
     audit.record(
         f"ticket_{action}",
@@ -376,13 +475,23 @@ def _set_co_units(ticket: Ticket, units) -> None:
     )
 
 
-def _event_data(ticket: Ticket, action: str) -> dict:
+def _event_data(ticket: Ticket, action: str, meeting: int | None = None) -> dict:
     """What the timeline shows beside the note: codes and dates, never translated labels."""
     data = {"level": ticket.level}
     if ticket.owner_unit_id:
         data["owner_unit"] = ticket.owner_unit_id
     if ticket.due_date:
         data["due_date"] = ticket.due_date.isoformat()
+    if action == "assign":
+        data["number"] = [ticket.assignment_year, ticket.assignment_seq]
+        if ticket.due_days:
+            data["due_days"] = ticket.due_days
+    if meeting:
+        data["meeting"] = meeting
+    if action == "solve_on_spot":
+        data["solved_by"] = ticket.solved_on_spot_by
+    if action == "urge":
+        data["urge_count"] = ticket.urge_count
     if action in ("resolve", "rate") and ticket.outcome:
         data["outcome"] = ticket.outcome
     if action == "rate":

@@ -21,6 +21,7 @@ from accounts.paging import query_without_page
 from accounts.roles import Role
 from enterprises.models import Enterprise
 from issues import lights
+from issues import selectors as issues_selectors
 from issues.models import OPEN_STATUSES, Status, Ticket
 from pairing import selectors as pairing_selectors
 from reports import area_figures, dashboard, selectors
@@ -115,6 +116,7 @@ def leader_home(request):
     kind = request.GET.get("period") if request.GET.get("period") in PERIODS else "month"
     today = timezone.localdate()
     context = dashboard.build(request.user, kind, today)
+    context["urged_units"] = issues_selectors.units_urged_often(area.path)
     return render(request, "reports/leader_home.html", context)
 
 

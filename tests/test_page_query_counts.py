@@ -14,10 +14,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Cadre, OrgUnit
 from enterprises.models import Enterprise
-from issues.models import Notification, Status
+from issues.models import Meeting, Notification, Status, TicketEvent
 from pairing.models import HelpPlan, Suggestion, SuggestionRun
 from reports.models import Notice
 from tests import factories as f
@@ -204,6 +205,63 @@ def hand_over_url(world):
     return reverse("cadre_hand_over", args=[world["cadre"].pk])
 
 
+def add_on_spot_answers(world, n):
+    for _ in range(n):
+        f.make_ticket(
+            enterprise=firm(world),
+            status=Status.RESOLVED,
+            title=f"{ROW}现场解决{next(_n)}",
+            solved_on_spot_by="区经信局 李局长",
+        )
+
+
+def meeting_url(world):
+    world["meeting"] = Meeting.objects.create(
+        kind=Meeting.Kind.COORDINATION,
+        title="协调会",
+        scheduled_at=timezone.now(),
+        chair=world["organiser"],
+        organiser=world["organiser"],
+    )
+    return reverse("meeting_minutes", args=[world["meeting"].pk])
+
+
+def add_agenda_items(world, n):
+    """Items decided (a unit, a deadline), their tickets each at another firm."""
+    meeting = world["meeting"]
+    start = meeting.items.count()
+    for i in range(n):
+        ticket = f.make_ticket(enterprise=firm(world), title=f"{ROW}议题{next(_n)}")
+        meeting.items.create(
+            ticket=ticket,
+            position=start + i + 1,
+            minutes="讨论",
+            decision="由区经信局办理",
+            owner_unit=world["dept"],
+            due_date=datetime.date(2026, 12, 31),
+        )
+        meeting.units.add(new_town(world))
+
+
+def ticket_url(world):
+    world["ticket"] = f.make_ticket(enterprise=firm(world), raised_by=world["cadre"].user)
+    return reverse("ticket_detail", args=[world["ticket"].pk])
+
+
+def add_timeline_steps(world, n):
+    """Steps that each name another unit and another meeting."""
+    for _ in range(n):
+        unit = new_town(world)
+        meeting = Meeting.objects.create(
+            kind=Meeting.Kind.COORDINATION, title=f"{ROW}会议", scheduled_at=timezone.now()
+        )
+        TicketEvent.objects.create(
+            ticket=world["ticket"],
+            action="assign",
+            data={"owner_unit": unit.pk, "level": 3, "meeting": meeting.pk, "number": [2026, 1]},
+        )
+
+
 PAGES = {
     "cadre_list": (lambda w: reverse("cadre_list"), "organiser", add_cadres),
     "uncovered_list": (
@@ -223,6 +281,9 @@ PAGES = {
     "help_plans_organiser": (lambda w: reverse("help_plan_list"), "organiser", add_help_plans),
     "help_plans_cadre": (lambda w: reverse("help_plan_list"), "cadre", add_help_plans),
     "hand_over": (hand_over_url, "organiser", add_hand_over_rows),
+    "sorting_queue_on_spot": (lambda w: reverse("sorting_queue"), "organiser", add_on_spot_answers),
+    "meeting_minutes": (meeting_url, "organiser", add_agenda_items),
+    "ticket_timeline": (ticket_url, "organiser", add_timeline_steps),
 }
 
 

@@ -102,6 +102,8 @@ GET = {
     "tickets/sorting/group/": row(NOT_ALLOWED),  # POST only
     "tickets/meetings/": only({"organiser"}),
     "tickets/meetings/<int:pk>/": only({"organiser"}, ok=MISSING),  # the world has no meeting
+    # The 会议纪要: the organisers who hold meetings and the leaders who chair them.
+    "tickets/meetings/<int:pk>/minutes/": only({"organiser", "leader"}, ok=MISSING),
     "tickets/notifications/": row(OK, anonymous=LOGIN),
     "tickets/notifications/<int:pk>/open/": row(NOT_ALLOWED),
     "visits/new/<int:enterprise_pk>/": only({"cadre"}) | {"other_cadre": MISSING},

@@ -3,6 +3,7 @@
 from django import template
 from django.utils.translation import gettext_lazy
 
+from issues.minutes_docx import ordinal
 from issues.workflow import TRANSITIONS
 
 register = template.Library()
@@ -12,9 +13,15 @@ OTHER_EVENTS = {
     "grouped": gettext_lazy("合并为共性问题"),
     "resolved_with_lead": gettext_lazy("随共性问题统一办结"),
 }
+FALLBACK = gettext_lazy("办理")  # an action this release does not know: never its raw code
 
 
 @register.filter
 def event_label(event) -> str:
     transition = TRANSITIONS.get(event.action)
-    return transition.label if transition else OTHER_EVENTS.get(event.action, event.action)
+    return transition.label if transition else OTHER_EVENTS.get(event.action, FALLBACK)
+
+
+@register.filter
+def cn_ordinal(n: int) -> str:
+    return ordinal(n)

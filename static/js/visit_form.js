@@ -71,7 +71,22 @@
       window.location.reload();
     });
   }
+  // 现场解决: how and by whom are asked only of a problem solved there and then.
+  function showOnSpot(box) {
+    box.closest("[data-problem]").querySelectorAll("[data-on-spot-detail]").forEach(function (p) {
+      p.hidden = !box.checked;
+    });
+  }
+  function showAllOnSpot() {
+    list.querySelectorAll("input[name$='-solved_on_spot']").forEach(showOnSpot);
+  }
+  list.addEventListener("change", function (event) {
+    if (/-solved_on_spot$/.test(event.target.name || "")) showOnSpot(event.target);
+  });
+  form.querySelector("[data-add-problem]").addEventListener("click", showAllOnSpot);
+
   restore();
+  showAllOnSpot();
   form.addEventListener("input", save);
   form.addEventListener("change", save);
 })();

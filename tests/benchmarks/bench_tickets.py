@@ -1,6 +1,7 @@
 """reminders_200k_s: the deadline-reminder run over 200,000 open tickets (and its rerun, which
 must insert nothing), against a reference of reading those tickets' rows once.
 ticket_action_queries: the most queries one workflow action (accept, escalate, resolve) takes.
+urge_queries: the queries one 催办 takes (the count, its record, the notices up the unit's chain).
 handler_queue_province_ms: the handling unit's queue page with 200,000 tickets in the database,
 against the login page."""
 
@@ -109,6 +110,17 @@ def action_queries(world) -> int:
     return worst
 
 
+def urge_queries(world) -> int:
+    """An organiser urges an overdue ticket of a unit that has a handler."""
+    organiser = User.objects.get(pk=world["organiser"].pk)  # a fresh request's user
+    ticket = Ticket.objects.filter(
+        owner_unit=world["handler"].home_unit, due_date__lt=timezone.localdate()
+    ).first()
+    with CaptureQueriesContext(connection) as queries:
+        workflow.act(organiser, ticket.pk, "urge", version=ticket.version, data={"note": "催办"})
+    return len(queries.captured_queries)
+
+
 def median_ms(client, url, repeat=15) -> float:
     times = []
     for _ in range(repeat):
@@ -148,3 +160,4 @@ def tickets(bench: Bench) -> None:
     figure = "handler_queue_quick_ms" if bench.quick else "handler_queue_province_ms"
     bench.record(figure, median_ms(client, "/handler/"), "ms", reference_ms)
     bench.record("ticket_action_queries", action_queries(world), "queries", 15)
+    bench.record("urge_queries", urge_queries(world), "queries", 15)

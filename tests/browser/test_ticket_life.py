@@ -20,9 +20,9 @@ def city():
     cadre = f.make_cadre(user=f.make_user("cadre", username="ganbu", home_unit=town))
     firm = f.make_enterprise(town=town, name="云溪精工机械有限公司")
     f.make_pairing(cadre=cadre, enterprise=firm, campaign=f.make_campaign(scope_unit=root))
-    f.make_user("organiser", username="zuzhi", jurisdiction_unit=root)
+    organiser = f.make_user("organiser", username="zuzhi", jurisdiction_unit=root)
     f.make_user("handler", username="chengban", home_unit=dept)
-    return {"firm": firm, "dept": dept}
+    return {"firm": firm, "dept": dept, "organiser": organiser}
 
 
 @pytest.fixture
@@ -90,12 +90,13 @@ def test_a_ticket_from_visit_to_closed(as_user, city):
     organiser.goto("/tickets/meetings/")
     organiser.fill("#id_title", "用地问题协调会")
     organiser.fill("#id_scheduled_at", "2026-11-25T09:30")
+    organiser.select_option("#id_chair", str(city["organiser"].pk))
     organiser.check(f"input[name=tickets][value='{ticket.pk}']")
     organiser.click("main form button[type=submit]")
     organiser.wait_for_load_state()
     organiser.fill(f"#decision_{ticket.pk}", "由市自然资源局调剂指标")
     organiser.select_option(f"#unit_{ticket.pk}", dept)
-    organiser.click("text=记录会议决定")
+    organiser.click("text=记录会议纪要和决定")
     organiser.wait_for_load_state()
     assert status(ticket) == Status.ASSIGNED
 
