@@ -193,16 +193,16 @@ def test_an_empty_progress_note_is_refused(world):
 
 
 # 6. The exact actions each person is offered, and each event's status and data.
-OFFERED = {
+OFFERED = {  # ticket_in's assigned and accepted tickets carry a pending extension request
     (S.REGISTERED, "organiser"): {"assign", "escalate"},
-    (S.ASSIGNED, "organiser"): {"escalate", "approve_extension", "refuse_extension"},
-    (S.ASSIGNED, "owner"): {"return", "dispute", "accept", "request_extension", "ask_escalation"},
-    (S.ACCEPTED, "owner"): {"progress", "request_extension", "ask_escalation", "resolve"},
+    (S.ASSIGNED, "organiser"): {"escalate", "approve_extension", "refuse_extension", "urge"},
+    (S.ASSIGNED, "owner"): {"return", "dispute", "accept", "ask_escalation"},
+    (S.ACCEPTED, "owner"): {"progress", "ask_escalation", "resolve"},
     (S.ACCEPTED, "co_handler"): {"co_answer"},
     (S.RESOLVED, "raiser"): {"rate"},
     (S.RESOLVED, "organiser"): {"rate"},
     (S.CLOSED, "organiser"): set(),
-    (S.ASSIGNED, "leader"): set(),
+    (S.ASSIGNED, "leader"): {"urge"},
     (S.ASSIGNED, "other_handler"): set(),
 }
 
@@ -212,6 +212,16 @@ def test_each_person_is_offered_exactly_these_actions(world, status, who):
     ticket = ticket_in(world, status, co_task=(who == "co_handler"))
     offered = {t.action for t in workflow.available(world["people"][who], ticket)}
     assert offered == OFFERED[(status, who)]
+
+
+def test_without_a_pending_request_no_extension_is_decided_and_one_may_be_asked(world):
+    ticket = ticket_in(world, S.ACCEPTED)
+    Ticket.objects.filter(pk=ticket.pk).update(extension_until=None, extension_reason="")
+    ticket.refresh_from_db()
+    organiser = {t.action for t in workflow.available(world["people"]["organiser"], ticket)}
+    owner = {t.action for t in workflow.available(world["people"]["owner"], ticket)}
+    assert organiser == {"escalate", "urge"}
+    assert owner == {"progress", "request_extension", "ask_escalation", "resolve"}
 
 
 def test_each_event_keeps_its_resulting_status_and_data(world):
@@ -229,7 +239,13 @@ def test_each_event_keeps_its_resulting_status_and_data(world):
         ("resolve", S.ACCEPTED, S.RESOLVED),
         ("rate", S.RESOLVED, S.CLOSED),
     ]
-    assert events[0].data == {"level": Level.LOCAL, "owner_unit": dept, "due_date": due}
+    assert events[0].data == {
+        "level": Level.LOCAL,
+        "owner_unit": dept,
+        "due_date": due,
+        "due_days": 3,
+        "number": [2026, 1],  # 交办单〔2026〕第0001号: the area's first this year
+    }
     assert events[2].data["outcome"] == "replied"
     assert events[2].note == "依法答复"
     assert events[3].data["rating"] == "satisfied"
