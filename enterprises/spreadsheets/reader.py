@@ -126,8 +126,9 @@ def _csv_rows(stream) -> Rows:
             continue
     else:
         raise UnreadableSheet("CSV文件的编码无法识别，请另存为 UTF-8 或 GBK 编码。")
-    first_line = text[: text.find("\n")]
-    delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
+    # Tabs or commas, whichever the first lines (a title, then the header) hold more of.
+    head = text[:4096]
+    delimiter = "\t" if head.count("\t") > head.count(",") else ","
     lines = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     return Rows(text.count("\n") + 1, enumerate(lines, start=1))
 
