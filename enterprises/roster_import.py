@@ -29,13 +29,13 @@ from enterprises.roster_rows import (  # noqa: F401  (the roster's rules, as cal
 from enterprises.spreadsheets import reader, workbooks
 from enterprises.spreadsheets.cells import is_blank, summary_row
 from enterprises.spreadsheets.safety import check_upload
-from enterprises.spreadsheets.validation import RowError
+from enterprises.spreadsheets.validation import Planned, RowError
 
 KIND = "enterprises"
 
 
 @dataclass
-class RosterPlan:
+class RosterPlan(Planned):
     create: list[RosterRow] = field(default_factory=list)
     update: list[tuple[int, RosterRow]] = field(default_factory=list)  # (primary key, row)
     unchanged: int = 0
@@ -43,18 +43,6 @@ class RosterPlan:
     rows: int = 0
     header: reader.Header | None = None
     skipped: list[tuple[int, str]] = field(default_factory=list)  # (row, 合计/总计/小计/其中)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def counts(self) -> dict[str, int]:
-        return {
-            "created": len(self.create),
-            "updated": len(self.update),
-            "unchanged": self.unchanged,
-        }
 
 
 def aliases_for(unit) -> dict[str, list[str]]:
