@@ -37,7 +37,7 @@ ALIASES = {
     "parent": ["上级单位", "上级单位编码", "上级", "所属上级"],
 }
 REQUIRED = ["code", "name", "kind"]
-KINDS = choices_by_label(OrgUnit.Kind.choices) | {
+KINDS_WRITTEN = choices_by_label(OrgUnit.Kind.choices) | {
     "省份": OrgUnit.Kind.PROVINCE,
     "县": OrgUnit.Kind.COUNTY,
     "区": OrgUnit.Kind.COUNTY,
@@ -53,6 +53,7 @@ KINDS = choices_by_label(OrgUnit.Kind.choices) | {
     "社区": OrgUnit.Kind.COMMUNITY,
     **{value: value for value in OrgUnit.Kind.values},
 }
+KINDS = {fold(label): kind for label, kind in KINDS_WRITTEN.items()}  # 县(市、区) as read
 CODE = re.compile(r"^[0-9A-Za-z_-]+$")
 SHEET_TITLE = gettext_lazy("组织单位")
 
