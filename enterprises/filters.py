@@ -30,6 +30,11 @@ class EnterpriseFilterForm(forms.Form):
     scale = forms.ChoiceField(
         label=_("规模"), required=False, choices=[("", _("全部")), *Enterprise.Scale.choices]
     )
+    above_scale = forms.ChoiceField(
+        label=_("规上/规下"),
+        required=False,
+        choices=[("", _("全部")), ("yes", _("规上")), ("no", _("规下"))],
+    )
     status = forms.ChoiceField(
         label=_("生产状态"),
         required=False,
@@ -56,6 +61,8 @@ class EnterpriseFilterForm(forms.Form):
             enterprises = enterprises.filter(tags=data["tag"])
         if data.get("scale"):
             enterprises = enterprises.filter(scale=data["scale"])
+        if data.get("above_scale"):
+            enterprises = enterprises.filter(above_scale=data["above_scale"] == "yes")
         if data.get("status"):
             enterprises = enterprises.filter(production_status=data["status"])
         if data.get("paired"):

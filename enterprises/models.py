@@ -129,7 +129,11 @@ class Enterprise(models.Model):
     tax_per_mu = models.DecimalField(
         _("亩均税收（万元/亩）"), max_digits=12, decimal_places=2, null=True, blank=True
     )
-    main_business = models.CharField(_("主营业务"), max_length=200, blank=True)
+    # db_default: rows written by COPY (the roster import's fast path, the benchmark's floor)
+    # that do not name these columns get "" rather than breaking NOT NULL.
+    main_business = models.CharField(
+        _("主营业务"), max_length=200, blank=True, default="", db_default=""
+    )
     employees = models.PositiveIntegerField(_("从业人数"), null=True, blank=True)
     production_status = models.CharField(
         _("生产状态"),
@@ -141,7 +145,9 @@ class Enterprise(models.Model):
     contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
     contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     address = models.CharField(_("注册地址"), max_length=200, blank=True)
-    business_address = models.CharField(_("经营地址"), max_length=200, blank=True)
+    business_address = models.CharField(
+        _("经营地址"), max_length=200, blank=True, default="", db_default=""
+    )
     park = models.ForeignKey(
         "self",
         verbose_name=_("所在园区"),

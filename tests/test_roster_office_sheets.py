@@ -267,3 +267,16 @@ def test_gbk_text_and_xls_from_an_office_read_the_same(town):
         assert plan.ok, plan.errors
         assert plan.skipped == [(3, "合计")]
         assert (plan.create[0].above_scale, plan.create[0].employees) == (True, 120)
+
+
+def test_above_scale_is_shown_on_the_file_and_filters_the_roster(town, client):
+    from tests.helpers import sign_in
+
+    plan = plan_of(xlsx(office_row(0, "规上甲公司", "规上"), office_row(1, "规下乙公司", "规下")))
+    roster_import.commit(plan, actor=f.make_user("admin"))
+    sign_in(client, f.make_user("admin"))
+    listed = client.get("/enterprises/", {"above_scale": "yes"}).content.decode()
+    assert "规上甲公司" in listed and "规下乙公司" not in listed
+    firm = Enterprise.objects.get(name="规上甲公司")
+    page = client.get(f"/enterprises/{firm.pk}/").content.decode()
+    assert "<span data-above-scale>规上</span>" in page and "汽摩配件" in page
