@@ -43,7 +43,7 @@ def _plan(record: RosterImport):
         )
         return plan, None
     except (UnsafeUpload, UnreadableSheet) as exc:
-        return None, str(exc)
+        return None, exc
 
 
 def import_area(user):
@@ -114,13 +114,17 @@ def check(record_id: int) -> None:
     RosterImport.objects.filter(pk=record_id).update(**_checked(plan, refusal))
 
 
-def _checked(plan, refusal: str | None) -> dict:
+def _checked(plan, refusal: Exception | str | None) -> dict:
     """The record's fields as a check of the file found them."""
     if refusal:
+        # A header found without its required columns still lists its cells, so the uploader
+        # can map an unknown one (单位详细名称 → 企业名称) on the page.
+        header = getattr(refusal, "header", None)
         return {
             "status": RosterImport.Status.REJECTED,
             "error_count": 1,
-            "errors": [{"row": 0, "column": "", "value": "", "message": refusal}],
+            "errors": [{"row": 0, "column": "", "value": "", "message": str(refusal)}],
+            "columns": _columns(header) if header else {},
         }
     return {
         "status": RosterImport.Status.PLANNED if plan.ok else RosterImport.Status.REJECTED,
@@ -131,11 +135,12 @@ def _checked(plan, refusal: str | None) -> dict:
         "error_count": len(plan.errors),
         "errors": [e.__dict__ for e in plan.errors],  # all of them: the page pages them
         "skipped": [{"row": row, "kind": kind} for row, kind in plan.skipped],
-        "columns": {
-            "used": plan.header.labels,
-            "unused": list(plan.header.unused.values()),
-        },
+        "columns": _columns(plan.header),
     }
+
+
+def _columns(header) -> dict:
+    return {"used": header.labels, "unused": list(header.unused.values())}
 
 
 @_inline_failure_stops(RosterImport.Status.COMMITTING)

@@ -102,9 +102,29 @@ def read_plan(
         if row is not None:
             parsed[uscc] = row
     report(0.8, "compare")
+    if area is not None:
+        _keep_to_area(parsed, area, plan)
     plan.errors.sort(key=lambda e: e.row)
     _classify(list(parsed.values()), plan)
     return plan
+
+
+def _keep_to_area(parsed: dict[str, RosterRow], area, plan: RosterPlan) -> None:
+    """An organiser's roster may not take over a firm another area holds (its credit code
+    already in the roster under a town outside theirs)."""
+    codes = list(parsed)
+    for start in range(0, len(codes), COMPARE_BATCH):
+        outside = (
+            Enterprise.objects.filter(uscc__in=codes[start : start + COMPARE_BATCH])
+            .exclude(town__path__startswith=area.path)
+            .values_list("uscc", flat=True)
+        )
+        for uscc in outside:
+            row = parsed.pop(uscc)
+            label = plan.header.labels["uscc"]
+            plan.errors.append(
+                RowError(row.number, label, uscc, "这家企业属于其他辖区，不能在此导入修改")
+            )
 
 
 PROGRESS_EVERY = 2000

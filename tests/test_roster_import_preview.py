@@ -104,3 +104,27 @@ def test_every_error_is_kept_and_paged(client, office):
     last = client.get(reverse("roster_import_detail", args=[record.pk]), {"page": 15})
     assert '<td data-label="行">1502</td>' in last.content.decode()
     assert "仅显示前" not in page
+
+
+def test_a_required_column_under_an_unknown_header_can_be_mapped(client, office):
+    sign_in(client, f.make_user("admin", home_unit=office))
+    record, page = upload(client, ["单位详细名称", "统一社会信用代码", "镇街"], firms(2))
+    assert record.status == "rejected" and "找不到表头" in page
+    assert 'name="map-0"' in page  # the header row's unknown cells are still offered
+    client.post(reverse("roster_import_columns", args=[record.pk]), {"map-0": "name"})
+    record.refresh_from_db()
+    assert (record.status, record.created) == ("planned", 2)
+
+
+def test_an_organiser_imports_firms_of_their_own_area_only(client, office):
+    elsewhere = f.make_unit(name="飞云街道", kind=OrgUnit.Kind.STREET)
+    taken = f.make_enterprise(town=elsewhere, uscc=f.make_uscc(960000))
+    county = OrgUnit.objects.get(name="瑞安市")
+    sign_in(client, f.make_user("organiser", jurisdiction_unit=county))
+    rows = [*firms(2), ["某公司", f.make_uscc(960500), "飞云街道"]]
+    record, page = upload(client, ["企业名称", "统一社会信用代码", "镇街"], rows)
+    assert record.status == "rejected"
+    assert "这家企业属于其他辖区，不能在此导入修改" in page  # row 3: firm 0's code
+    assert "镇街不存在" in page  # a town outside the area reads as unknown
+    taken.refresh_from_db()
+    assert taken.town == elsewhere

@@ -18,7 +18,13 @@ HEADER_SEARCH_ROWS = 10  # office sheets put a title or a note above the header
 
 
 class UnreadableSheet(ValueError):
-    """The file as a whole cannot be read as a roster; str() says why, in Chinese."""
+    """The file as a whole cannot be read as a roster; str() says why, in Chinese. `header`:
+    the likeliest header row when the required columns were not found in it, so a page can
+    offer to map its unknown cells."""
+
+    def __init__(self, message: str, header: Header | None = None):
+        super().__init__(message)
+        self.header = header
 
 
 class Rows:
@@ -168,7 +174,8 @@ def find_header(
     if missing:
         wanted = "、".join(aliases[name][0] for name in missing)
         raise UnreadableSheet(
-            f"找不到表头（前{HEADER_SEARCH_ROWS}行中没有“{wanted}”列），请使用导入模板的表头。"
+            f"找不到表头（前{HEADER_SEARCH_ROWS}行中没有“{wanted}”列），请使用导入模板的表头。",
+            best if best is not None and best.columns else None,
         )
     return best
 
