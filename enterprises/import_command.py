@@ -153,3 +153,18 @@ class ImportCommand(BaseCommand):
             self.stdout.write(
                 f"  row {error['row']} {error['column']} “{error['value']}”: {error['message']}"
             )
+
+
+class SheetImportCommand(ImportCommand):
+    """For an import module whose read_plan(stream, filename, actor=) and commit() take the
+    importing user (units, cadres): the subclass names `module` and `kind`."""
+
+    module = None
+
+    def plan(self, stream, filename, *, actor, options, progress):
+        progress(0, "check")
+        return self.module.read_plan(stream, filename, actor=actor)
+
+    def commit(self, plan, *, actor, filename, progress):
+        progress(0.5, "write")
+        self.module.commit(plan, actor=actor, filename=filename, via="command")

@@ -8,7 +8,6 @@ import datetime
 import io
 from decimal import Decimal
 
-import openpyxl
 import pytest
 import xlwt
 
@@ -16,6 +15,7 @@ from accounts.models import OrgUnit
 from enterprises import roster_import
 from enterprises.models import Enterprise
 from tests import factories as f
+from tests import helpers
 
 pytestmark = pytest.mark.django_db
 TITLE = ["瑞安市2026年规上工业企业名录（单位：万元、人）"]
@@ -68,15 +68,7 @@ def office_row(n, name, scale="规上", **cells):
 
 
 def xlsx(*rows, header=OFFICE_HEADER):
-    wb = openpyxl.Workbook()
-    wb.active.append(TITLE)
-    wb.active.append(header)
-    for row in rows:
-        wb.active.append(row)
-    out = io.BytesIO()
-    wb.save(out)
-    out.seek(0)
-    return out
+    return helpers.xlsx(TITLE, header, *rows)
 
 
 def plan_of(stream, name="名录.xlsx", **kwargs):
