@@ -5,14 +5,24 @@ from __future__ import annotations
 import unicodedata
 
 from django import forms
-from django.db.models import Exists, OuterRef, Q, QuerySet, Value
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Replace
+from django.db.models.lookups import IContains
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit
 from enterprises.models import Enterprise, Industry, Tag
 
 ASCII_TO_WIDE_BRACKETS = str.maketrans("()", "（）")
+
+
+def name_contains(field: str, text: str) -> Q:
+    """`field` (an enterprise name) contains `text`, brackets of either width alike: registered
+    names use （）, older rows and what people type often ()."""
+    stored = Replace(Replace(F(field), Value("("), Value("（")), Value(")"), Value("）"))
+    return Q(IContains(stored, text.translate(ASCII_TO_WIDE_BRACKETS)))
+
+
 PAIRED_CHOICES = [("", _("全部")), ("yes", _("已结对")), ("no", _("未结对"))]
 
 
@@ -48,11 +58,9 @@ class EnterpriseFilterForm(forms.Form):
             text = data["q"].strip()
             # A code typed on a Chinese keyboard may come full-width (９１３３…): fold it.
             code = unicodedata.normalize("NFKC", text).strip()
-            # Registered names use （）, older rows and typed queries often (): match either.
-            wide = text.translate(ASCII_TO_WIDE_BRACKETS)
-            enterprises = enterprises.annotate(
-                wide_name=Replace(Replace("name", Value("("), Value("（")), Value(")"), Value("）"))
-            ).filter(Q(wide_name__icontains=wide) | Q(uscc__istartswith=code))
+            enterprises = enterprises.filter(
+                name_contains("name", text) | Q(uscc__istartswith=code)
+            )
         if data.get("town"):
             enterprises = enterprises.filter(town=data["town"])
         if data.get("industry"):

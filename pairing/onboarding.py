@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import OrgUnit, User
 from accounts.roles import Role
 from enterprises import roster_import
+from enterprises.import_jobs import mapping_unit
 from enterprises.spreadsheets.reader import UnreadableSheet
 from enterprises.spreadsheets.safety import UnsafeUpload
 from pairing import cadre_import, pairing_import, unit_import
@@ -93,7 +94,9 @@ class SheetOutcome:
 
 def _plan(kind: str, stream, filename: str, *, actor, campaign):
     if kind == "enterprises":
-        return roster_import.read_plan(stream, filename, area=cadre_import.import_area(actor))
+        aliases = roster_import.aliases_for(mapping_unit(actor))  # the unit's own mappings
+        area = cadre_import.import_area(actor)
+        return roster_import.read_plan(stream, filename, aliases=aliases, area=area)
     if kind == "pairings":
         return pairing_import.read_plan(
             stream, filename, actor=_pairing_actor(actor), campaign=campaign

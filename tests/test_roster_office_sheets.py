@@ -218,9 +218,17 @@ def test_registered_names_keep_full_width_brackets_and_search_ignores_bracket_wi
     from tests.helpers import sign_in
 
     sign_in(client, f.make_user("admin"))
-    for query in ["宏通阀门(集团)", "宏通阀门（集团）", "塘下(浙江"]:
+    for query, found in [
+        ("宏通阀门(集团)", "瑞安市宏通阀门（集团）有限公司"),
+        ("宏通阀门（集团）", "瑞安市宏通阀门（集团）有限公司"),
+        ("塘下(浙江", "塘下（浙江）汽配有限公司"),
+    ]:
         page = client.get("/enterprises/", {"q": query}).content.decode()
-        assert "（" in page and ("宏通阀门" in page or "塘下" in page), query
+        assert found in page, query
+    # A row stored before names kept their brackets is found typed either way too.
+    Enterprise.objects.filter(name__startswith="塘下").update(name="塘下(浙江)汽配有限公司")
+    page = client.get("/enterprises/", {"q": "塘下（浙江）"}).content.decode()
+    assert "塘下(浙江)汽配有限公司" in page
 
 
 def tab_separated(rows) -> str:
