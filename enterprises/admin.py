@@ -4,7 +4,7 @@ from import_export.admin import ImportMixin
 
 from accounts.admin import AuditedAdmin, MaskedPIIAdmin, ReadOnlyAdmin
 from accounts.masking import mask_phone
-from enterprises.models import Enterprise, Industry, RosterImport, Tag
+from enterprises.models import Enterprise, HeaderAlias, Industry, RosterImport, Tag
 from enterprises.resources import EnterpriseResource
 
 
@@ -46,3 +46,14 @@ class RosterImportAdmin(ReadOnlyAdmin):
     list_filter = ["status"]
     list_select_related = ["uploaded_by"]
     exclude = ["errors"]
+
+
+@admin.register(HeaderAlias)
+class HeaderAliasAdmin(AuditedAdmin):
+    """Headers mapped on a roster preview; an admin removes one mapped by mistake here."""
+
+    list_display = ["header", "field", "unit", "kind", "created_by", "created_at"]
+    list_filter = ["kind", "field"]
+    search_fields = ["header"]
+    list_select_related = ["unit", "created_by"]
+    raw_id_fields = ["unit", "created_by"]

@@ -5,11 +5,23 @@ from __future__ import annotations
 import unicodedata
 
 from django import forms
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Replace
+from django.db.models.lookups import IContains
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit
 from enterprises.models import Enterprise, Industry, Tag
+
+ASCII_TO_WIDE_BRACKETS = str.maketrans("()", "（）")
+
+
+def name_contains(field: str, text: str) -> Q:
+    """`field` (an enterprise name) contains `text`, brackets of either width alike: registered
+    names use （）, older rows and what people type often ()."""
+    stored = Replace(Replace(F(field), Value("("), Value("（")), Value(")"), Value("）"))
+    return Q(IContains(stored, text.translate(ASCII_TO_WIDE_BRACKETS)))
+
 
 PAIRED_CHOICES = [("", _("全部")), ("yes", _("已结对")), ("no", _("未结对"))]
 
@@ -28,6 +40,11 @@ class EnterpriseFilterForm(forms.Form):
     scale = forms.ChoiceField(
         label=_("规模"), required=False, choices=[("", _("全部")), *Enterprise.Scale.choices]
     )
+    above_scale = forms.ChoiceField(
+        label=_("规上/规下"),
+        required=False,
+        choices=[("", _("全部")), ("yes", _("规上")), ("no", _("规下"))],
+    )
     status = forms.ChoiceField(
         label=_("生产状态"),
         required=False,
@@ -41,7 +58,9 @@ class EnterpriseFilterForm(forms.Form):
             text = data["q"].strip()
             # A code typed on a Chinese keyboard may come full-width (９１３３…): fold it.
             code = unicodedata.normalize("NFKC", text).strip()
-            enterprises = enterprises.filter(Q(name__icontains=text) | Q(uscc__istartswith=code))
+            enterprises = enterprises.filter(
+                name_contains("name", text) | Q(uscc__istartswith=code)
+            )
         if data.get("town"):
             enterprises = enterprises.filter(town=data["town"])
         if data.get("industry"):
@@ -50,6 +69,8 @@ class EnterpriseFilterForm(forms.Form):
             enterprises = enterprises.filter(tags=data["tag"])
         if data.get("scale"):
             enterprises = enterprises.filter(scale=data["scale"])
+        if data.get("above_scale"):
+            enterprises = enterprises.filter(above_scale=data["above_scale"] == "yes")
         if data.get("status"):
             enterprises = enterprises.filter(production_status=data["status"])
         if data.get("paired"):

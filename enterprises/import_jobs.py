@@ -14,12 +14,12 @@ from django.utils.translation import gettext_noop
 from rq import get_current_job
 
 from accounts.models import User
+from accounts.roles import Role
 from enterprises import roster_import
 from enterprises.models import RosterImport
 from enterprises.spreadsheets.reader import UnreadableSheet
 from enterprises.spreadsheets.safety import UnsafeUpload
 
-ERRORS_KEPT = 1000
 RUNNING = (RosterImport.Status.CHECKING, RosterImport.Status.COMMITTING)
 
 
@@ -35,10 +35,25 @@ def report(fraction: float, stage: str) -> None:
 def _plan(record: RosterImport):
     with record.file.open("rb") as stored:
         data = io.BytesIO(stored.read())
+    user = record.uploaded_by
+    aliases = roster_import.aliases_for(mapping_unit(user))
     try:
-        return roster_import.read_plan(data, record.filename, on_progress=report), None
+        plan = roster_import.read_plan(
+            data, record.filename, on_progress=report, aliases=aliases, area=import_area(user)
+        )
+        return plan, None
     except (UnsafeUpload, UnreadableSheet) as exc:
-        return None, str(exc)
+        return None, exc
+
+
+def import_area(user):
+    """Where an upload may put firms: anywhere for the system admin, an organiser's area."""
+    return None if Role.ADMIN in user.roles else user.jurisdiction_unit
+
+
+def mapping_unit(user):
+    """The unit whose header mappings an upload uses: the uploader's own unit, else their area."""
+    return user.home_unit_id or user.jurisdiction_unit_id
 
 
 def _still_mine(record_id: int, status: str) -> RosterImport | None:
@@ -99,13 +114,17 @@ def check(record_id: int) -> None:
     RosterImport.objects.filter(pk=record_id).update(**_checked(plan, refusal))
 
 
-def _checked(plan, refusal: str | None) -> dict:
+def _checked(plan, refusal: Exception | str | None) -> dict:
     """The record's fields as a check of the file found them."""
     if refusal:
+        # A header found without its required columns still lists its cells, so the uploader
+        # can map an unknown one (单位详细名称 → 企业名称) on the page.
+        header = getattr(refusal, "header", None)
         return {
             "status": RosterImport.Status.REJECTED,
             "error_count": 1,
-            "errors": [{"row": 0, "column": "", "value": "", "message": refusal}],
+            "errors": [{"row": 0, "column": "", "value": "", "message": str(refusal)}],
+            "columns": _columns(header) if header else {},
         }
     return {
         "status": RosterImport.Status.PLANNED if plan.ok else RosterImport.Status.REJECTED,
@@ -114,8 +133,14 @@ def _checked(plan, refusal: str | None) -> dict:
         "updated": len(plan.update),
         "unchanged": plan.unchanged,
         "error_count": len(plan.errors),
-        "errors": [e.__dict__ for e in plan.errors[:ERRORS_KEPT]],
+        "errors": [e.__dict__ for e in plan.errors],  # all of them: the page pages them
+        "skipped": [{"row": row, "kind": kind} for row, kind in plan.skipped],
+        "columns": _columns(plan.header),
     }
+
+
+def _columns(header) -> dict:
+    return {"used": header.labels, "unused": list(header.unused.values())}
 
 
 @_inline_failure_stops(RosterImport.Status.COMMITTING)

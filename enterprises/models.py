@@ -114,8 +114,25 @@ class Enterprise(models.Model):
         Tag, verbose_name=_("标签"), blank=True, related_name="enterprises"
     )
     scale = models.CharField(_("规模"), max_length=8, choices=Scale.choices, default=Scale.SMALL)
+    # 规上/规下: the statistics bureau's class by revenue, apart from the size class above; it
+    # decides who follows the firm (departments take 规上, towns the rest). None: not recorded.
+    above_scale = models.BooleanField(_("规上企业"), null=True, blank=True)
     annual_output = models.DecimalField(
         _("年产值（万元）"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    revenue = models.DecimalField(
+        _("营业收入（万元）"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    tax = models.DecimalField(
+        _("税收（万元）"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    tax_per_mu = models.DecimalField(
+        _("亩均税收（万元/亩）"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    # db_default: rows written by COPY (the roster import's fast path, the benchmark's floor)
+    # that do not name these columns get "" rather than breaking NOT NULL.
+    main_business = models.CharField(
+        _("主营业务"), max_length=200, blank=True, default="", db_default=""
     )
     employees = models.PositiveIntegerField(_("从业人数"), null=True, blank=True)
     production_status = models.CharField(
@@ -127,7 +144,10 @@ class Enterprise(models.Model):
     legal_representative = models.CharField(_("法定代表人"), max_length=50, blank=True)
     contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
     contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
-    address = models.CharField(_("地址"), max_length=200, blank=True)
+    address = models.CharField(_("注册地址"), max_length=200, blank=True)
+    business_address = models.CharField(
+        _("经营地址"), max_length=200, blank=True, default="", db_default=""
+    )
     park = models.ForeignKey(
         "self",
         verbose_name=_("所在园区"),
@@ -184,8 +204,12 @@ class RosterImport(models.Model):
     updated = models.PositiveIntegerField(_("更新"), default=0)
     unchanged = models.PositiveIntegerField(_("未变"), default=0)
     error_count = models.PositiveIntegerField(_("错误数"), default=0)
-    # The first errors, for the page; the full list is recomputed from the file when needed.
+    # Every error, for the page's paged list and the marked workbook.
     errors = models.JSONField(_("错误"), default=list, blank=True)
+    # Rows read as totals (合计, 小计, 其中：…) and skipped: [{"row": 207, "kind": "合计"}].
+    skipped = models.JSONField(_("跳过的行"), default=list, blank=True)
+    # The header as read: {"used": {field: header text}, "unused": [header text, …]}.
+    columns = models.JSONField(_("表头"), default=dict, blank=True)
     committed_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
     # The background job checking or writing the file, and why the last one stopped, if it did.
     job_id = models.CharField(max_length=64, blank=True)
@@ -198,3 +222,32 @@ class RosterImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.get_status_display()})"
+
+
+class HeaderAlias(models.Model):
+    """A header an office writes that the import did not know, mapped to a field by the uploader
+    on the preview page, and used for the next uploads from the same unit."""
+
+    unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("单位"), null=True, blank=True, on_delete=models.CASCADE
+    )
+    kind = models.CharField(_("导入类型"), max_length=16, default="enterprises")
+    header = models.CharField(_("表头"), max_length=100)  # as reader.header_key compares it
+    field = models.CharField(_("字段"), max_length=32)
+    created_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("设置人"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("设置时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("表头对应")
+        verbose_name_plural = _("表头对应")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "kind", "header"],
+                name="header_alias_once_per_unit",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.header} → {self.field}"

@@ -44,7 +44,7 @@ class EnterpriseResource(resources.ModelResource):
         """Parse the office's row by the roster's rules, then hand the resource its fields."""
         number = kwargs.get("row_number", 0) + 1
         errors = []
-        parsed = roster_import.parse_row(
+        _uscc, parsed = roster_import.parse_row(
             number, [row.get(h) for h in self.headers], self.header, self.lookups, errors
         )
         if parsed is None:

@@ -1,214 +1,130 @@
 """Importing the enterprise roster from an office spreadsheet: read, validate every row, plan
-(created / updated / unchanged / rejected), then commit all or nothing, upserting by USCC.
+(created / updated / unchanged / rejected, and the totals rows skipped), then commit all or
+nothing, upserting by USCC.
 
-One set of rules: the column aliases and row rules here are what every import path uses.
+One set of rules: the column aliases and row rules (roster_rows) are what every import path uses.
 """
 
 from __future__ import annotations
 
-import datetime
-import io
-import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 from itertools import chain, islice
-from operator import attrgetter
-from typing import BinaryIO, NamedTuple
+from typing import BinaryIO
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from openpyxl import Workbook
-from openpyxl.comments import Comment
-from openpyxl.styles import PatternFill
 
 from accounts import audit
-from accounts.exports import escape_cell
-from accounts.models import OrgUnit
 from enterprises import roster_write
-from enterprises.models import Enterprise, Industry, Tag
-from enterprises.spreadsheets import reader
-from enterprises.spreadsheets.cells import (
-    CellError,
-    fold,
-    is_blank,
-    parse_amount,
-    parse_date,
-    parse_int,
+from enterprises.models import Enterprise, HeaderAlias
+from enterprises.roster_rows import (  # noqa: F401  (the roster's rules, as callers name them)
+    ALIASES,
+    COMPARED,
+    REQUIRED,
+    SCALES,
+    STATUSES,
+    Lookups,
+    RosterRow,
+    parse_row,
 )
+from enterprises.spreadsheets import reader, workbooks
+from enterprises.spreadsheets.cells import is_blank, summary_row
 from enterprises.spreadsheets.safety import check_upload
-from enterprises.spreadsheets.validation import choices_by_label
-from enterprises.uscc import normalise, validate_uscc
+from enterprises.spreadsheets.validation import Planned, RowError
 
-ALIASES = {
-    "name": ["企业名称", "单位名称", "名称", "企业（单位）名称"],
-    "uscc": ["统一社会信用代码", "社会信用代码", "信用代码", "统一代码"],
-    "town": ["所属镇街", "镇街", "乡镇（街道）", "所在镇街", "属地"],
-    "industry": ["行业代码", "国民经济行业", "行业"],
-    "scale": ["企业规模", "规模"],
-    "annual_output": ["年产值（万元）", "年产值", "产值（万元）", "产值"],
-    "employees": ["从业人数", "职工人数", "员工人数"],
-    "production_status": ["生产状态", "生产经营状态", "经营状态"],
-    "legal_representative": ["法定代表人", "法人代表", "法人"],
-    "contact_name": ["联系人"],
-    "contact_phone": ["联系电话", "手机号", "电话"],
-    "address": ["地址", "企业地址", "注册地址"],
-    "founded": ["成立日期", "成立时间"],
-    "tags": ["标签", "企业类型标签"],
-}
-REQUIRED = ["name", "uscc", "town"]
-
-
-SCALES = choices_by_label(Enterprise.Scale.choices) | {
-    "大": "large",
-    "中": "medium",
-    "小": "small",
-    "微": "micro",
-    **{value: value for value in Enterprise.Scale.values},
-}
-STATUSES = choices_by_label(Enterprise.ProductionStatus.choices) | {
-    "正常": "normal",
-    "在产": "normal",
-    "半停产": "reduced",
-    "停工": "stopped",
-    **{value: value for value in Enterprise.ProductionStatus.values},
-}
-COMPARED = [
-    "name",
-    "town_id",
-    "industry_id",
-    "scale",
-    "annual_output",
-    "employees",
-    "production_status",
-    "legal_representative",
-    "contact_name",
-    "contact_phone",
-    "address",
-    "founded",
-]
-_COMPARED_VALUES = attrgetter(*COMPARED)
-# Cells read as text, each folded once per row.
-TEXT_FIELDS = [
-    "name",
-    "uscc",
-    "town",
-    "industry",
-    "scale",
-    "production_status",
-    "legal_representative",
-    "contact_name",
-    "contact_phone",
-    "address",
-    "tags",
-]
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    column: str
-    value: str
-    message: str
-
-
-class RosterRow(NamedTuple):
-    """A valid row as the roster would keep it. A tuple, not an Enterprise: a province's 300,000
-    rows are held until the commit, and model instances cost several times the memory and time."""
-
-    number: int
-    uscc: str
-    name: str
-    town: OrgUnit
-    industry: Industry | None
-    scale: str
-    annual_output: Decimal | None
-    employees: int | None
-    production_status: str
-    legal_representative: str
-    contact_name: str
-    contact_phone: str
-    address: str
-    founded: datetime.date | None
-    tags: tuple[Tag, ...]
-
-    @property
-    def town_id(self) -> int:
-        return self.town.pk
-
-    @property
-    def industry_id(self) -> int | None:
-        return self.industry.pk if self.industry else None
-
-    def stored(self) -> tuple:
-        """The COMPARED fields' values, as the database returns them."""
-        return _COMPARED_VALUES(self)
-
-    def enterprise(self, pk: int | None = None) -> Enterprise:
-        return Enterprise(pk=pk, uscc=self.uscc, **dict(zip(COMPARED, self.stored(), strict=True)))
+KIND = "enterprises"
 
 
 @dataclass
-class RosterPlan:
+class RosterPlan(Planned):
     create: list[RosterRow] = field(default_factory=list)
     update: list[tuple[int, RosterRow]] = field(default_factory=list)  # (primary key, row)
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
     rows: int = 0
     header: reader.Header | None = None
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
+    skipped: list[tuple[int, str]] = field(default_factory=list)  # (row, 合计/总计/小计/其中)
 
 
-class Lookups:
-    """Towns, industries and tags by the names and codes offices write, loaded once per import."""
-
-    def __init__(self):
-        towns = OrgUnit.objects.filter(kind__in=[OrgUnit.Kind.TOWN, OrgUnit.Kind.STREET])
-        self.towns = {fold(t.name): t for t in towns} | {t.code: t for t in towns}
-        industries = Industry.objects.all()
-        self.industries = {i.code: i for i in industries} | {fold(i.name): i for i in industries}
-        tags = Tag.objects.all()
-        self.tags = {fold(t.name): t for t in tags} | {t.code: t for t in tags}
+def aliases_for(unit) -> dict[str, list[str]]:
+    """The roster's aliases with the headers the unit's uploaders mapped on a preview page."""
+    mapped = HeaderAlias.objects.filter(kind=KIND, unit=unit).values_list("field", "header")
+    aliases = {name: list(names) for name, names in ALIASES.items()}
+    for name, header in mapped:
+        if name in aliases:
+            aliases[name].append(header)
+    return aliases
 
 
-def read_plan(stream: BinaryIO, filename: str, on_progress=None) -> RosterPlan:
+def read_plan(
+    stream: BinaryIO,
+    filename: str,
+    on_progress=None,
+    aliases: dict | None = None,
+    area=None,
+) -> RosterPlan:
     """Everything short of writing: the file checked, every row validated, each classified.
-    `on_progress(fraction, stage)` hears how far it got (a job shows it as a progress bar)."""
+    `on_progress(fraction, stage)` hears how far it got (a job shows it as a progress bar);
+    `aliases` are the headers to look for (aliases_for(unit): the unit's own included); `area`
+    limits the towns to an organiser's jurisdiction (None: the whole tree, for the admin)."""
     report = on_progress or (lambda fraction, stage: None)
     kind = check_upload(stream, filename)
     report(0.05, "read")
     sheet = reader.rows(stream, kind)
     pairs = iter(sheet)  # read as checked: a province's sheet is never all Python lists at once
     first = list(islice(pairs, reader.HEADER_SEARCH_ROWS))
-    header = reader.find_header(first, ALIASES, REQUIRED)
-    lookups, plan = Lookups(), RosterPlan(header=header)
+    header = reader.find_header(first, aliases or ALIASES, REQUIRED)
+    lookups, plan = Lookups(area), RosterPlan(header=header)
     parsed: dict[str, RosterRow] = {}
+    first_row: dict[str, int] = {}  # credit code → the first row holding it, valid or not
     for number, values in chain(first, pairs):
         if number % PROGRESS_EVERY == 0:
             report(0.1 + 0.7 * min(number / max(sheet.total, 1), 1), "check")
         if number <= header.row or all(is_blank(v) for v in values):
             continue
-        plan.rows += 1
-        row = parse_row(number, values, header, lookups, plan.errors)
-        if row is None:
+        summary = summary_row(values)
+        if summary:
+            plan.skipped.append((number, summary))
             continue
-        if row.uscc in parsed:
-            first_number = parsed[row.uscc].number
+        plan.rows += 1
+        uscc, row = parse_row(number, values, header, lookups, plan.errors)
+        if uscc and uscc in first_row:
             plan.errors.append(
                 RowError(
                     number,
                     header.labels["uscc"],
-                    row.uscc,
-                    f"与第{first_number}行的统一社会信用代码重复",
+                    uscc,
+                    f"与第{first_row[uscc]}行的统一社会信用代码重复",
                 )
             )
             continue
-        parsed[row.uscc] = row
+        if uscc:
+            first_row[uscc] = number
+        if row is not None:
+            parsed[uscc] = row
     report(0.8, "compare")
+    if area is not None:
+        _keep_to_area(parsed, area, plan)
+    plan.errors.sort(key=lambda e: e.row)
     _classify(list(parsed.values()), plan)
     return plan
+
+
+def _keep_to_area(parsed: dict[str, RosterRow], area, plan: RosterPlan) -> None:
+    """An organiser's roster may not take over a firm another area holds (its credit code
+    already in the roster under a town outside theirs)."""
+    codes = list(parsed)
+    for start in range(0, len(codes), COMPARE_BATCH):
+        outside = (
+            Enterprise.objects.filter(uscc__in=codes[start : start + COMPARE_BATCH])
+            .exclude(town__path__startswith=area.path)
+            .values_list("uscc", flat=True)
+        )
+        for uscc in outside:
+            row = parsed.pop(uscc)
+            label = plan.header.labels["uscc"]
+            plan.errors.append(
+                RowError(row.number, label, uscc, "这家企业属于其他辖区，不能在此导入修改")
+            )
 
 
 PROGRESS_EVERY = 2000
@@ -243,126 +159,34 @@ def _classify(rows: list[RosterRow], plan: RosterPlan) -> None:
                 plan.update.append((pk, row))
 
 
-TAG_SEPARATORS = re.compile(r"[、,，;；/\s]+")
-
-
-def parse_row(number, values, header, lookups, errors) -> RosterRow | None:
-    def cell(name):
-        index = header.columns.get(name)
-        return values[index] if index is not None and index < len(values) else None
-
-    text = {name: fold(cell(name)) for name in TEXT_FIELDS}  # each cell folded once
-    before = len(errors)
-
-    def fail(name, message):
-        errors.append(
-            RowError(number, header.labels.get(name, ALIASES[name][0]), fold(cell(name)), message)
-        )
-
-    def read(name, parser):
-        try:
-            return parser(cell(name))
-        except CellError as exc:
-            fail(name, str(exc))
-            return None
-
-    for name in REQUIRED:
-        if text[name] == "":
-            fail(name, "必填项为空")
-    uscc = normalise(text["uscc"])
-    if uscc:
-        try:
-            validate_uscc(uscc)
-        except ValidationError as exc:
-            fail("uscc", exc.messages[0])
-    town = lookups.towns.get(text["town"])
-    if text["town"] and town is None:
-        fail("town", "镇街不存在，请填写系统中已有的镇街名称")
-    industry = None
-    if text["industry"]:
-        industry = lookups.industries.get(text["industry"].upper()) or lookups.industries.get(
-            text["industry"]
-        )
-        if industry is None:
-            fail("industry", "行业不存在，请填写国民经济行业代码（如 C34）或名称")
-    scale = SCALES.get(text["scale"] or "小型")
-    if scale is None:
-        fail("scale", "规模只能是：大型、中型、小型、微型")
-    status = STATUSES.get(text["production_status"] or "正常生产")
-    if status is None:
-        fail("production_status", "生产状态只能是：正常生产、减产、停产")
-    tags = []
-    for name in (n for n in TAG_SEPARATORS.split(text["tags"]) if n):
-        tag = lookups.tags.get(name)
-        if tag is None:
-            fail("tags", f"标签“{name}”不存在")
-        else:
-            tags.append(tag)
-    output = read("annual_output", parse_amount)
-    if output is not None:
-        output = output.quantize(Decimal("0.01"))  # as stored, so a re-import compares equal
-    employees = read("employees", parse_int)
-    founded = read("founded", parse_date)
-    if len(errors) > before:
-        return None
-    return RosterRow(
-        number,
-        uscc,
-        text["name"],
-        town,
-        industry,
-        scale,
-        output,
-        employees,
-        status,
-        text["legal_representative"],
-        text["contact_name"],
-        text["contact_phone"],
-        text["address"],
-        founded,
-        tuple(tags),
-    )
-
-
 @transaction.atomic
 def commit(
-    plan: RosterPlan, *, actor, request=None, filename: str = "", on_progress=None
+    plan: RosterPlan,
+    *,
+    actor,
+    request=None,
+    filename: str = "",
+    on_progress=None,
+    via: str = "page",
 ) -> dict[str, int]:
     """Write the plan, all or nothing; refuse a plan with any error."""
     report = on_progress or (lambda fraction, stage: None)
     if not plan.ok:
         raise ValueError("a roster with errors is not imported")
     roster_write.write(plan.create, plan.update, COMPARED, report)
-    counts = {"created": len(plan.create), "updated": len(plan.update), "unchanged": plan.unchanged}
     audit.record(
         "import",
         user=actor,
         request=request,
-        changes={"file": filename, "kind": "enterprises", **counts},
+        changes={"file": filename, "kind": KIND, "via": via, **plan.counts},
     )
-    return counts
+    return plan.counts
 
 
-def error_workbook(stream: BinaryIO, filename: str) -> bytes:
+def error_workbook(
+    stream: BinaryIO, filename: str, aliases: dict | None = None, area=None
+) -> bytes:
     """The uploaded sheet again, every bad cell filled red with its message as a comment, so the
     office can correct the very cells and upload again."""
-    plan = read_plan(stream, filename)
-    stream.seek(0)
-    column_of = {plan.header.labels[f]: i for f, i in plan.header.columns.items()}
-    by_row: dict[int, dict[int, list[str]]] = {}
-    for error in plan.errors:
-        cells = by_row.setdefault(error.row, {})
-        cells.setdefault(column_of.get(error.column, 0), []).append(error.message)
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "名册（标出错误）"
-    red = PatternFill("solid", fgColor="FFC7CE")
-    for number, values in reader.rows(stream, check_upload(stream, filename)):
-        sheet.append([escape_cell(v) for v in values] or [None])
-        for column, messages in by_row.get(number, {}).items():
-            cell = sheet.cell(row=sheet.max_row, column=column + 1)
-            cell.fill = red
-            cell.comment = Comment("；".join(messages), "校验")
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    plan = read_plan(stream, filename, aliases=aliases, area=area)
+    return workbooks.marked_copy(stream, filename, plan.header, plan.errors, "名册（标出错误）")

@@ -30,6 +30,7 @@ from accounts.roles import Role
 from enterprises.spreadsheets.cells import fold
 from enterprises.spreadsheets.reader import Header, UnreadableSheet
 from enterprises.spreadsheets.validation import (
+    Planned,
     RowError,
     Sheet,
     SheetRow,
@@ -70,25 +71,14 @@ class CadreRow:
 
 
 @dataclass
-class CadrePlan:
+class CadrePlan(Planned):
     create: list[CadreRow] = field(default_factory=list)
     update: list[tuple[Cadre, CadreRow]] = field(default_factory=list)
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
     rows: int = 0
     header: Header | None = None
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def counts(self) -> dict[str, int]:
-        return {
-            "created": len(self.create),
-            "updated": len(self.update),
-            "unchanged": self.unchanged,
-        }
+    skipped: tuple[tuple[int, str], ...] = ()  # the totals rows left out
 
 
 def normalise_phone(text: str) -> str:
@@ -98,26 +88,37 @@ def normalise_phone(text: str) -> str:
 
 
 class Units:
-    """Units by code and by exact name, loaded once per import."""
+    """Units by code and by exact name, loaded once per import; with an `area` (an organiser's
+    import), only the units under it."""
 
-    def __init__(self):
-        units = list(OrgUnit.objects.only("pk", "code", "name", "path"))
+    def __init__(self, area: OrgUnit | None = None):
+        units = OrgUnit.objects.only("pk", "code", "name", "path")
+        units = list(units.under(area) if area is not None else units)
         self.by_code = {u.code: u for u in units}
         self.by_name = defaultdict(list)
         for unit in units:
             self.by_name[fold(unit.name)].append(unit)
 
 
-def read_plan(stream: BinaryIO, filename: str) -> CadrePlan:
-    """Everything short of writing: the file checked, every row validated, each classified."""
-    return plan_sheet(read_sheet(stream, filename, ALIASES, REQUIRED))
+def read_plan(stream: BinaryIO, filename: str, *, actor=None) -> CadrePlan:
+    """Everything short of writing: the file checked, every row validated, each classified.
+    An organiser (`actor`) imports only the cadres of the units in their area."""
+    return plan_sheet(read_sheet(stream, filename, ALIASES, REQUIRED), actor=actor)
 
 
-def plan_sheet(sheet: Sheet) -> CadrePlan:
+def import_area(actor) -> OrgUnit | None:
+    """None (the whole tree) for the system admin or no actor, else the actor's area."""
+    if actor is None or Role.ADMIN in actor.roles:
+        return None
+    return actor.jurisdiction_unit
+
+
+def plan_sheet(sheet: Sheet, *, actor=None) -> CadrePlan:
     """The plan for a sheet already read: the import pages' file or the admin screen's rows."""
     if not {"staff_no", "phone"} & set(sheet.header.columns):
         raise UnreadableSheet("找不到“工号”或“手机号”列：至少要有其中一列来识别干部。")
-    plan, units = CadrePlan(header=sheet.header), Units()
+    area = import_area(actor)
+    plan, units = CadrePlan(header=sheet.header, skipped=sheet.skipped), Units(area)
     parsed: list[CadreRow] = []
     first_row: dict[tuple[str, str], int] = {}
     for number, values in sheet.rows:
@@ -136,7 +137,7 @@ def plan_sheet(sheet: Sheet) -> CadrePlan:
                 first_row[key, value] = number
         if row.ok:
             parsed.append(cadre_row)
-    _classify(plan, parsed)
+    _classify(plan, parsed, area)
     plan.errors.sort(key=lambda e: e.row)
     return plan
 
@@ -189,7 +190,7 @@ def _parse_row(row: SheetRow, units: Units) -> CadreRow | None:
     )
 
 
-def _classify(plan: CadrePlan, parsed: list[CadreRow]) -> None:
+def _classify(plan: CadrePlan, parsed: list[CadreRow], area: OrgUnit | None) -> None:
     """Match each row to a cadre (by staff number, else by mobile) and decide what it changes."""
     label = {f: plan.header.labels.get(f, ALIASES[f][0]) for f in ALIASES}
     by_staff_no = _by_staff_no(
@@ -233,6 +234,9 @@ def _classify(plan: CadrePlan, parsed: list[CadreRow]) -> None:
             else:
                 plan.create.append(row)
             continue
+        if area is not None and not cadre.unit.path.startswith(area.path):
+            fail(row, "staff_no", "这个工号的干部不在您的管辖范围内")
+            continue
         moved = _post_of(row, cadre) != (cadre.unit_id, cadre.post, cadre.rank)
         if cadre.status != Cadre.Status.ACTIVE and row.status == Cadre.Status.ACTIVE:
             fail(row, "status", "该干部已退休或调离，不能通过导入恢复在岗")
@@ -254,7 +258,7 @@ def _by_staff_no(query, keys: list[str]) -> dict[str, Cadre]:
     """The cadres `query` finds for the keys, asked 2,000 keys at a time."""
     found = {}
     for start in range(0, len(keys), 2000):
-        for cadre in query(keys[start : start + 2000]).select_related("user"):
+        for cadre in query(keys[start : start + 2000]).select_related("user", "unit"):
             found[cadre.staff_no] = cadre
     return found
 

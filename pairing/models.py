@@ -382,6 +382,7 @@ class PeopleImport(models.Model):
     file, what its plan found, the outcome. Statuses as the roster's imports."""
 
     class Kind(models.TextChoices):
+        UNITS = "units", _("组织单位")
         CADRES = "cadres", _("干部名册")
         PAIRINGS = "pairings", _("结对")
 
@@ -410,8 +411,11 @@ class PeopleImport(models.Model):
     updated = models.PositiveIntegerField(_("更新"), default=0)
     unchanged = models.PositiveIntegerField(_("未变"), default=0)
     error_count = models.PositiveIntegerField(_("错误数"), default=0)
-    # The first errors, for the page; the full list is recomputed from the file when needed.
+    # Every error, for the page's paged list; mobile numbers masked.
     errors = models.JSONField(_("错误"), default=list, blank=True)
+    # As the roster's imports: the totals rows skipped, the header's used and unused columns.
+    skipped = models.JSONField(_("跳过的行"), default=list, blank=True)
+    columns = models.JSONField(_("表头"), default=dict, blank=True)
     committed_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
 
     class Meta:

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from accounts import audit
 from accounts.models import Cadre
 from enterprises.models import Enterprise
-from enterprises.spreadsheets.cells import fold, parse_date
+from enterprises.spreadsheets.cells import fold, parse_date, registered_name
 from enterprises.spreadsheets.reader import Header, UnreadableSheet
 from enterprises.spreadsheets.validation import (
     RowError,
@@ -51,6 +51,7 @@ ROLES = choices_by_label(Pairing.Role.choices) | {
     **{value: value for value in Pairing.Role.values},
 }
 SHEET_TITLE = gettext_lazy("结对")
+WIDE_TO_ASCII_BRACKETS = str.maketrans("（）", "()")
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ class PairingPlan:
     errors: list[RowError] = field(default_factory=list)
     rows: int = 0
     header: Header | None = None
+    skipped: tuple[tuple[int, str], ...] = ()  # the totals rows left out
 
     @property
     def ok(self) -> bool:
@@ -109,13 +111,15 @@ class Lookups:
         }
         in_area = Enterprise.objects.filter(town__path__startswith=area.path).select_related("town")
         codes = {normalise(r.text("uscc")) for r in rows} - {""}
-        names = {r.text("enterprise") for r in rows} - {""}
+        # Registered names keep （）; a sheet or an older row may write (): look up either.
+        names = {registered_name(r.cell("enterprise")) for r in rows} - {""}
+        names |= {n.translate(WIDE_TO_ASCII_BRACKETS) for n in names}
         self.by_uscc, self.by_name = {}, defaultdict(list)
         for chunk in _chunks(sorted(codes)):
             self.by_uscc.update({e.uscc: e for e in in_area.filter(uscc__in=chunk)})
         for chunk in _chunks(sorted(names)):
             for enterprise in in_area.filter(name__in=chunk):
-                self.by_name[enterprise.name].append(enterprise)
+                self.by_name[registered_name(enterprise.name)].append(enterprise)
         self.cadres = {}
         for chunk in _chunks(sorted({r.text("staff_no") for r in rows} - {""})):
             self.cadres.update(
@@ -147,7 +151,7 @@ def plan_sheet(sheet: Sheet, *, actor, campaign: Campaign | None = None) -> Pair
         raise UnreadableSheet("您没有管辖范围，不能导入结对。")
     if not {"uscc", "enterprise"} & set(sheet.header.columns):
         raise UnreadableSheet("找不到“企业统一社会信用代码”或“企业名称”列，请使用导入模板的表头。")
-    plan = PairingPlan(header=sheet.header)
+    plan = PairingPlan(header=sheet.header, skipped=sheet.skipped)
     rows = [SheetRow(n, values, sheet, ALIASES, plan.errors) for n, values in sheet.rows]
     plan.rows = len(rows)
     lookups = Lookups(actor.jurisdiction_unit, rows)
@@ -189,7 +193,7 @@ def _parse_row(row: SheetRow, lookups: Lookups, default: Campaign | None) -> Pai
             if enterprise is None:
                 row.fail("uscc", "您的管辖范围内没有这个统一社会信用代码的企业")
     elif firm == "enterprise" and row.text("enterprise"):
-        named = lookups.by_name.get(row.text("enterprise"), [])
+        named = lookups.by_name.get(registered_name(row.cell("enterprise")), [])
         if len(named) > 1:
             row.fail("enterprise", "有多家企业叫这个名称，请填写统一社会信用代码")
         elif not named:

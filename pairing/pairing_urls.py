@@ -1,7 +1,7 @@
 from django.urls import path
 
+from pairing import onboarding_views, views
 from pairing import people_import_views as imports
-from pairing import views
 
 urlpatterns = [
     path("campaigns/new/", views.campaign_edit, name="campaign_new"),
@@ -20,6 +20,17 @@ urlpatterns = [
     path("help-plans/", views.help_plan_list, name="help_plan_list"),
     path("help-plans/new/<int:enterprise_pk>/", views.help_plan_edit, name="help_plan_new"),
     path("help-plans/<int:enterprise_pk>/<int:pk>/", views.help_plan_edit, name="help_plan_edit"),
+    path("import/county/", onboarding_views.onboarding_dry_run, name="onboarding"),
+    path(
+        "import/county/example-<str:kind>.xlsx",
+        onboarding_views.onboarding_example,
+        name="onboarding_example",
+    ),
+    path("import/units/", imports.unit_upload, name="unit_import"),
+    path("import/units/template.xlsx", imports.unit_template, name="unit_import_template"),
+    path("import/units/<int:pk>/", imports.unit_detail, name="unit_import_detail"),
+    path("import/units/<int:pk>/commit/", imports.unit_commit, name="unit_import_commit"),
+    path("import/units/<int:pk>/errors.xlsx", imports.unit_errors, name="unit_import_errors"),
     path("import/cadres/", imports.cadre_upload, name="cadre_import"),
     path("import/cadres/template.xlsx", imports.cadre_template, name="cadre_import_template"),
     path("import/cadres/<int:pk>/", imports.cadre_detail, name="cadre_import_detail"),

@@ -1,7 +1,8 @@
-"""Import pages for cadres (the system admin) and for pairings (an organiser, within their
-jurisdiction): upload, see the plan with its errors by row and column, confirm all or nothing;
-the template workbook and the sheet with its bad cells marked. The same pages serve both kinds,
-told apart by an ImportKind."""
+"""Import pages for org units and cadres (the system admin, or an organiser within their
+jurisdiction) and for pairings (an organiser, within their jurisdiction): upload, see the plan
+with its errors by row and column, the totals rows skipped and the columns not used, confirm all
+or nothing; the template workbook and the sheet with its bad cells marked. The same pages serve
+every kind, told apart by an ImportKind."""
 
 from __future__ import annotations
 
@@ -30,10 +31,9 @@ from enterprises.models import RosterImport
 from enterprises.spreadsheets import workbooks
 from enterprises.spreadsheets.reader import UnreadableSheet
 from enterprises.spreadsheets.safety import UnsafeUpload
-from pairing import cadre_import, pairing_import, selectors
+from pairing import cadre_import, pairing_import, selectors, unit_import
 from pairing.models import Campaign, Pairing, PeopleImport
 
-ERRORS_KEPT = 1000
 Status = RosterImport.Status
 
 
@@ -46,6 +46,16 @@ class ImportKind:
     intro: str
 
 
+UNITS = ImportKind(
+    PeopleImport.Kind.UNITS,
+    unit_import,
+    "unit_import",
+    gettext_lazy("导入组织单位"),
+    gettext_lazy(
+        "县里的镇街、部门等单位，每行写明上级单位（系统中已有的，或本表中的，填编码或名称）。"
+        "按单位编码更新已有单位，同一文件导入两次不会重复；组织部门只能导入本辖区内的单位。"
+    ),
+)
 CADRES = ImportKind(
     PeopleImport.Kind.CADRES,
     cadre_import,
@@ -91,25 +101,25 @@ def _plan(spec: ImportKind, user, stream, filename: str, campaign):
         if spec is PAIRINGS:
             plan = pairing_import.read_plan(stream, filename, actor=user, campaign=campaign)
         else:
-            plan = cadre_import.read_plan(stream, filename)
+            plan = spec.module.read_plan(stream, filename, actor=user)
     except (UnsafeUpload, UnreadableSheet) as exc:
         return None, str(exc)
     return plan, None
 
 
 def _kept(errors) -> list[dict]:
-    """The first errors as the page shows them, mobile numbers in their values masked: the record
-    is read on pages, so it keeps no full number."""
+    """Every error as the page shows them (paged), mobile numbers in their values masked: the
+    record is read on pages, so it keeps no full number."""
     return [
         {**e.__dict__, "value": UNMASKED_MOBILE.sub(lambda m: mask_phone(m.group()), e.value)}
-        for e in errors[:ERRORS_KEPT]
+        for e in errors
     ]
 
 
 def _records(spec: ImportKind, user):
-    """Cadre imports are the system admins'; an organiser sees the pairing imports they made."""
+    """The system admin sees every unit and cadre import; an organiser the imports they made."""
     records = PeopleImport.objects.filter(kind=spec.kind).select_related("uploaded_by")
-    return records.filter(uploaded_by=user) if spec is PAIRINGS else records
+    return records if Role.ADMIN in user.roles else records.filter(uploaded_by=user)
 
 
 def _upload(request, spec: ImportKind):
@@ -135,6 +145,11 @@ def _upload(request, spec: ImportKind):
                 rows=plan.rows,
                 error_count=len(plan.errors),
                 errors=_kept(plan.errors),
+                skipped=[{"row": row, "kind": kind} for row, kind in plan.skipped],
+                columns={
+                    "used": plan.header.labels,
+                    "unused": list(plan.header.unused.values()),
+                },
                 **plan.counts,
             )
             return redirect(f"{spec.url}_detail", pk=record.pk)
@@ -180,17 +195,29 @@ def _commit(request, spec: ImportKind, pk: int):
 
 
 def _allowed_values(spec: ImportKind, user) -> dict[str, list[str]]:
+    """The values sheet's columns; those keyed by a field name also give that column of the
+    template a drop-down."""
+    units = OrgUnit.objects.all()
+    area = cadre_import.import_area(user)
+    if area is not None:
+        units = units.under(area)
+    if spec is UNITS:
+        return {
+            "kind": [str(label) for _v, label in OrgUnit.Kind.choices],
+            _("已有单位编码"): list(units.values_list("code", flat=True)),
+            _("已有单位名称"): list(units.values_list("name", flat=True)),
+        }
     if spec is CADRES:
         return {
-            _("单位编码"): list(OrgUnit.objects.values_list("code", flat=True)),
-            _("单位名称"): list(OrgUnit.objects.values_list("name", flat=True)),
-            _("职级"): [str(label) for _v, label in Cadre.Rank.choices],
-            _("状态"): [str(label) for _v, label in Cadre.Status.choices],
+            _("单位编码"): list(units.values_list("code", flat=True)),
+            _("单位名称"): list(units.values_list("name", flat=True)),
+            "rank": [str(label) for _v, label in Cadre.Rank.choices],
+            "status": [str(label) for _v, label in Cadre.Status.choices],
         }
     campaigns = selectors.campaigns_for_area(user.jurisdiction_unit)
     return {
-        _("行动"): [c.name for c in campaigns],
-        _("角色"): [str(label) for _v, label in Pairing.Role.choices],
+        "campaign": [c.name for c in campaigns],
+        "role": [str(label) for _v, label in Pairing.Role.choices],
         _("专项组/服务组（行动：名称）"): [
             f"{c.name}：{g.name}"
             for c in campaigns.prefetch_related("groups")
@@ -226,42 +253,75 @@ def _error_workbook(request, spec: ImportKind, pk: int):
     return response
 
 
-def organiser_with_area(view):
-    """Organisers only; one without a jurisdiction sees why there is nothing to import."""
+def organiser_with_area(view, *also: str):
+    """Organisers (and the roles in `also`); an organiser without a jurisdiction sees why there
+    is nothing to import."""
 
-    @role_required(Role.ORGANISER)
+    @role_required(Role.ORGANISER, *also)
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if request.user.jurisdiction_unit is None:
+        user = request.user
+        if not (set(also) & user.roles) and user.jurisdiction_unit is None:
             return render(request, "reports/no_area.html", {"role_label": Role.ORGANISER.label})
         return view(request, *args, **kwargs)
 
     return wrapped
 
 
-# The routes: each kind's role in front of the shared pages; confirming is POST only.
-@role_required(Role.ADMIN)
+def admin_or_organiser(view):
+    """The system admin, or an organiser within their jurisdiction."""
+    return organiser_with_area(view, Role.ADMIN)
+
+
+# The routes: each kind's roles in front of the shared pages; confirming is POST only.
+@admin_or_organiser
+def unit_upload(request):
+    return _upload(request, UNITS)
+
+
+@admin_or_organiser
+def unit_detail(request, pk: int):
+    return _detail(request, UNITS, pk)
+
+
+@require_POST
+@admin_or_organiser
+def unit_commit(request, pk: int):
+    return _commit(request, UNITS, pk)
+
+
+@admin_or_organiser
+def unit_template(request):
+    return _template(request, UNITS)
+
+
+@admin_or_organiser
+def unit_errors(request, pk: int):
+    return _error_workbook(request, UNITS, pk)
+
+
+@admin_or_organiser
 def cadre_upload(request):
     return _upload(request, CADRES)
 
 
-@role_required(Role.ADMIN)
+@admin_or_organiser
 def cadre_detail(request, pk: int):
     return _detail(request, CADRES, pk)
 
 
 @require_POST
-@role_required(Role.ADMIN)
+@admin_or_organiser
 def cadre_commit(request, pk: int):
     return _commit(request, CADRES, pk)
 
 
-@role_required(Role.ADMIN)
+@admin_or_organiser
 def cadre_template(request):
     return _template(request, CADRES)
 
 
-@role_required(Role.ADMIN)
+@admin_or_organiser
 def cadre_errors(request, pk: int):
     return _error_workbook(request, CADRES, pk)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from accounts.models import Cadre, OrgUnit
+from enterprises.filters import name_contains
 from enterprises.models import Enterprise
 from pairing.models import Campaign, HelpPlan, Pairing
 
@@ -77,7 +78,7 @@ def campaign_pairings(
         pairings = pairings.filter(enterprise__town_id=town_id)
     if q:
         pairings = pairings.filter(
-            Q(enterprise__name__icontains=q)
+            name_contains("enterprise__name", q)
             | Q(enterprise__uscc=q.upper())
             | Q(cadre__user__display_name__icontains=q)
             | Q(cadre__staff_no=q)

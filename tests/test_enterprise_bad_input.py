@@ -290,10 +290,21 @@ def test_the_import_page_takes_any_page_number(admin_client, page):
     assert response.status_code == 200
 
 
-def test_the_import_pages_are_refused_to_non_admins(client, roster):
-    sign_in(client, roster["leader"])
+def test_the_import_pages_are_refused_to_roles_that_do_not_import(client, roster):
+    sign_in(client, f.make_user("handler"))
     assert client.get(reverse("roster_import")).status_code == 403
     assert client.post(reverse("roster_import_commit", args=[1])).status_code == 403
+
+
+def test_an_organiser_sees_only_their_own_roster_imports(client, roster):
+    other = f.make_user("admin")
+    record = RosterImport.objects.create(
+        uploaded_by=other, filename="a.xlsx", status="planned", rows=1, created=1
+    )
+    sign_in(client, roster["leader"])  # an organiser of the eastern county
+    assert client.get(reverse("roster_import")).status_code == 200
+    assert client.get(reverse("roster_import_detail", args=[record.pk])).status_code == 404
+    assert client.post(reverse("roster_import_commit", args=[record.pk])).status_code == 404
 
 
 @pytest.mark.django_db(transaction=True)

@@ -47,6 +47,7 @@ def only(allowed: set[str], ok=OK, others=FORBIDDEN):
     return row(others, anonymous=LOGIN, **{p: ok for p in allowed})
 
 
+IMPORTERS = {"admin", "organiser"}
 # Expected answers to GET, by route. Object routes are visited with an object in the cadre's scope
 # (the cadre's own enterprise and ticket, owned by the handler's unit, in the organiser's district).
 GET = {
@@ -71,12 +72,14 @@ GET = {
     "notices/<int:pk>/workbook.xlsx": only({"leader", "organiser"}, ok=MISSING),
     "system/": only({"admin"}),
     "enterprises/": only({"cadre", "other_cadre", "handler", "organiser", "leader", "admin"}),
-    "enterprises/import/": only({"admin"}),
-    "enterprises/import/template.xlsx": only({"admin"}),
-    "enterprises/import/<int:pk>/": only({"admin"}, ok=MISSING),  # no import with that id
+    # The roster, org units and cadres: the system admin, or an organiser for their own area.
+    "enterprises/import/": only(IMPORTERS),
+    "enterprises/import/template.xlsx": only(IMPORTERS),
+    "enterprises/import/<int:pk>/": only(IMPORTERS, ok=MISSING),  # no import with that id
     "enterprises/import/<int:pk>/commit/": row(NOT_ALLOWED),  # POST only, refused before roles
-    "enterprises/import/<int:pk>/progress/": only({"admin"}, ok=MISSING),
-    "enterprises/import/<int:pk>/errors.xlsx": only({"admin"}, ok=MISSING),
+    "enterprises/import/<int:pk>/columns/": row(NOT_ALLOWED),  # POST only
+    "enterprises/import/<int:pk>/progress/": only(IMPORTERS, ok=MISSING),
+    "enterprises/import/<int:pk>/errors.xlsx": only(IMPORTERS, ok=MISSING),
     "enterprises/<int:pk>/": row(
         MISSING, anonymous=LOGIN, cadre=OK, handler=OK, organiser=OK, leader=OK, admin=OK
     ),
@@ -127,11 +130,18 @@ GET = {
     | {"other_cadre": MISSING},
     "pairing/help-plans/<int:enterprise_pk>/<int:pk>/": only({"cadre", "organiser"})
     | {"other_cadre": MISSING},
-    "pairing/import/cadres/": only({"admin"}),
-    "pairing/import/cadres/template.xlsx": only({"admin"}),
-    "pairing/import/cadres/<int:pk>/": only({"admin"}, ok=MISSING),  # no import with that id
+    "pairing/import/county/": only(IMPORTERS),
+    "pairing/import/county/example-<str:kind>.xlsx": only(IMPORTERS, ok=MISSING),  # no such kind
+    "pairing/import/units/": only(IMPORTERS),
+    "pairing/import/units/template.xlsx": only(IMPORTERS),
+    "pairing/import/units/<int:pk>/": only(IMPORTERS, ok=MISSING),
+    "pairing/import/units/<int:pk>/commit/": row(NOT_ALLOWED),  # POST only
+    "pairing/import/units/<int:pk>/errors.xlsx": only(IMPORTERS, ok=MISSING),
+    "pairing/import/cadres/": only(IMPORTERS),
+    "pairing/import/cadres/template.xlsx": only(IMPORTERS),
+    "pairing/import/cadres/<int:pk>/": only(IMPORTERS, ok=MISSING),  # no import with that id
     "pairing/import/cadres/<int:pk>/commit/": row(NOT_ALLOWED),  # POST only
-    "pairing/import/cadres/<int:pk>/errors.xlsx": only({"admin"}, ok=MISSING),
+    "pairing/import/cadres/<int:pk>/errors.xlsx": only(IMPORTERS, ok=MISSING),
     "pairing/import/pairings/": only({"organiser"}),
     "pairing/import/pairings/template.xlsx": only({"organiser"}),
     "pairing/import/pairings/<int:pk>/": only({"organiser"}, ok=MISSING),

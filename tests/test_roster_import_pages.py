@@ -86,7 +86,7 @@ def test_the_template_has_the_headers_and_the_allowed_values(admin_client):
     headers = next(workbook.worksheets[0].iter_rows(values_only=True))
     assert headers[:3] == ("企业名称*", "统一社会信用代码*", "所属镇街*")
     allowed = list(workbook.worksheets[1].iter_rows(values_only=True))
-    assert allowed[0][:2] == ("镇街", "规模") and allowed[1][0] == "云溪镇"
+    assert allowed[0][:2] == ("所属镇街", "企业规模") and allowed[1][0] == "云溪镇"
 
 
 def test_the_error_workbook_marks_each_bad_cell_with_its_message(admin_client):

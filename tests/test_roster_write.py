@@ -54,7 +54,8 @@ def test_new_and_changed_firms_each_get_their_own_values_and_tags(stored):
         [],
     ]
     first, second = (Enterprise.objects.get(uscc=code) for code in CODES[:2])
-    assert first.name == "甲公司(更名)" and first.pk == stored[CODES[0]].pk
+    # Registered names keep their full-width brackets.
+    assert first.name == "甲公司（更名）" and first.pk == stored[CODES[0]].pk
     assert (second.scale, second.annual_output) == ("medium", 88)
     assert second.updated_at > stored[CODES[1]].updated_at
     again = roster_import.read_plan(workbook(*rows), "b.xlsx")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import re
 from decimal import Decimal, InvalidOperation
+from itertools import islice
 
 EXCEL_EPOCH = datetime.date(1899, 12, 30)  # serial 1 = 1900-01-01, counting Excel's 1900 leap bug
 
@@ -105,7 +106,8 @@ def parse_date(value) -> datetime.date | None:
 
 
 def parse_int(value) -> int | None:
-    """A whole number, allowing separators and a trailing 人/个. Empty → None."""
+    """A whole number, allowing separators, a minus sign and a trailing 人/个 (a negative count
+    is read, so that the plausibility check can say what is wrong with it). Empty → None."""
     if isinstance(value, int) and not isinstance(value, bool):
         return value
     if isinstance(value, float) and value.is_integer():
@@ -113,6 +115,32 @@ def parse_int(value) -> int | None:
     text = fold(value).replace(",", "").removesuffix("人").removesuffix("个")
     if not text:
         return None
-    if not text.isdigit():
+    if not text.removeprefix("-").isdigit():
         raise CellError(f"“{fold(value)}”不是整数")
     return int(text)
+
+
+_ASCII_BRACKETS = str.maketrans("()", "（）")
+
+
+def registered_name(value) -> str:
+    """A registered name as the registry writes it: folded like any text, but with full-width
+    brackets （）, which fold() would have made ASCII (宏通阀门（集团）有限公司)."""
+    return fold(value).translate(_ASCII_BRACKETS)
+
+
+# A row an office adds under (or among) its data: 合计, 总计, 小计, or a breakdown line
+# such as 其中：规上企业. Spaces inside (合 计) are common.
+_SUMMARY = re.compile(r"^(合计|总计|小计|其中)")
+
+
+def summary_row(values) -> str | None:
+    """'合计', '总计', '小计' or '其中' when one of the row's first two filled cells says so
+    (the first may be a 序号), else None."""
+    filled = (value for value in values if not is_blank(value))
+    for value in islice(filled, 2):
+        if type(value) is str:
+            match = _SUMMARY.match(fold(value).replace(" ", ""))
+            if match:
+                return match.group(1)
+    return None

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from enterprises.spreadsheets.cells import fold
@@ -17,7 +18,13 @@ HEADER_SEARCH_ROWS = 10  # office sheets put a title or a note above the header
 
 
 class UnreadableSheet(ValueError):
-    """The file as a whole cannot be read as a roster; str() says why, in Chinese."""
+    """The file as a whole cannot be read as a roster; str() says why, in Chinese. `header`:
+    the likeliest header row when the required columns were not found in it, so a page can
+    offer to map its unknown cells."""
+
+    def __init__(self, message: str, header: Header | None = None):
+        super().__init__(message)
+        self.header = header
 
 
 class Rows:
@@ -113,8 +120,11 @@ def _xls_rows(stream) -> Rows:
 
 
 def _csv_rows(stream) -> Rows:
+    """Comma- or tab-separated text (Excel's "Unicode text" is UTF-16 with tabs), in UTF-8,
+    UTF-16 (with its BOM) or GBK/GB18030."""
     data = stream.read()
-    for encoding in ("utf-8-sig", "gb18030"):
+    encodings = ("utf-16",) if data.startswith((b"\xff\xfe", b"\xfe\xff")) else ()
+    for encoding in (*encodings, "utf-8-sig", "gb18030"):
         try:
             text = data.decode(encoding)
             break
@@ -122,7 +132,10 @@ def _csv_rows(stream) -> Rows:
             continue
     else:
         raise UnreadableSheet("CSV文件的编码无法识别，请另存为 UTF-8 或 GBK 编码。")
-    lines = csv.reader(io.StringIO(text, newline=""))
+    # Tabs or commas, whichever the first lines (a title, then the header) hold more of.
+    head = text[:4096]
+    delimiter = "\t" if head.count("\t") > head.count(",") else ","
+    lines = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     return Rows(text.count("\n") + 1, enumerate(lines, start=1))
 
 
@@ -131,6 +144,8 @@ class Header:
     row: int  # the header's row number
     columns: dict[str, int]  # field → column index
     labels: dict[str, str]  # field → the header text as the sheet wrote it
+    # column index → header text of the filled header cells no field took, for the preview
+    unused: dict[int, str] = field(default_factory=dict)
 
 
 def find_header(
@@ -138,26 +153,36 @@ def find_header(
 ) -> Header:
     """The row among the first few whose cells name the most fields (by any alias), or
     UnreadableSheet naming the required columns that no row has."""
-    lookup = {_key(alias): field for field, names in aliases.items() for alias in names}
+    lookup = {
+        header_key(alias): name for name, aliases_of in aliases.items() for alias in aliases_of
+    }
     best: Header | None = None
     for number, values in first_rows[:HEADER_SEARCH_ROWS]:
-        columns, labels = {}, {}
+        columns, labels, unused = {}, {}, {}
         for index, value in enumerate(values):
-            field = lookup.get(_key(value))
-            if field and field not in columns:
-                columns[field] = index
-                labels[field] = fold(value)
+            key = header_key(value)
+            # 营业收入（万元）, 2025年营业收入: the unit and the year do not change the column.
+            name = lookup.get(key) or lookup.get(_QUALIFIERS.sub("", key))
+            if name and name not in columns:
+                columns[name] = index
+                labels[name] = fold(value)
+            elif fold(value):
+                unused[index] = fold(value)
         if best is None or len(columns) > len(best.columns):
-            best = Header(number, columns, labels)
-    missing = [field for field in required if best is None or field not in best.columns]
+            best = Header(number, columns, labels, unused)
+    missing = [name for name in required if best is None or name not in best.columns]
     if missing:
-        wanted = "、".join(aliases[field][0] for field in missing)
+        wanted = "、".join(aliases[name][0] for name in missing)
         raise UnreadableSheet(
-            f"找不到表头（前{HEADER_SEARCH_ROWS}行中没有“{wanted}”列），请使用导入模板的表头。"
+            f"找不到表头（前{HEADER_SEARCH_ROWS}行中没有“{wanted}”列），请使用导入模板的表头。",
+            best if best is not None and best.columns else None,
         )
     return best
 
 
-def _key(value) -> str:
+_QUALIFIERS = re.compile(r"^\d{4}年度?|\([^()]*\)$")
+
+
+def header_key(value) -> str:
     """Header text compared without spaces, punctuation widths, case, or a trailing * (required)."""
     return fold(value).replace(" ", "").rstrip("*＊").lower()

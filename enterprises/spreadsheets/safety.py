@@ -26,6 +26,9 @@ CHUNK = 64 * 1024
 XML_PART = re.compile(r"\.(xml|rels|vml)$", re.IGNORECASE)
 DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 KIND_LABEL = {"xlsx": "Excel 2007+ (.xlsx)", "xls": "Excel 97-2003 (.xls)", "csv": "CSV"}
+# Excel's "Unicode text" (UTF-16, tab-separated) is saved as .txt; some offices name it .tsv.
+EXTENSIONS = {"xlsx": {"xlsx"}, "xls": {"xls"}, "csv": {"csv", "txt", "tsv"}}
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
 class UnsafeUpload(ValueError):
@@ -73,6 +76,12 @@ def sniff(stream: BinaryIO) -> str | None:
         return "xlsx"
     if head.startswith(OLE2_MAGIC):
         return "xls"
+    if head.startswith(UTF16_BOMS):
+        try:  # a character's second byte may be cut at the chunk's end: ignore that one
+            head[: len(head) - len(head) % 2].decode("utf-16")
+        except UnicodeDecodeError:
+            return None
+        return "csv"
     if head and b"\x00" not in head:
         for encoding in ("utf-8-sig", "gb18030"):
             try:
@@ -121,7 +130,8 @@ def _check_xlsx(stream: BinaryIO, limits: Limits) -> None:
 
 
 def check_upload(stream: BinaryIO, filename: str, limits: Limits | None = None) -> str:
-    """Return the kind of spreadsheet ('xlsx', 'xls' or 'csv'), or raise UnsafeUpload saying why."""
+    """Return the kind of spreadsheet ('xlsx', 'xls' or 'csv', which includes tab-separated
+    text), or raise UnsafeUpload saying why."""
     limits = limits or Limits.from_settings()
     size = _size(stream)
     if size == 0:
@@ -133,9 +143,11 @@ def check_upload(stream: BinaryIO, filename: str, limits: Limits | None = None) 
         )
     kind = sniff(stream)
     if kind is None:
-        raise UnsafeUpload(_("无法识别的文件类型，请上传 .xlsx、.xls 或 .csv 表格。"))
+        raise UnsafeUpload(
+            _("无法识别的文件类型，请上传 .xlsx、.xls、.csv 或 .txt（Unicode 文本）表格。")
+        )
     extension = PurePath(filename or "").suffix.lower().lstrip(".")
-    if extension != kind:
+    if extension not in EXTENSIONS[kind]:
         raise UnsafeUpload(
             _("文件名后缀为“%(ext)s”，但内容是%(kind)s，请核对后重新上传。")
             % {"ext": extension or _("无"), "kind": KIND_LABEL[kind]}

@@ -11,7 +11,7 @@ from django.utils import translation
 
 from accounts.exports import unescape_cell
 from enterprises.spreadsheets import reader
-from enterprises.spreadsheets.cells import CellError, fold
+from enterprises.spreadsheets.cells import CellError, fold, summary_row
 from enterprises.spreadsheets.safety import check_upload
 
 
@@ -30,10 +30,26 @@ class RowError:
     message: str
 
 
+class Planned:
+    """What every import's plan answers: whether it may be committed, and its counts. The plan
+    (a dataclass) holds `create`, `update`, `unchanged` and `errors`."""
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def counts(self) -> dict[str, int]:
+        created, updated = len(self.create), len(self.update)
+        return {"created": created, "updated": updated, "unchanged": self.unchanged}
+
+
 @dataclass(frozen=True)
 class Sheet:
     header: reader.Header
     rows: list[tuple[int, list]]  # (row number, values) under the header, blank rows left out
+    # (row number, 合计/总计/小计/其中) of the totals rows left out
+    skipped: tuple[tuple[int, str], ...] = ()
 
 
 def read_sheet(
@@ -51,8 +67,16 @@ def sheet_from_rows(
     """The header found by aliases among (row number, values) already read, e.g. the rows of the
     admin's import screen; UnreadableSheet when the required columns are not there."""
     header = reader.find_header(all_rows, aliases, required)
-    data = [(n, v) for n, v in all_rows if n > header.row and any(fold(x) for x in v)]
-    return Sheet(header, data)
+    data, skipped = [], []
+    for number, values in all_rows:
+        if number <= header.row or not any(fold(x) for x in values):
+            continue
+        summary = summary_row(values)
+        if summary:
+            skipped.append((number, summary))
+        else:
+            data.append((number, values))
+    return Sheet(header, data, tuple(skipped))
 
 
 class SheetRow:

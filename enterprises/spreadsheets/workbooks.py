@@ -9,6 +9,8 @@ from typing import BinaryIO
 from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from accounts.exports import escape_cell
 from enterprises.spreadsheets import reader
@@ -36,19 +38,43 @@ def template(
     required: list[str],
     values_title: str,
     allowed: dict[str, list[str]],
+    rows: list[list] = (),
 ) -> bytes:
-    """Each field's first alias as its header (required ones starred); `allowed` by column."""
+    """Each field's first alias as its header (required ones starred), then `rows` (an example's
+    data). `allowed` lists values by field name, or by a label of its own: a field's column gets
+    a drop-down (data validation) of them, and each list is a column of the values sheet."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title
     sheet.append(template_headers(aliases, required))
+    for row in rows:
+        sheet.append([escape_cell(v) for v in row])
     for column in sheet.columns:
         sheet.column_dimensions[column[0].column_letter].width = 18
     values = workbook.create_sheet(values_title)
-    values.append(list(allowed))
+    values.append([aliases[key][0] if key in aliases else key for key in allowed])
     for index in range(max((len(v) for v in allowed.values()), default=0)):
         values.append([escape_cell(v[index]) if index < len(v) else None for v in allowed.values()])
+    fields = list(aliases)
+    for position, (key, choices) in enumerate(allowed.items(), start=1):
+        if key not in aliases or not choices:
+            continue
+        source = get_column_letter(position)
+        drop_down = DataValidation(
+            type="list",
+            formula1=f"'{values_title}'!${source}$2:${source}${len(choices) + 1}",
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle=str(aliases[key][0]),
+            error="请从下拉列表中选择",
+        )
+        target = get_column_letter(fields.index(key) + 1)
+        drop_down.add(f"{target}2:{target}{TEMPLATE_ROWS}")
+        sheet.add_data_validation(drop_down)
     return _saved(workbook)
+
+
+TEMPLATE_ROWS = 5000  # rows under the header that carry the drop-downs
 
 
 def marked_copy(

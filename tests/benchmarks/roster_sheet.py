@@ -17,9 +17,27 @@ from enterprises.models import Tag
 from enterprises.roster_import import ALIASES, REQUIRED
 from enterprises.uscc import check_char
 
+# The fourteen columns the roster template had when the benchmark's reference was set (issue
+# 4); the template has grown since (营业收入, 税收 …), the benchmark's sheet keeps its shape.
+FIELDS = [
+    "name",
+    "uscc",
+    "town",
+    "industry",
+    "scale",
+    "annual_output",
+    "employees",
+    "production_status",
+    "legal_representative",
+    "contact_name",
+    "contact_phone",
+    "address",
+    "founded",
+    "tags",
+]
 HEADERS = [
     "序号",
-    *(names[0] + ("*" if field in REQUIRED else "") for field, names in ALIASES.items()),
+    *(ALIASES[field][0] + ("*" if field in REQUIRED else "") for field in FIELDS),
     "注册资本",
     "经营范围",
     "备注",
