@@ -21,7 +21,7 @@ from accounts.access import get_object_for, role_required
 from accounts.exports import download
 from accounts.paging import query_without_page
 from accounts.roles import Role
-from issues import attachments, grouping, lights, workdays, workflow
+from issues import attachments, calendar_years, grouping, lights, workdays, workflow
 from issues.forms import FORMS
 from issues.models import Notification, Status, Ticket
 
@@ -229,7 +229,12 @@ def assignment_form(request, pk: int):
             _("交办时间"),
             _date(timezone.localtime(ticket.assigned_at)) if ticket.assigned_at else "—",
         ),
-        (_("办理期限"), _date(ticket.due_date) if ticket.due_date else "—"),
+        (
+            _("办理期限"),
+            _date(ticket.due_date) + calendar_years.unentered_note(ticket.due_date, request)
+            if ticket.due_date
+            else "—",
+        ),
     ]
     if request.GET.get("format") == "xlsx":
         return download(
