@@ -16,7 +16,7 @@ import logging
 import threading
 from dataclasses import dataclass
 
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -122,12 +122,15 @@ def run_forever(stop: threading.Event | None = None) -> None:
     schedule for the life of the server."""
     stop = stop or threading.Event()
     checked = timezone.now().replace(second=0, microsecond=0)
-    while not stop.wait(seconds_to_next_minute()):
-        now = timezone.now()
-        minute = max(checked + MINUTE, now.replace(second=0, microsecond=0) - CATCH_UP_LIMIT)
-        while minute <= now and not stop.is_set():
-            _check(minute)
-            checked, minute = minute, minute + MINUTE
+    try:
+        while not stop.wait(seconds_to_next_minute()):
+            now = timezone.now()
+            minute = max(checked + MINUTE, now.replace(second=0, microsecond=0) - CATCH_UP_LIMIT)
+            while minute <= now and not stop.is_set():
+                _check(minute)
+                checked, minute = minute, minute + MINUTE
+    finally:
+        connections.close_all()  # this thread's own, left open otherwise when it ends
 
 
 def _check(minute: datetime.datetime) -> None:

@@ -90,11 +90,10 @@ def assigned(on: datetime.datetime, days: int, **fields):
     """A ticket of a firm in county Y assigned at `on` for `days` working days, its deadline
     counted as the workflow counts it."""
     county = OrgUnit.objects.get(code="Y")
-    dept = f.make_unit(kind=OrgUnit.Kind.DEPARTMENT, parent=county)
+    fields.setdefault("owner_unit", f.make_unit(kind=OrgUnit.Kind.DEPARTMENT, parent=county))
     return f.make_ticket(
         enterprise=f.make_enterprise(town=f.make_unit(parent=county)),
         status=Status.ASSIGNED,
-        owner_unit=dept,
         assigned_at=on,
         due_days=days,
         due_date=workdays.add_working_days(on.date(), days),
@@ -289,3 +288,27 @@ def test_the_banner_goes_once_the_year_is_entered_and_comes_for_a_year_never_ent
     CalendarYear.objects.filter(year=2026).delete()
     page = client.get(reverse("organiser_home")).content.decode()
     assert "2026 年的法定节假日尚未录入" in page
+
+
+def test_marking_a_list_of_deadlines_costs_one_query_for_3_or_30_rows(
+    client, county, django_assert_num_queries
+):
+    """The handler's queue marks each deadline in 2027; the years entered are read once."""
+    dept = f.make_unit(kind=OrgUnit.Kind.DEPARTMENT, parent=county)
+    sign_in(client, f.make_user("handler", home_unit=dept))
+
+    def add(n):
+        for _ in range(n):
+            assigned(at(2026, 12, 30), 5, owner_unit=dept)
+
+    add(3)
+    client.get(reverse("handler_home"))
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(reverse("handler_home")).content.decode().count(MARK) == 3
+    add(27)
+    with django_assert_num_queries(len(few.captured_queries)):
+        # 25 to a page: all marked.
+        assert client.get(reverse("handler_home")).content.decode().count(MARK) == 25
