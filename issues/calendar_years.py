@@ -143,8 +143,13 @@ def enter_schedule(
     count open deadlines again across the days that changed, and audit it. The caller has checked
     the schedule (issues/calendar_forms.py): every date in `year`, no range reversed, no holiday on
     a swapped working day."""
-    # One writer per year at a time: two admins saving at once see the later one win, whole.
-    CalendarYear.objects.select_for_update().filter(year=year).first()
+    was_entered = CalendarYear.objects.filter(year=year).exists()
+    # The year's row, made if need be, then locked: two admins saving at once queue here, and the
+    # later one reads the days the first stored and replaces them, so one schedule wins whole.
+    CalendarYear.objects.get_or_create(
+        year=year, defaults={"source": CalendarYear.Source.ADMIN, "entered_by": user}
+    )
+    CalendarYear.objects.select_for_update().get(year=year)
     stored = WorkCalendarDay.objects.filter(date__year=year)
     before = {row.date: (row.is_workday, row.name) for row in stored}
     after = exceptions_of(holidays, workdays)
@@ -158,7 +163,6 @@ def enter_schedule(
     changed = sorted(
         d for d in before.keys() | after.keys() if _works(before, d) != _works(after, d)
     )
-    was_entered = CalendarYear.objects.filter(year=year).exists()
     mark_entered(year, source=CalendarYear.Source.ADMIN, user=user)
     moved = deadlines.recompute(changed, user=user)
     audit.record(

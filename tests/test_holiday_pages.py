@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import threading
 import zoneinfo
 
 import openpyxl
@@ -17,7 +18,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.models import AuditEntry, OrgUnit
-from issues import workdays
+from issues import calendar_years, workdays
+from issues.calendar_years import HolidayRange
 from issues.models import CalendarYear, Status, WorkCalendarDay
 from tests import factories as f
 from tests.helpers import sign_in
@@ -312,3 +314,38 @@ def test_marking_a_list_of_deadlines_costs_one_query_for_3_or_30_rows(
     with django_assert_num_queries(len(few.captured_queries)):
         # 25 to a page: all marked.
         assert client.get(reverse("handler_home")).content.decode().count(MARK) == 25
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_admins_saving_a_year_at_once_leave_one_schedule_whole(county):
+    """Two real connections on PostgreSQL enter 2027 at once, with different 春节 weeks: the
+    calendar holds exactly one of the two, never a mixture."""
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL; this run uses " + connection.vendor)
+    admins = [f.make_user("admin"), f.make_user("admin")]
+    weeks = [
+        [HolidayRange("春节", D(2027, 2, 5), D(2027, 2, 13))],
+        [HolidayRange("春节", D(2027, 2, 8), D(2027, 2, 16))],
+    ]
+    barrier = threading.Barrier(2)
+
+    def enter(n):
+        try:
+            barrier.wait()
+            calendar_years.enter_schedule(year=2027, holidays=weeks[n], workdays=[], user=admins[n])
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=enter, args=(n,)) for n in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    stored = set(WorkCalendarDay.objects.filter(date__year=2027).values_list("date", flat=True))
+    expected = [{d for d in week[0].days() if d.weekday() < 5} for week in weeks]
+    assert stored in expected
+    winner = CalendarYear.objects.get(year=2027).entered_by
+    assert stored == expected[admins.index(winner)]
+    assert AuditEntry.objects.filter(action="holiday_schedule_entered").count() == 2
