@@ -27,6 +27,8 @@ def event_label(event) -> str:
 def holiday_mark(context, day) -> str:
     """A 未含节假日 badge after `day` when its year's holidays are not entered (one query per
     request, however many deadlines the page shows)."""
+    if day is None:
+        return ""  # no deadline: nothing to read
     entered = calendar_years.entered_years_for(context.get("request"))
     if not calendar_years.counted_without_holidays(day, entered):
         return ""
