@@ -1,8 +1,10 @@
 from django.contrib import admin
 
 from accounts.admin import AuditedAdmin, ReadOnlyAdmin
+from issues import deadlines
 from issues.models import (
     AssignmentCounter,
+    CalendarYear,
     Meeting,
     MeetingItem,
     Notification,
@@ -87,9 +89,33 @@ class NotificationAdmin(AuditedAdmin):
 
 @admin.register(WorkCalendarDay)
 class WorkCalendarDayAdmin(AuditedAdmin):
+    """One day at a time (a typhoon closure, a correction); a whole year is entered on the
+    holiday page (issues/calendar_views.py). Each edit recounts the open deadlines it touches."""
+
     list_display = ["date", "is_workday", "name"]
     list_filter = ["is_workday"]
     date_hierarchy = "date"
+
+    def save_model(self, request, obj, form, change):
+        moved_from = form.initial.get("date") if change else None
+        super().save_model(request, obj, form, change)
+        deadlines.recompute_later([d for d in (moved_from, obj.date) if d])
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        deadlines.recompute_later([obj.date])
+
+    def delete_queryset(self, request, queryset):
+        dates = list(queryset.values_list("date", flat=True))
+        super().delete_queryset(request, queryset)
+        deadlines.recompute_later(dates)
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(ReadOnlyAdmin):
+    """Written by the seed and the holiday page, which also store the year's days."""
+
+    list_display = ["year", "source", "entered_by", "entered_at"]
 
 
 @admin.register(MeetingItem)

@@ -5,6 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class IssuesConfig(AppConfig):
     name = "issues"
     verbose_name = _("难题诉求")
-
-    def ready(self):
-        from issues import deadlines  # noqa: F401  (connects the calendar-change signal)

@@ -1,18 +1,17 @@
-"""When the work calendar changes (an admin edits next year's holidays, or the seed brings the
-State Council's notice in), open deadlines that counted working days across the changed dates are
-counted again, and each move is written on the ticket's timeline."""
+"""When the work calendar changes (an admin enters next year's holidays or edits a day, or the seed
+brings the State Council's notice in), open deadlines that counted working days across the changed
+dates are counted again, and each move is written on the ticket's timeline. Every writer of the
+calendar calls `recompute` (in its transaction) or `recompute_later` (a job after it commits)."""
 
 from __future__ import annotations
 
 import datetime
 
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.utils import timezone
 
 from accounts import audit
-from issues.models import OPEN_STATUSES, Ticket, TicketEvent, WorkCalendarDay
+from issues.models import OPEN_STATUSES, Ticket, TicketEvent
 from issues.workdays import WorkCalendar
 from pairing import queue
 
@@ -71,8 +70,7 @@ def recompute_job(dates: list[str]) -> int:
     return recompute([datetime.date.fromisoformat(d) for d in dates])
 
 
-@receiver(post_save, sender=WorkCalendarDay)
-@receiver(post_delete, sender=WorkCalendarDay)
-def calendar_day_changed(sender, instance, **kwargs):
-    """An admin's edit: recount after the edit commits (a job, so the admin page stays quick)."""
-    queue.enqueue(recompute_job, [instance.date.isoformat()])
+def recompute_later(dates: list[datetime.date]) -> None:
+    """For an edit of a few days (the Django admin's): recount in a job once the edit commits, so
+    the page stays quick."""
+    queue.enqueue(recompute_job, sorted({d.isoformat() for d in dates}))

@@ -532,3 +532,34 @@ class WorkCalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {'班' if self.is_workday else '休'} {self.name}"
+
+
+class CalendarYear(models.Model):
+    """A year whose official schedule (the State Council's notice) is in the work calendar. A year
+    without this row counts deadlines Monday to Friday only, and they are shown as such
+    (issues/calendar_years.py): the seed sets it for the years chinesecalendar knows, the
+    admin's holiday page for the year entered by hand."""
+
+    class Source(models.TextChoices):
+        PACKAGE = "package", _("chinesecalendar 包")
+        ADMIN = "admin", _("管理员录入")
+
+    year = models.PositiveSmallIntegerField(_("年份"), unique=True)
+    source = models.CharField(_("来源"), max_length=10, choices=Source.choices)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("录入人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    entered_at = models.DateTimeField(_("录入时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("已录入放假安排的年份")
+        verbose_name_plural = _("已录入放假安排的年份")
+        ordering = ["year"]
+
+    def __str__(self) -> str:
+        return str(self.year)

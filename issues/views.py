@@ -21,7 +21,16 @@ from accounts.access import get_object_for, role_required
 from accounts.exports import download
 from accounts.paging import query_without_page
 from accounts.roles import Role
-from issues import attachments, grouping, lights, numbering, timeline, workdays, workflow
+from issues import (
+    attachments,
+    calendar_years,
+    grouping,
+    lights,
+    numbering,
+    timeline,
+    workdays,
+    workflow,
+)
 from issues.forms import FORMS
 from issues.models import URGENCY_RANK, Notification, Status, Ticket
 
@@ -257,7 +266,12 @@ def assignment_form(request, pk: int):
         (_("协办单位"), "、".join(str(u) for u in ticket.co_units.all()) or "—"),
         (_("交办时间"), f"{assigned:%Y-%m-%d %H:%M}" if assigned else "—"),
         (_("办理时限"), numbering.limit_in_words(ticket)),
-        (_("办理期限"), _date(ticket.due_date)),
+        (
+            _("办理期限"),
+            _date(ticket.due_date) + calendar_years.unentered_note(ticket.due_date, request)
+            if ticket.due_date
+            else "—",
+        ),
     ]
     if request.GET.get("format") == "xlsx":
         return download(

@@ -4,14 +4,19 @@ Later issues add their entries to SCHEDULE (daily reminders at 08:30, overdue ma
 monthly notices, nightly metric snapshots). A run slot (entry, minute) is claimed before it is
 enqueued: in Redis with SET NX, so two schedulers never enqueue the same slot twice; embedded, in
 this process's memory. A slot missed while no scheduler ran is not made up.
+
+`run_forever` is the one loop: `run_scheduler` runs it beside RQ workers, and `runserver_embedded`
+(`make run`) in a thread of the serving process, where the jobs run inline.
 """
 
 from __future__ import annotations
 
 import datetime
 import logging
+import threading
 from dataclasses import dataclass
 
+from django.db import close_old_connections, connections
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -102,3 +107,38 @@ def run_due(
 def seconds_to_next_minute(now: datetime.datetime | None = None) -> float:
     now = now or timezone.now()
     return 60 - now.second - now.microsecond / 1e6 + 0.05
+
+
+MINUTE = datetime.timedelta(minutes=1)
+# After a pause longer than this (a suspended laptop), the minutes in between are not checked.
+CATCH_UP_LIMIT = datetime.timedelta(hours=1)
+
+
+def run_forever(stop: threading.Event | None = None) -> None:
+    """Check each minute just after it turns, until `stop` is set. Embedded, the jobs run inline
+    in this loop, so one check can outlast its minute (the 10-minute figures of a province): the
+    minutes that passed meanwhile are checked too, or a job due in them (08:30's reminders) would
+    never run. A failing check is logged and the loop goes on: one bad run must not end the
+    schedule for the life of the server."""
+    stop = stop or threading.Event()
+    checked = timezone.now().replace(second=0, microsecond=0)
+    try:
+        while not stop.wait(seconds_to_next_minute()):
+            now = timezone.now()
+            minute = max(checked + MINUTE, now.replace(second=0, microsecond=0) - CATCH_UP_LIMIT)
+            while minute <= now and not stop.is_set():
+                _check(minute)
+                checked, minute = minute, minute + MINUTE
+    finally:
+        connections.close_all()  # this thread's own, left open otherwise when it ends
+
+
+def _check(minute: datetime.datetime) -> None:
+    # This thread lives outside requests, which are what close stale connections otherwise.
+    close_old_connections()
+    try:
+        run_due(minute)
+    except Exception:
+        logger.exception("scheduler check of %s failed", minute.isoformat())
+    finally:
+        close_old_connections()

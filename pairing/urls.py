@@ -19,6 +19,7 @@ rq_dashboard = (
 urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("reports.urls")),
+    path("system/holidays/", include("issues.calendar_urls")),
     path("enterprises/", include("enterprises.urls")),
     path("tickets/", include("issues.urls")),
     path("visits/", include("issues.visit_urls")),

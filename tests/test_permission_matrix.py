@@ -71,6 +71,8 @@ GET = {
     "notices/<int:pk>/": only({"leader", "organiser"}, ok=MISSING),  # the world has no notice
     "notices/<int:pk>/workbook.xlsx": only({"leader", "organiser"}, ok=MISSING),
     "system/": only({"admin"}),
+    "system/holidays/": only({"admin"}),
+    "system/holidays/<int:year>/": only({"admin"}),  # next year: open to enter
     "enterprises/": only({"cadre", "other_cadre", "handler", "organiser", "leader", "admin"}),
     # The roster, org units and cadres: the system admin, or an organiser for their own area.
     "enterprises/import/": only(IMPORTERS),
@@ -239,7 +241,11 @@ def client_for(persona, world, *, csrf=False):
     return client
 
 
-SAMPLE = {"app_label": "enterprises", "model_name": "enterprise"}
+SAMPLE = {
+    "app_label": "enterprises",
+    "model_name": "enterprise",
+    "year": str(datetime.date.today().year + 1),
+}
 
 
 def resolved_url(route, pattern, world) -> str | None:

@@ -3,10 +3,13 @@ schedulers run or however often they check."""
 
 import datetime
 import io
+import threading
 import zoneinfo
 
 import pytest
+import time_machine
 from django.core.management import call_command
+from django.utils import timezone
 
 from pairing import schedule
 from pairing.schedule import Periodic
@@ -76,3 +79,53 @@ def test_every_scheduled_job_names_a_function_that_exists():
 
     for entry in schedule.SCHEDULE:
         assert callable(import_string(entry.job)), entry.name
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_check_that_outlasts_its_minute_still_checks_the_minutes_it_covered(monkeypatch):
+    """Embedded, jobs run inline in the loop: the 08:20 figures of a province may run past 08:30,
+    and 08:30's reminders must run all the same, once."""
+    checked = []
+    monkeypatch.setattr(schedule, "run_due", lambda minute: checked.append(minute))
+    stop = threading.Event()
+    start = at(2026, 11, 23, 8, 19, 59, 900000)
+    with time_machine.travel(start, tick=False) as clock:
+
+        def wait(seconds):
+            # The first wait ends at 08:20; the check then "takes" 12 minutes; then stop.
+            if not checked:
+                clock.move_to(at(2026, 11, 23, 8, 20, 0, 50000))
+                return False
+            if len(checked) == 1:
+                clock.move_to(at(2026, 11, 23, 8, 32, 0, 50000))
+                return False
+            return True
+
+        monkeypatch.setattr(stop, "wait", wait)
+        schedule.run_forever(stop)
+    assert [timezone.localtime(m).strftime("%H:%M") for m in checked] == [
+        f"08:{m}" for m in range(20, 33)
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failing_check_is_logged_and_the_loop_goes_on(monkeypatch, caplog):
+    calls = []
+
+    def fail_once(minute):
+        calls.append(minute)
+        if len(calls) == 1:
+            raise RuntimeError("database is locked")
+
+    monkeypatch.setattr(schedule, "run_due", fail_once)
+    stop = threading.Event()
+    with time_machine.travel(at(2026, 11, 23, 8, 29, 59), tick=False) as clock:
+
+        def a_minute_on(seconds):
+            clock.shift(datetime.timedelta(minutes=1))
+            return len(calls) == 2
+
+        monkeypatch.setattr(stop, "wait", a_minute_on)
+        with caplog.at_level("ERROR"):
+            schedule.run_forever(stop)
+    assert len(calls) == 2 and "scheduler check" in caplog.text

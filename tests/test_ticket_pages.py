@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import OrgUnit
-from issues.models import Notification, Status, Ticket
+from issues.models import CalendarYear, Notification, Status, Ticket
 from tests import factories as f
 from tests.helpers import sign_in
 
@@ -103,6 +103,7 @@ def test_the_assignment_form_prints_and_downloads(client, world):
     Ticket.objects.filter(pk=ticket.pk).update(
         owner_unit=world["dept"], status=Status.ASSIGNED, due_date=datetime.date(2026, 12, 31)
     )
+    CalendarYear.objects.create(year=2026, source="package")  # else marked 未含节假日
     sign_in(client, world["handler"])
     page = client.get(reverse("assignment_form", args=[ticket.pk])).content.decode()
     assert "工作任务交办单" in page and "市经信局" in page and "2026-12-31" in page

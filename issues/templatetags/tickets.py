@@ -1,8 +1,11 @@
-"""The label of a timeline event's action, in the reader's language (events store codes)."""
+"""The label of a timeline event's action, in the reader's language (events store codes); the
+未含节假日 mark after a deadline counted without its year's holidays."""
 
 from django import template
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy
 
+from issues import calendar_years
 from issues.minutes_docx import ordinal
 from issues.workflow import TRANSITIONS
 
@@ -25,3 +28,19 @@ def event_label(event) -> str:
 @register.filter
 def cn_ordinal(n: int) -> str:
     return ordinal(n)
+
+
+@register.simple_tag(takes_context=True)
+def holiday_mark(context, day) -> str:
+    """A 未含节假日 badge after `day` when its year's holidays are not entered (one query per
+    request, however many deadlines the page shows)."""
+    if day is None:
+        return ""  # no deadline: nothing to read
+    entered = calendar_years.entered_years_for(context.get("request"))
+    if not calendar_years.counted_without_holidays(day, entered):
+        return ""
+    return format_html(
+        ' <span class="badge unentered" title="{}">{}</span>',
+        calendar_years.UNENTERED_WHY,
+        calendar_years.UNENTERED,
+    )

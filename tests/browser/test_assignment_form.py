@@ -5,9 +5,10 @@ import io
 
 import openpyxl
 import pytest
+from django.utils import timezone
 
 from accounts.models import OrgUnit
-from issues.models import Status, Ticket
+from issues.models import CalendarYear, Status, Ticket
 from tests import factories as f
 from tests.browser.conftest import screenshot
 from tests.browser.test_home_pages import log_in
@@ -24,6 +25,11 @@ def ticket():
     f.make_unit(kind=OrgUnit.Kind.DEPARTMENT, parent=root, code="D1", name="市经信局")
     f.make_unit(kind=OrgUnit.Kind.DEPARTMENT, parent=root, code="D2", name="市自然资源局")
     f.make_user("organiser", username="zuzhi", jurisdiction_unit=root)
+    # Holidays entered for the deadline's year, so it shows bare (not marked 未含节假日).
+    year = timezone.localdate().year
+    CalendarYear.objects.bulk_create(
+        [CalendarYear(year=y, source="package") for y in (year, year + 1)]
+    )
     return f.make_ticket(
         enterprise=f.make_enterprise(town=town, name="云溪精工机械有限公司"),
         title="扩建用地指标不足",

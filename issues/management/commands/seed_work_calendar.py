@@ -10,8 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from issues import deadlines
-from issues.models import WorkCalendarDay
+from issues import calendar_years, deadlines
+from issues.models import CalendarYear, WorkCalendarDay
 
 # The State Council's notices name these festivals in full; the package abbreviates them.
 FULL_NAMES = {
@@ -51,7 +51,8 @@ def exceptions(year: int) -> list[WorkCalendarDay]:
 
 def no_schedule(years: list[int]) -> str:
     return _(
-        "chinesecalendar %(version)s 没有 %(years)s 年的放假安排：请升级该包，或在后台录入。"
+        "chinesecalendar %(version)s 没有 %(years)s 年的放假安排：请升级该包，"
+        "或在“节假日安排”页录入。"
     ) % {
         "version": chinese_calendar.__version__,
         "years": "、".join(map(str, years)),
@@ -115,6 +116,10 @@ class Command(BaseCommand):
             # bulk_create sends no signals: count open deadlines again here.
             written = rows if replace else [row for row in rows if row.date not in existing]
             deadlines.recompute([row.date for row in written])
+            for year in years:
+                calendar_years.mark_entered(
+                    year, source=CalendarYear.Source.PACKAGE, replace=replace
+                )
         replaced = len(existing) if replace else 0
         self.stdout.write(
             _("%(years)s 年工作日历：新增 %(created)d 条，覆盖 %(replaced)d 条，保留 %(kept)d 条。")

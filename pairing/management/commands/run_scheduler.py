@@ -1,5 +1,3 @@
-import time
-
 from django.core.management.base import BaseCommand
 from django.utils.dateparse import parse_datetime
 
@@ -22,11 +20,4 @@ class Command(BaseCommand):
             self.stdout.write("enqueued: " + (", ".join(started) or "nothing"))
             return
         self.stdout.write("scheduler started")
-        loop()
-
-
-def loop() -> None:
-    """Check once a minute, just after the minute turns."""
-    while True:
-        time.sleep(schedule.seconds_to_next_minute())
-        schedule.run_due()
+        schedule.run_forever()

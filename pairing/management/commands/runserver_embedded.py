@@ -1,21 +1,31 @@
 import threading
 
-from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.commands.runserver import Command as RunserverCommand
 
-from pairing.management.commands.run_scheduler import loop
+from pairing import schedule
+
+# How long a stopping server waits for a job in progress before leaving it to the process's end.
+STOP_WAIT_SECONDS = 5
 
 
-class Command(BaseCommand):
+class Command(RunserverCommand):
     help = (
-        "The development server with the scheduler in a background thread, for embedded mode "
-        "(no Redis: jobs run inline). This is what `make run` serves with."
+        "The development server with the periodic jobs of pairing/schedule.py in a background "
+        "thread, for embedded mode (no Redis: jobs run inline). `make run` serves with it."
     )
 
-    def add_arguments(self, parser):
-        parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
-
-    def handle(self, *args, **options):
-        threading.Thread(target=loop, name="scheduler", daemon=True).start()
-        # No autoreloader: it would start a second process, and a second scheduler.
-        call_command("runserver", options["addrport"], use_reloader=False)
+    def inner_run(self, *args, **options):
+        """The serving process runs the scheduler: with the autoreloader, the child it restarts on
+        each code change (and its scheduler with it), never the parent that only watches files;
+        so one scheduler runs however the server is started."""
+        stop = threading.Event()
+        scheduler = threading.Thread(
+            target=schedule.run_forever, args=(stop,), name="scheduler", daemon=True
+        )
+        scheduler.start()
+        self.stdout.write("Periodic jobs (pairing/schedule.py) run in this process.\n")
+        try:
+            super().inner_run(*args, **options)
+        finally:
+            stop.set()
+            scheduler.join(STOP_WAIT_SECONDS)
