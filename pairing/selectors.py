@@ -16,6 +16,28 @@ def ancestor_paths(path: str) -> list[str]:
     return ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts))]
 
 
+def serving_cadres(area: OrgUnit) -> QuerySet[Cadre]:
+    """Cadres who may be paired with the area's firms: those of the area, and those of the levels
+    above it (a city leader, a province or city department), not another county's or town's.
+    The units above are those under the area's top ancestor that lie neither in the area nor in
+    a sibling area of the area or of one of its ancestors (services.serves_area, in SQL)."""
+    above = ancestor_paths(area.path)
+    if not above:
+        return Cadre.objects.filter(unit__path__startswith=area.path)
+    own_line = [*above, area.path]
+    siblings = OrgUnit.objects.filter(parent__path__in=above, kind__in=OrgUnit.AREA_KINDS).exclude(
+        path__in=own_line
+    )
+    units_above = OrgUnit.objects.filter(path__startswith=above[0]).exclude(
+        path__startswith=area.path
+    )
+    for path in siblings.values_list("path", flat=True):
+        units_above = units_above.exclude(path__startswith=path)
+    return Cadre.objects.filter(
+        Q(unit__path__startswith=area.path) | Q(unit__in=units_above.values("pk"))
+    )
+
+
 def campaigns_for_area(area: OrgUnit) -> QuerySet[Campaign]:
     """Campaigns that reach the area: their scope contains it or lies within it."""
     above = ancestor_paths(area.path)

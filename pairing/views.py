@@ -26,7 +26,7 @@ from accounts.models import Cadre, CadrePost, OrgUnit
 from accounts.paging import query_without_page
 from accounts.roles import Role
 from enterprises.models import Enterprise, Tag
-from pairing import exports, selectors, services, suggest
+from pairing import exports, selectors, services, suggest, workload
 from pairing.forms import (
     BatchFormSet,
     CampaignForm,
@@ -92,6 +92,8 @@ def campaign_edit(request, area, pk: int | None = None):
     if request.method == "POST" and form.is_valid() and all(p.is_valid() for p in parts):
         with transaction.atomic():
             campaign = form.save()
+            if pk is None:
+                workload.set_default_caps(campaign)
             for part in parts:
                 part.instance = campaign
                 part.save()
@@ -395,8 +397,7 @@ def cadre_detail(request, area, pk: int):
         "transfer": transfer,
         "may_transfer": refusal is None,
         "end_form": EndPairingForm(),
-        "limit": services.workload_limit(cadre.rank),
-        "load": services.active_loads([cadre.pk])[cadre.pk],
+        "loads": workload.loads_by_campaign(cadre),
     }
     return render(
         request,
