@@ -28,7 +28,7 @@ from accounts.paging import query_without_page
 from accounts.roles import Role
 from enterprises.models import Enterprise, Tag
 from enterprises.uscc import normalise as normalise_uscc
-from pairing import exports, selectors, workload
+from pairing import exports, selectors, services, workload
 from pairing.campaign_forms import (
     BatchFormSetFactory,
     CapsForm,
@@ -38,7 +38,7 @@ from pairing.campaign_forms import (
 )
 from pairing.forms import CampaignForm, SuggestForm
 from pairing.models import Campaign, CampaignBatch, ServiceGroup, SuggestionRun
-from reports import metrics
+from reports.campaign_coverage import campaign_coverage
 
 PAGE_SIZE = 50
 PICKER_ROWS = 20
@@ -178,6 +178,7 @@ def _save(request, form, parts, caps, *, created: bool) -> Campaign:
             "deleted": [str(obj) for obj in part.deleted_objects],
         }
     audit.record("campaign_save", user=request.user, request=request, obj=campaign, changes=changes)
+    services.bump_coverage(campaign.pk)  # batches, groups and targets show on the coverage page
     workload.save_caps(request.user, campaign, caps=caps.caps(), request=request)
     return campaign
 
@@ -189,23 +190,26 @@ def campaign_detail(request, area, pk: int):
     campaign = campaign_for(area, pk)
     path = selectors.scope_path(area, campaign)
     filters = Filters.read(request, area, campaign)
-    batch, group = filters.ids()["batch_id"], filters.ids()["group_id"]
-    by_town = metrics.coverage_by_town(campaign, path, batch=batch, group=group)
-    total = metrics.coverage_total(by_town)
+    figures = campaign_coverage(
+        campaign,
+        path,
+        batch=getattr(filters.batch, "pk", None),
+        group=getattr(filters.group, "pk", None),
+    )
     editable = may_edit(request.user, area, campaign)
     organiser = Role.ORGANISER in request.user.roles
     groups = list(_groups(campaign))
-    by_group = metrics.coverage_by_group(campaign, path, total.enterprises, batch=batch)
     context = {
         "area": area,
         "campaign": campaign,
         "filters": filters,
-        "total": total,
-        "by_tag": metrics.coverage_by_tag(campaign, path, batch=batch, group=group),
-        "lists": metrics.coverage_of_lists(campaign, path, batch=batch, group=group),
-        "by_town": by_town,
-        "by_batch": metrics.coverage_by_batch(campaign, path, total.enterprises, group=group),
-        "group_rows": list(zip(groups, by_group, strict=True)),
+        "figures": figures,
+        "total": figures.total,
+        "by_tag": figures.by_tag,
+        "lists": figures.lists,
+        "by_town": figures.by_town,
+        "by_batch": figures.by_batch,
+        "group_rows": [(g, r) for g in groups for r in figures.by_group if r.key == g.pk],
         "batches": campaign.batches.order_by("start", "pk"),
         "groups": groups,
         "caps": campaign.workload_caps.order_by("cap"),

@@ -26,6 +26,9 @@ class Campaign(models.Model):
     )
     description = models.TextField(_("说明"), blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    # Raised by every pairing made or ended in the campaign: coverage figures kept for an older
+    # version (CoverageFigures) are computed again.
+    coverage_version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("行动")
@@ -155,6 +158,32 @@ class ServiceGroup(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CoverageFigures(models.Model):
+    """A campaign's coverage page figures (reports.metrics.campaign_coverage) for one area path,
+    batch and group, kept so the page reads one row at province scale instead of counting
+    300,000 firms on each view. Valid while the campaign's coverage_version is unchanged and
+    younger than settings.AREA_FIGURES_MAX_AGE (a roster import changes the firms' side)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    path = models.CharField(max_length=255)
+    batch_id_key = models.PositiveIntegerField(default=0)  # 0: every batch
+    group_id_key = models.PositiveIntegerField(default=0)  # 0: every group
+    version = models.PositiveIntegerField()
+    computed_at = models.DateTimeField()
+    data = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "path", "batch_id_key", "group_id_key"],
+                name="one_coverage_figures_per_view",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} {self.path} {self.batch_id_key}/{self.group_id_key}"
 
 
 class CadreCategory(models.TextChoices):
@@ -303,6 +332,14 @@ class Pairing(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cadre.user} ↔ {self.enterprise}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # A pairing saved one by one (ended, edited in the admin) changes its campaign's
+        # coverage: figures kept for it are stale. pair_many's bulk insert raises it itself.
+        Campaign.objects.filter(pk=self.campaign_id).update(
+            coverage_version=models.F("coverage_version") + 1
+        )
 
 
 class VisitQuerySet(models.QuerySet):

@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,6 +33,11 @@ def active_loads(cadre_ids: Iterable[int]) -> Counter:
         .annotate(n=Count("pk"))
     )
     return Counter({row["cadre_id"]: row["n"] for row in rows})
+
+
+def bump_coverage(campaign_id: int) -> None:
+    """The campaign's coverage changed: figures kept for it are stale (CoverageFigures)."""
+    Campaign.objects.filter(pk=campaign_id).update(coverage_version=F("coverage_version") + 1)
 
 
 def governs(actor, unit: OrgUnit) -> bool:
@@ -252,8 +257,11 @@ def pair_many(
     refusal = request_refusal(campaign, group, start, batch)
     if refusal:
         raise ValidationError(refusal)
-    # Lock the cadres (in id order, so two organisers never deadlock): a concurrent pairing for
-    # the same cadre waits here, and the workload count below stays true until commit.
+    # Lock the campaign's row first (its coverage changes; a change of its caps waits, and so
+    # does it for us), then the cadres (in id order, so two organisers never deadlock): a
+    # concurrent pairing for the same cadre waits here, and the workload count below stays true
+    # until commit.
+    bump_coverage(campaign.pk)
     cadre_ids = sorted({cadre.pk for cadre, _e in pairs})
     locked = {
         c.pk: c
@@ -316,7 +324,7 @@ def end_pairing(
     if end < pairing.start:
         raise ValidationError(_("结束日期不能早于开始日期。"))
     pairing.end, pairing.end_reason = end, reason.strip()[:200]
-    pairing.save(update_fields=["end", "end_reason"])
+    pairing.save(update_fields=["end", "end_reason"])  # raises the campaign's coverage_version
     audit.record(
         "pairing_end",
         user=actor,
