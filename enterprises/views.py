@@ -66,7 +66,9 @@ def enterprise_detail(request, pk: int):
         "ended_pairings": [p for p in pairings if p.end is not None],
         "is_paired": any(p.end is None and p.cadre.user_id == request.user.pk for p in pairings),
         "status_history": _status_history(enterprise),
-        "help_plans": enterprise.help_plans.order_by("done", "-created_at"),
+        "help_plans": enterprise.help_plans.order_by("done", "-created_at").prefetch_related(
+            "measures__owner_unit"
+        ),
         "visits": _visits(enterprise)[:RECENT],
         "visit_count": enterprise.visits.count(),
         "tickets": _tickets(enterprise)[:RECENT],

@@ -9,6 +9,7 @@ from pairing.models import (
     Campaign,
     CampaignBatch,
     CoverageTarget,
+    HelpMeasure,
     HelpPlan,
     Pairing,
     PeopleImport,
@@ -118,13 +119,29 @@ class CoverageTargetAdmin(AuditedAdmin):
     list_select_related = ["campaign", "tag"]
 
 
+class HelpMeasureInline(admin.TabularInline):
+    model = HelpMeasure
+    extra = 0
+    raw_id_fields = ["owner_unit", "tickets"]
+
+
 @admin.register(HelpPlan)
 class HelpPlanAdmin(AuditedAdmin):
+    inlines = [HelpMeasureInline]
     list_display = ["enterprise", "responsible", "target_date", "done"]
     list_filter = ["done"]
     search_fields = ["enterprise__name", "responsible"]
     list_select_related = ["enterprise"]
     raw_id_fields = ["enterprise", "created_by"]
+
+
+@admin.register(HelpMeasure)
+class HelpMeasureAdmin(AuditedAdmin):
+    list_display = ["text", "plan", "owner_unit", "owner_name", "due_date", "state"]
+    list_filter = ["state"]
+    search_fields = ["text", "owner_name", "plan__enterprise__name"]
+    list_select_related = ["plan__enterprise", "owner_unit"]
+    raw_id_fields = ["plan", "owner_unit", "tickets"]
 
 
 @admin.register(SuggestionRun)

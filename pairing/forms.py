@@ -14,7 +14,6 @@ from pairing.models import (
     Campaign,
     CampaignBatch,
     CoverageTarget,
-    HelpPlan,
     Pairing,
     ServiceGroup,
 )
@@ -144,18 +143,6 @@ class HandOverForm(forms.Form):
             else:
                 self.add_error(f"successor_{p.pk}", _("请为这家企业安排接手干部，或勾选不再安排。"))
         return data
-
-
-class HelpPlanForm(forms.ModelForm):
-    class Meta:
-        model = HelpPlan
-        fields = ["cause", "measures", "responsible", "target_date", "progress", "done"]
-        widgets = {
-            "cause": forms.Textarea(attrs={"rows": 3}),
-            "measures": forms.Textarea(attrs={"rows": 4}),
-            "progress": forms.Textarea(attrs={"rows": 3}),
-            "target_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        }
 
 
 class CampaignForm(forms.ModelForm):

@@ -37,6 +37,7 @@ ALLOWED = {
     ("ask_escalation", S.ASSIGNED, "owner"),
     ("ask_escalation", S.ACCEPTED, "owner"),
     ("progress", S.ACCEPTED, "owner"),
+    ("name_responsible", S.ACCEPTED, "owner"),
     ("co_answer", S.ASSIGNED, "co_handler"),
     ("co_answer", S.ACCEPTED, "co_handler"),
     ("resolve", S.ACCEPTED, "owner"),
@@ -114,6 +115,7 @@ def valid_data(action, world) -> dict:
         "request_extension": {"until": TODAY + datetime.timedelta(days=15), "note": "需协调"},
         "resolve": {"outcome": "solved", "reply": "已协调解决。"},
         "rate": {"rating": "satisfied"},
+        "name_responsible": {"assignee": world["people"]["owner"]},
     }.get(action, {"note": "说明理由"})
 
 
