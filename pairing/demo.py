@@ -294,15 +294,15 @@ def build_records(rng: random.Random, tree: OrgTree, *, today: datetime.date) ->
 
 
 def _diary_history(rng: random.Random, cadre: Cadre, *, today: datetime.date) -> None:
-    """A visit to each of the cadre's firms about once a month since their pairing began, one
-    month with two firms missed (短于频次)."""
+    """A visit to each of the cadre's firms about once a month since their pairing began; last
+    month only two firms were visited (短于频次)."""
     pairings = list(Pairing.objects.active().filter(cadre=cadre).order_by("enterprise_id"))
     rows = []
     for i, p in enumerate(pairings):
         month = p.start.replace(day=1)
         while month <= today:
             skip = month == (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
-            if not (skip and i < 2):
+            if not (skip and i >= 2):
                 day = month + datetime.timedelta(days=rng.randrange(0, 27))
                 if p.start <= day <= today:
                     rows.append(

@@ -102,49 +102,62 @@ class Month:
     visits: int
     firms: int
     required: int
+    short_firms: int  # paired firms visited fewer times than their frequency asks
 
     @property
     def met(self) -> bool:
-        return self.visits >= self.required
+        return self.short_firms == 0
+
+
+def _half_up(value: Decimal) -> int:
+    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def months(
     user, cadre: Cadre, visits: QuerySet[Visit], start, end, campaign: Campaign | None
 ) -> list[Month]:
-    """Each month of the period: visits made, firms visited, and the visits required: for every
-    pairing of the cadre (in the campaign, visible to the user) the days it ran that month within
-    the period, divided by its campaign's visit frequency, summed and rounded half up (a 30-day
-    frequency asks one visit a month of each firm; a month's first week asks none yet). Two
-    queries whatever the length of the period."""
-    counts = {
-        row["month"].date() if isinstance(row["month"], datetime.datetime) else row["month"]: row
-        for row in visits.order_by()
+    """Each month of the period: visits made, firms visited, and the visits the frequency asks.
+    Each paired firm (in the campaign, visible to the user) is owed the days its pairings ran that
+    month within the period divided by their campaign's visit frequency, rounded half up (a
+    30-day frequency asks one visit a month; a month's first week asks none yet). A month is met
+    when every firm had its due, so seven visits to one firm do not cover six others. Two queries
+    whatever the length of the period."""
+    counts: dict[tuple[datetime.date, int], int] = {}
+    for row in (
+        visits.order_by()
         .annotate(month=TruncMonth("date"))
-        .values("month")
-        .annotate(n=Count("pk"), firms=Count("enterprise_id", distinct=True))
-    }
+        .values("month", "enterprise_id")
+        .annotate(n=Count("pk"))
+    ):
+        month = row["month"]
+        month = month.date() if isinstance(month, datetime.datetime) else month
+        counts[month, row["enterprise_id"]] = row["n"]
     pairings = Pairing.objects.visible_to(user).filter(
         Q(end__isnull=True) | Q(end__gte=start), cadre=cadre, start__lte=end
     )
     if campaign is not None:
         pairings = pairings.filter(campaign=campaign)
-    spans = list(pairings.values_list("start", "end", "campaign__visit_every_days"))
+    spans = list(
+        pairings.values_list("enterprise_id", "start", "end", "campaign__visit_every_days")
+    )
     rows, first = [], first_of_month(start)
     while first <= end:
         last = add_months(first, 1) - datetime.timedelta(days=1)
         lo, hi = max(first, start), min(last, end)
-        owed = Decimal(0)
-        for p_start, p_end, every in spans:
+        owed: dict[int, Decimal] = {}
+        for firm, p_start, p_end, every in spans:
             days = (min(hi, p_end or hi) - max(lo, p_start)).days + 1
             if days > 0:
-                owed += Decimal(days) / Decimal(max(every, 1))
-        found = counts.get(first, {})
+                owed[firm] = owed.get(firm, Decimal(0)) + Decimal(days) / Decimal(max(every, 1))
+        due = {firm: _half_up(share) for firm, share in owed.items()}
+        made = {firm: n for (month, firm), n in counts.items() if month == first}
         rows.append(
             Month(
                 first=first,
-                visits=found.get("n", 0),
-                firms=found.get("firms", 0),
-                required=int(owed.quantize(Decimal(1), rounding=ROUND_HALF_UP)),
+                visits=sum(made.values()),
+                firms=len(made),
+                required=sum(due.values()),
+                short_firms=sum(made.get(firm, 0) < n for firm, n in due.items()),
             )
         )
         first = add_months(first, 1)

@@ -73,6 +73,9 @@ def handler_home(request):
     unit = request.user.home_unit
     status = request.GET.get("status") or None
     tickets = selectors.handler_tickets(request.user, status) if unit else Ticket.objects.none()
+    export = requested_format(request)
+    if export:
+        return responsibility.export(request, tickets, export, filters={"status": status})
     page = Paginator(tickets, HANDLER_PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = lights.annotate(page.object_list, timezone.localdate())
     counts = selectors.handler_status_counts(request.user) if unit else {}

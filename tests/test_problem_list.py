@@ -224,3 +224,12 @@ def test_the_list_runs_the_same_queries_for_3_or_30_problems(client, world):
     add(27)
     many, n = render()
     assert n == 30 and many == few, f"{few} queries with 3 rows, {many} with 30"
+
+
+def test_the_handlers_queue_exports_its_problems_with_who_is_responsible(client, world):
+    assign_and_accept(world)
+    sign_in(client, world["handler"])
+    response = client.get(reverse("handler_home"), {"export": "xlsx"})
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.values)
+    assert [(r[1], r[11]) for r in rows[1:]] == [("用地指标紧张", "王芳"), ("融资难", None)]
