@@ -46,12 +46,13 @@ def test_a_cadre_prints_their_diary_and_writes_a_help_plan_as_measures(page, fir
     page.set_viewport_size(PHONE)
     log_in(page, "ganbu")
     go(page, "text=我的服务日志")
-    months = page.inner_text('[data-list="months"]')
-    assert "达标" in months
+    this_month = page.locator(f'[data-month="{datetime.date.today():%Y-%m}"]')
+    assert this_month.locator("[data-visits]").inner_text() == "1"
     assert "了解订单情况" in page.inner_text('[data-list="visits"]')
+    assert not page.is_visible('[data-list="visits"] thead')  # cards on the phone's screen
     page.emulate_media(media="print")
     assert not page.is_visible("form.filters") and not page.is_visible("[data-print]")
-    assert page.is_visible('[data-list="visits"]')
+    assert page.is_visible('[data-list="visits"] thead')  # a table on paper
     screenshot(page, "phone-diary-print")
     page.emulate_media(media="screen")
 
