@@ -39,7 +39,7 @@ class ProblemFilterForm(AreaCampaignFilterForm):
 
     def __init__(self, data, *, user, **kwargs):
         super().__init__(data, user=user, **kwargs)
-        self.fields["unit"].queryset = handling_units_of(user_area(user))
+        self.fields["unit"].queryset = handling_units_of(user_area(user)).only("pk", "name")
 
     def apply(self, tickets: QuerySet[Ticket], today: datetime.date) -> QuerySet[Ticket]:
         tickets = self.narrow(tickets, enterprise="enterprise", campaign_q=lambda c: Q(campaign=c))

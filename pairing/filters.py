@@ -75,7 +75,10 @@ class AreaCampaignFilterForm(forms.Form):
             del self.fields["area"]
         else:
             self.fields["area"].queryset = (
-                OrgUnit.objects.under(area).filter(kind__in=AREA_FILTER_KINDS).order_by("path")
+                OrgUnit.objects.under(area)
+                .filter(kind__in=AREA_FILTER_KINDS)
+                .order_by("path")
+                .only("pk", "name")  # a province holds hundreds: their names are all it shows
             )
         self.fields["campaign"].queryset = campaigns_for_user(user).order_by("-start", "pk")
 

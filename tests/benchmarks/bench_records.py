@@ -10,7 +10,6 @@ import time
 
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
@@ -47,13 +46,14 @@ def median_ms(client: Client, url: str) -> float:
 def problem_list(bench: Bench) -> None:
     fraction = 0.1 if bench.quick else 1
     build(bench, "province", fraction)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            # As autovacuum would have done on a live database: rows written by COPY are not yet
+            # all-visible, so counting them would read the whole heap instead of the index.
+            cursor.execute("VACUUM ANALYZE issues_ticket")
     suffix = "_tenth" if bench.quick else ""
     bench.sizes[f"problem_list_province{suffix}_tickets"] = Ticket.objects.count()
     client = Client(SERVER_NAME="localhost")
     sign_in(client, province_leader())
     url = reverse("problem_list")
-    value = median_ms(client, url)
-    with CaptureQueriesContext(connection) as queries:
-        client.get(url)
-    bench.record(f"problem_list_province{suffix}_ms", value, "ms", login_ms())
-    bench.record(f"problem_list_province{suffix}_queries", len(queries), "queries", 10)
+    bench.record(f"problem_list_province{suffix}_ms", median_ms(client, url), "ms", login_ms())
