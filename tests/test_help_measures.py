@@ -25,15 +25,26 @@ D = datetime.date
 REDUCED = Enterprise.ProductionStatus.REDUCED
 
 
-@pytest.fixture
-def world():
+def zhangzhou() -> tuple[OrgUnit, ...]:
+    """A city, two of its counties, two towns of the first and one of the second, and a bureau of
+    the first: (city, east, west, town, town2, west_town, dept)."""
     city = f.make_unit(kind=OrgUnit.Kind.CITY, code="C", name="漳州市")
     east = f.make_unit(kind=OrgUnit.Kind.COUNTY, parent=city, code="E", name="漳浦县")
     west = f.make_unit(kind=OrgUnit.Kind.COUNTY, parent=city, code="W", name="云霄县")
-    town = f.make_unit(parent=east, code="E1", name="绥安镇")
-    town2 = f.make_unit(parent=east, code="E2", name="旧镇镇")
-    west_town = f.make_unit(parent=west, code="W1", name="云陵镇")
-    dept = f.make_unit(kind=OrgUnit.Kind.DEPARTMENT, parent=east, code="ED", name="县工信局")
+    return (
+        city,
+        east,
+        west,
+        f.make_unit(parent=east, code="E1", name="绥安镇"),
+        f.make_unit(parent=east, code="E2", name="旧镇镇"),
+        f.make_unit(parent=west, code="W1", name="云陵镇"),
+        f.make_unit(kind=OrgUnit.Kind.DEPARTMENT, parent=east, code="ED", name="县工信局"),
+    )
+
+
+@pytest.fixture
+def world():
+    city, east, west, town, town2, west_town, dept = zhangzhou()
     cadre = f.make_cadre(user=f.make_user("cadre", home_unit=town, display_name="陈立新"))
     campaign = f.make_campaign(scope_unit=city, name="千名干部挂千企")
     other = f.make_campaign(scope_unit=city, name="访企解难题")

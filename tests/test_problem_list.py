@@ -22,6 +22,7 @@ from issues import workflow
 from issues.models import Notification, Status, Ticket, TicketEvent
 from tests import factories as f
 from tests.helpers import sign_in
+from tests.test_help_measures import zhangzhou
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -29,13 +30,7 @@ D = datetime.date
 
 @pytest.fixture
 def world():
-    city = f.make_unit(kind=OrgUnit.Kind.CITY, code="C", name="漳州市")
-    east = f.make_unit(kind=OrgUnit.Kind.COUNTY, parent=city, code="E", name="漳浦县")
-    west = f.make_unit(kind=OrgUnit.Kind.COUNTY, parent=city, code="W", name="云霄县")
-    town = f.make_unit(parent=east, code="E1", name="绥安镇")
-    town2 = f.make_unit(parent=east, code="E2", name="旧镇镇")
-    west_town = f.make_unit(parent=west, code="W1", name="云陵镇")
-    dept = f.make_unit(kind=OrgUnit.Kind.DEPARTMENT, parent=east, code="ED", name="县工信局")
+    city, east, west, town, town2, west_town, dept = zhangzhou()
     city_dept = f.make_unit(kind=OrgUnit.Kind.DEPARTMENT, parent=city, code="CD", name="市资规局")
     cadre = f.make_cadre(user=f.make_user("cadre", home_unit=town, display_name="陈立新"))
     campaign = f.make_campaign(scope_unit=city, name="千名干部挂千企")

@@ -12,6 +12,7 @@ from pairing.models import HelpMeasure
 from tests import factories as f
 from tests.browser.conftest import screenshot
 from tests.browser.test_home_pages import log_in
+from tests.browser.test_organiser_pages import go
 from tests.browser.test_pairing_pages import PHONE, no_overflow
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -34,12 +35,6 @@ def firm():
     f.make_visit(cadre=cadre, enterprise=firm, campaign=campaign, date=today, notes="了解订单情况")
     f.make_ticket(enterprise=firm, raised_by=cadre.user, title="订单不足")
     return firm
-
-
-def go(page, selector):
-    page.click(selector)
-    page.wait_for_load_state()
-    assert no_overflow(page), page.url
 
 
 def test_a_cadre_prints_their_diary_and_writes_a_help_plan_as_measures(page, firm):
