@@ -338,3 +338,14 @@ def test_free_text_plans_become_one_measure_each():
         ("一、续贷；二、找订单", "王五", D(2026, 9, 30), "in_progress"),
     ]
     assert HelpPlan.objects.get(responsible="王五").progress == "已续贷"
+
+
+def test_the_firms_file_lists_the_measures_and_offers_editing_only_to_who_may(client, world):
+    edit = reverse("help_plan_edit", args=[world["a"].pk, world["plan_a"].pk])
+    file = reverse("enterprise_detail", args=[world["a"].pk])
+    sign_in(client, world["organiser"])
+    page = client.get(file).content.decode()
+    assert "对接银行续贷" in page and "王芳" in page and edit in page
+    sign_in(client, world["leader"])
+    page = client.get(file).content.decode()
+    assert "对接银行续贷" in page and edit not in page
