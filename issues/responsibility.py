@@ -18,6 +18,7 @@ from accounts.models import OrgUnit
 from issues.models import OPEN_STATUSES, Status, Ticket
 from issues.workflow import handling_units_of
 from pairing.filters import AreaCampaignFilterForm, PlainSelect, user_area
+from pairing.models import CampaignBatch, Pairing, ServiceGroup
 
 OVERDUE = "overdue"
 RELATED = ("enterprise__town", "owner_unit", "assignee", "campaign")
@@ -27,9 +28,32 @@ def overdue(today: datetime.date) -> Q:
     return Q(status__in=OPEN_STATUSES, due_date__lt=today)
 
 
+class CampaignPartField(forms.ModelChoiceField):
+    """A batch or a service group, named with its campaign (two campaigns both have 第一批)."""
+
+    def label_from_instance(self, obj):
+        return f"{obj.campaign.name} · {obj.name}"
+
+
+def in_part(field: str, value) -> Q:
+    """'The problem's firm is actively paired in this batch (or group), and the problem belongs
+    to that campaign.'"""
+    paired = Pairing.objects.active().filter(**{field: value}).values("enterprise_id")
+    return Q(enterprise__in=paired, campaign_id=value.campaign_id)
+
+
 class ProblemFilterForm(AreaCampaignFilterForm):
     unit = forms.ModelChoiceField(
         label=_("主办单位"), required=False, queryset=OrgUnit.objects.none(), widget=PlainSelect
+    )
+    batch = CampaignPartField(
+        label=_("批次"), required=False, queryset=CampaignBatch.objects.none(), widget=PlainSelect
+    )
+    group = CampaignPartField(
+        label=_("专项组/服务组"),
+        required=False,
+        queryset=ServiceGroup.objects.none(),
+        widget=PlainSelect,
     )
     status = forms.ChoiceField(
         label=_("状态"),
@@ -40,12 +64,22 @@ class ProblemFilterForm(AreaCampaignFilterForm):
     def __init__(self, data, *, user, **kwargs):
         super().__init__(data, user=user, **kwargs)
         self.fields["unit"].queryset = handling_units_of(user_area(user)).only("pk", "name")
+        campaigns = self.fields["campaign"].queryset.values("pk")
+        for name, model in (("batch", CampaignBatch), ("group", ServiceGroup)):
+            self.fields[name].queryset = (
+                model.objects.filter(campaign__in=campaigns)
+                .select_related("campaign")
+                .order_by("campaign__name", "name", "pk")
+            )
 
     def apply(self, tickets: QuerySet[Ticket], today: datetime.date) -> QuerySet[Ticket]:
         tickets = self.narrow(tickets, enterprise="enterprise", campaign_q=lambda c: Q(campaign=c))
         data = self.valid_data()
         if data.get("unit"):
             tickets = tickets.filter(owner_unit=data["unit"])
+        for part in ("batch", "group"):
+            if data.get(part):
+                tickets = tickets.filter(in_part(part, data[part]))
         status = data.get("status")
         if status == OVERDUE:
             tickets = tickets.filter(overdue(today))

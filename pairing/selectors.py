@@ -3,7 +3,16 @@ number of enterprises, pairings or cadres."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+)
 
 from accounts.models import Cadre, OrgUnit
 from enterprises.models import Enterprise
@@ -14,6 +23,28 @@ def ancestor_paths(path: str) -> list[str]:
     """'/A/B/C/' → ['/A/', '/A/B/'] (the paths of the units above)."""
     parts = [p for p in path.split("/") if p]
     return ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts))]
+
+
+def serving_units(area: OrgUnit) -> QuerySet[OrgUnit]:
+    """The units whose cadres may be paired with the area's firms: the area's own, and those of
+    the levels above it (a city leader's office, a province or city department), not another
+    county's or town's. The units above lie under the area's top ancestor but neither in the
+    area nor in a sibling area of it or of one of its ancestors (services.serves_area, in SQL)."""
+    above = ancestor_paths(area.path)
+    if not above:
+        return OrgUnit.objects.filter(path__startswith=area.path)
+    siblings = OrgUnit.objects.filter(parent__path__in=above, kind__in=OrgUnit.AREA_KINDS).exclude(
+        path__in=[*above, area.path]
+    )
+    # A subquery, not a list: the QuerySet stays lazy, read inside whatever query uses it.
+    outer = ExpressionWrapper(OuterRef("path"), output_field=CharField())
+    in_a_sibling = siblings.annotate(outer=outer).filter(outer__startswith=F("path"))
+    return OrgUnit.objects.filter(path__startswith=above[0]).exclude(Exists(in_a_sibling))
+
+
+def serving_cadres(area: OrgUnit) -> QuerySet[Cadre]:
+    """Cadres who may be paired with the area's firms (their unit is one of serving_units)."""
+    return Cadre.objects.filter(unit__in=serving_units(area).values("pk"))
 
 
 def campaigns_for_area(area: OrgUnit) -> QuerySet[Campaign]:
@@ -35,15 +66,29 @@ def enterprises_in(area: OrgUnit, campaign: Campaign) -> QuerySet[Enterprise]:
     return Enterprise.objects.filter(town__path__startswith=scope_path(area, campaign))
 
 
-def paired_in(campaign: Campaign) -> Exists:
-    """'This enterprise has an active pairing in the campaign' (the one definition of covered)."""
-    return Exists(Pairing.objects.active().filter(campaign=campaign, enterprise=OuterRef("pk")))
+def paired_in(
+    campaign: Campaign, *, batch_id: int | None = None, group_id: int | None = None
+) -> Exists:
+    """'This enterprise has an active pairing in the campaign' (the one definition of covered),
+    in the batch or group if given."""
+    pairings = Pairing.objects.active().filter(campaign=campaign, enterprise=OuterRef("pk"))
+    return Exists(pairings.in_batch_and_group(batch_id, group_id))
 
 
 def uncovered(
-    campaign: Campaign, area: OrgUnit, *, tag_id: int | None = None, town_id: int | None = None
+    campaign: Campaign,
+    area: OrgUnit,
+    *,
+    tag_id: int | None = None,
+    town_id: int | None = None,
+    batch_id: int | None = None,
+    group_id: int | None = None,
 ) -> QuerySet[Enterprise]:
-    firms = enterprises_in(area, campaign).exclude(paired_in(campaign))
+    """The firms of the area in the campaign's scope that no active pairing of the campaign
+    covers (none of the batch's or group's, when one is given)."""
+    firms = enterprises_in(area, campaign).exclude(
+        paired_in(campaign, batch_id=batch_id, group_id=group_id)
+    )
     if tag_id:
         firms = firms.filter(
             pk__in=Enterprise.tags.through.objects.filter(tag_id=tag_id).values("enterprise_id")
@@ -59,13 +104,17 @@ def campaign_pairings(
     *,
     tag_id: int | None = None,
     town_id: int | None = None,
+    batch_id: int | None = None,
+    group_id: int | None = None,
     q: str = "",
 ) -> QuerySet[Pairing]:
     """The campaign's active pairings of firms both in the area and in the campaign's scope (the
-    firms the coverage counts as paired), filtered by tag, town, or a firm's or cadre's name or
-    code."""
-    pairings = Pairing.objects.active().filter(
-        campaign=campaign, enterprise__town__path__startswith=scope_path(area, campaign)
+    firms the coverage counts as paired), filtered by tag, town, batch, group, or a firm's or
+    cadre's name or code."""
+    pairings = (
+        Pairing.objects.active()
+        .filter(campaign=campaign, enterprise__town__path__startswith=scope_path(area, campaign))
+        .in_batch_and_group(batch_id, group_id)
     )
     if tag_id:
         pairings = pairings.filter(
@@ -83,7 +132,7 @@ def campaign_pairings(
             | Q(cadre__staff_no=q)
         )
     return pairings.select_related(
-        "enterprise__town", "cadre__user", "cadre__unit", "campaign", "group"
+        "enterprise__town", "cadre__user", "cadre__unit", "campaign", "group", "batch"
     ).order_by("enterprise__town__path", "enterprise__name", "pk")
 
 

@@ -80,6 +80,7 @@ def seed(size: Size, *, seed: int = 2026, today: datetime.date | None = None) ->
     active = [p for p in pairings if p.end is None]
     tickets = issues_demo.build_tickets(rng, tree, active, count=size.tickets, today=today)
     add_demo_logins(rng, tree, campaign, today=today)
+    pairing_demo.build_campaign_structure(rng, campaign)
     pairing_demo.build_records(rng, tree, today=today)
     issues_demo.name_responsible_people(rng)
     return {

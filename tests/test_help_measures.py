@@ -302,7 +302,7 @@ def test_the_organiser_of_another_county_neither_lists_nor_opens_the_plan(client
 @pytest.mark.django_db(transaction=True)
 def test_free_text_plans_become_one_measure_each():
     executor = MigrationExecutor(connection)
-    before = [("pairing", "0005_alter_peopleimport_status")]
+    before = [("pairing", "0007_coverage_figures")]
     after = executor.loader.graph.leaf_nodes("pairing")
     executor.migrate(before)
     old = executor.loader.project_state(before).apps

@@ -20,6 +20,7 @@ from django.urls import reverse
 from accounts.models import AuditEntry, OrgUnit
 from issues import workflow
 from issues.models import Notification, Status, Ticket, TicketEvent
+from pairing.models import CampaignBatch, ServiceGroup
 from tests import factories as f
 from tests.helpers import sign_in
 from tests.test_help_measures import zhangzhou
@@ -228,3 +229,24 @@ def test_the_handlers_queue_exports_its_problems_with_who_is_responsible(client,
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.values)
     assert [(r[1], r[11]) for r in rows[1:]] == [("用地指标紧张", "王芳"), ("融资难", None)]
+
+
+def test_the_list_filters_by_batch_and_service_group(client, world):
+    campaign = world["campaign"]
+    first = CampaignBatch.objects.create(campaign=campaign, name="第一批", start=D(2026, 1, 1))
+    second = CampaignBatch.objects.create(campaign=campaign, name="第二批", start=D(2026, 2, 1))
+    group = ServiceGroup.objects.create(campaign=campaign, name="第三服务组")
+    a, b = world["new"].enterprise, world["late"].enterprise
+    f.make_pairing(cadre=world["cadre"], enterprise=a, campaign=campaign, batch=first, group=group)
+    f.make_pairing(cadre=world["cadre"], enterprise=b, campaign=campaign, batch=second)
+    Ticket.objects.filter(pk=world["late"].pk).update(campaign=campaign)
+    sign_in(client, world["organiser"])
+    url = reverse("problem_list")
+    page = client.get(url).content.decode()
+    assert "千名干部挂千企 · 第一批" in page and "千名干部挂千企 · 第三服务组" in page
+    assert set(titles(client.get(url, {"batch": first.pk}))) == {"用地指标紧张", "融资难"}
+    assert titles(client.get(url, {"batch": second.pk})) == ["电力增容"]
+    assert set(titles(client.get(url, {"group": group.pk}))) == {"用地指标紧张", "融资难"}
+    other = f.make_campaign(scope_unit=f.make_unit(kind=OrgUnit.Kind.CITY), name="外市行动")
+    forged = CampaignBatch.objects.create(campaign=other, name="第一批", start=D(2026, 1, 1))
+    assert "batch" in client.get(url, {"batch": forged.pk}).context["form"].errors

@@ -44,7 +44,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('accounts', '0009_audit_ip_lockout_index'),
         ('issues', '0009_notification_params'),
-        ('pairing', '0005_alter_peopleimport_status'),
+        ('pairing', '0007_coverage_figures'),
     ]
 
     operations = [
