@@ -64,7 +64,7 @@ class ProblemFilterForm(AreaCampaignFilterForm):
     def __init__(self, data, *, user, **kwargs):
         super().__init__(data, user=user, **kwargs)
         self.fields["unit"].queryset = handling_units_of(user_area(user)).only("pk", "name")
-        campaigns = self.fields["campaign"].queryset.values("pk")
+        campaigns = self.fields["campaign"].queryset.order_by().values("pk")
         for name, model in (("batch", CampaignBatch), ("group", ServiceGroup)):
             self.fields[name].queryset = (
                 model.objects.filter(campaign__in=campaigns)
@@ -89,15 +89,16 @@ class ProblemFilterForm(AreaCampaignFilterForm):
 
 
 def problems_for(user) -> QuerySet[Ticket]:
-    """The tickets the user may see, newest first (the index on created_at serves the first page
-    of a province), with what each row shows loaded. A leader of the whole tree sees every ticket:
-    the pager then counts the table, not its join to every firm's town."""
+    """The tickets the user may see, latest registered first by number (编号: the primary key's
+    index serves a province's first page; registration times tie by the thousand where a day's
+    problems were entered at once), with what each row shows loaded. A leader of the whole tree
+    sees every ticket: the pager then counts the table, not its join to every firm's town."""
     everything = scoping.governs_every_unit(user)
     return (
         (Ticket.objects.all() if everything else Ticket.objects.visible_to(user))
         .select_related(*RELATED)
         .prefetch_related("co_units")
-        .order_by("-created_at", "-pk")
+        .order_by("-pk")
     )
 
 
