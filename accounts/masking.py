@@ -50,3 +50,8 @@ def mask_id_number(value: str) -> str:
 
 def can_see_full_pii(user) -> bool:
     return bool(user and user.is_authenticated and user.has_perm(FULL_PII_PERMISSION))
+
+
+def mask_mobiles(text: str) -> str:
+    """Free text (a visit's notes, a measure's progress) with every mobile number in it masked."""
+    return UNMASKED_MOBILE.sub(lambda m: mask_phone(m.group()), text or "")

@@ -36,3 +36,13 @@ def cadre_id(user) -> int | None:
         return None
     cadre = getattr(user, "cadre", None)
     return cadre.pk if cadre else None
+
+
+def governs_every_unit(user) -> bool:
+    """True when the user's jurisdiction holds every unit of the tree (a province's leader): the
+    area's rows are then all rows, and a list may skip the join its path filter needs. One
+    indexed query."""
+    from accounts.models import OrgUnit  # scoping is imported by the models module
+
+    path = jurisdiction_path(user)
+    return bool(path) and not OrgUnit.objects.exclude(path__startswith=path).exists()

@@ -22,7 +22,7 @@ from accounts.exports import export_list, requested_format
 from accounts.masking import can_see_full_pii, mask_phone
 from accounts.models import AuditEntry
 from accounts.paging import query_without_page
-from accounts.roles import ROSTER_ROLES
+from accounts.roles import ROSTER_ROLES, Role
 from enterprises.filters import EnterpriseFilterForm
 from enterprises.models import Enterprise
 
@@ -60,13 +60,18 @@ def enterprise_detail(request, pk: int):
             "end", "-start"
         )
     )
+    is_paired = any(p.end is None and p.cadre.user_id == request.user.pk for p in pairings)
     context = {
         "enterprise": enterprise,
         "pairings": [p for p in pairings if p.end is None],
         "ended_pairings": [p for p in pairings if p.end is not None],
-        "is_paired": any(p.end is None and p.cadre.user_id == request.user.pk for p in pairings),
+        "is_paired": is_paired,
+        # Help plans are written by the firm's cadres and its area's organisers (leaders read).
+        "may_plan": is_paired or _organises(request.user, enterprise),
         "status_history": _status_history(enterprise),
-        "help_plans": enterprise.help_plans.order_by("done", "-created_at"),
+        "help_plans": enterprise.help_plans.order_by("done", "-created_at").prefetch_related(
+            "measures__owner_unit"
+        ),
         "visits": _visits(enterprise)[:RECENT],
         "visit_count": enterprise.visits.count(),
         "tickets": _tickets(enterprise)[:RECENT],
@@ -74,6 +79,11 @@ def enterprise_detail(request, pk: int):
         "may_reveal_phone": can_see_full_pii(request.user) and bool(enterprise.contact_phone),
     }
     return render(request, "enterprises/enterprise_detail.html", context)
+
+
+def _organises(user, enterprise) -> bool:
+    area = user.jurisdiction_unit if Role.ORGANISER in user.roles else None
+    return area is not None and enterprise.town.path.startswith(area.path)
 
 
 @login_required

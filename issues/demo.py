@@ -8,7 +8,9 @@ import random
 
 from django.utils import timezone
 
-from accounts.demo import OrgTree, weighted_choice
+from accounts.demo import OrgTree, person_name, role_groups, weighted_choice
+from accounts.models import User
+from accounts.roles import Role
 from enterprises.models import Enterprise
 from issues.models import (
     OPEN_STATUSES,
@@ -371,3 +373,26 @@ def build_ladder(today: datetime.date) -> None:
                 version=ticket.version,
                 data={"note": "已超期，请加快办理并反馈。"},
             )
+
+
+def name_responsible_people(rng: random.Random) -> None:
+    """Every accepted ticket names the person responsible in its unit (责任清单): a handler of the
+    unit, and for a unit with none yet, one made for it (a staff member without a login)."""
+    taken = Ticket.objects.filter(
+        status__in=[Status.ACCEPTED, Status.RESOLVED, Status.CLOSED],
+        assignee__isnull=True,
+        owner_unit__isnull=False,
+    )
+    handlers = role_groups()[Role.HANDLER]
+    for unit_id in taken.values_list("owner_unit_id", flat=True).distinct().order_by():
+        person = handlers.user_set.filter(home_unit_id=unit_id, is_active=True).first()
+        if person is None:
+            person = User.objects.create_user(
+                username=f"handler_unit_{unit_id}",
+                password=None,
+                display_name=person_name(rng),
+                phone=f"139{rng.randrange(10**8):08d}",
+                home_unit_id=unit_id,
+            )
+            person.groups.add(handlers)
+        taken.filter(owner_unit_id=unit_id).update(assignee=person)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import OrgUnit
+from accounts.models import OrgUnit, User
 from issues import attachments, workflow
 from issues.models import Category, Outcome, Rating, Urgency
 
@@ -70,6 +70,33 @@ class AssignForm(ActionForm):
         self.fields["co_units"].queryset = units
 
 
+class ResponsibleField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.display_name or obj.username
+
+
+class AcceptForm(ActionForm):
+    """签收, naming the unit's person responsible (责任人): the one who accepts, unless chosen."""
+
+    assignee = ResponsibleField(
+        label=_("责任人"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_("不选则为签收人本人"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = workflow.unit_handlers(self.user.home_unit_id)
+
+
+class ResponsibleForm(AcceptForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].required = True
+        self.fields["assignee"].help_text = ""
+
+
 class NoteForm(ActionForm):
     note = _note()
 
@@ -105,7 +132,8 @@ FORMS = {
     "assign": AssignForm,
     "return": NoteForm,
     "dispute": NoteForm,
-    "accept": ApproveForm,
+    "accept": AcceptForm,
+    "name_responsible": ResponsibleForm,
     "progress": ProgressForm,
     "request_extension": ExtensionForm,
     "approve_extension": ApproveForm,

@@ -17,6 +17,7 @@ TITLES = {
     "ticket_return": _("难题被退回：{title}"),
     "ticket_dispute": _("承办单位提出异议：{title}"),
     "ticket_accept": _("难题已签收：{title}"),
+    "ticket_name_responsible": _("您被指定为难题责任人：{title}"),
     "ticket_progress": _("难题有新进展：{title}"),
     "ticket_request_extension": _("申请延期待审批：{title}"),
     "ticket_approve_extension": _("延期申请已同意：{title}"),

@@ -64,6 +64,8 @@ def recipients(event: TicketEvent) -> list[User]:
         people = unit_handlers(u for u in units if u)
     elif event.action in ("return", "dispute", "request_extension", "ask_escalation"):
         people = area_organisers(ticket)
+    elif event.action == "name_responsible":  # the person named hears it is now theirs
+        people = [ticket.assignee] if ticket.assignee_id else []
     else:  # accept, progress, escalate, resolve(d_with_lead): the raiser follows it
         people = [ticket.raised_by]
     return [p for p in people if p.pk != event.actor_id]

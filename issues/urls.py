@@ -1,6 +1,6 @@
 from django.urls import path
 
-from issues import meeting_views, views
+from issues import list_views, meeting_views, views
 
 urlpatterns = [
     path("<int:pk>/", views.ticket_detail, name="ticket_detail"),
@@ -11,6 +11,7 @@ urlpatterns = [
         views.attachment_download,
         name="attachment_download",
     ),
+    path("list/", list_views.problem_list, name="problem_list"),
     path("sorting/", views.sorting_queue, name="sorting_queue"),
     path("sorting/group/", views.group_tickets, name="group_tickets"),
     path("meetings/", meeting_views.meeting_list, name="meeting_list"),

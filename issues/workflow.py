@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts import audit
-from accounts.models import PATH_SEPARATOR, OrgUnit
+from accounts.models import PATH_SEPARATOR, OrgUnit, User
 from accounts.roles import Role
 from issues import grouping, notify, numbering, workdays
 from issues.models import (
@@ -65,6 +65,11 @@ def handling_units(user):
     """The units an organiser may give a ticket to: the handling units of their own area, and
     the bureaus (departments, zones) of the areas above it; never a unit of another area."""
     area = user.jurisdiction_unit if Role.ORGANISER in user.roles else None
+    return handling_units_of(area)
+
+
+def handling_units_of(area: OrgUnit | None):
+    """The handling units of `area` and the bureaus of the areas above it (none without one)."""
     units = OrgUnit.objects.filter(kind__in=HANDLING_KINDS).order_by("path")
     if area is None:
         return units.none()
@@ -131,6 +136,8 @@ def _assign(ticket, user, data, today):
     if handling_units(user).filter(pk__in=[u.pk for u in units]).count() != len(set(units)):
         raise ValidationError(_("只能交办给本辖区的单位或上级部门。"))
     days = data.get("due_days") or DEFAULT_DAYS.get(data.get("urgency") or ticket.urgency, 10)
+    if ticket.owner_unit_id != data["owner_unit"].pk:
+        ticket.assignee = None  # the new unit names its own
     ticket.owner_unit = data["owner_unit"]
     ticket.category = data.get("category") or ticket.category
     ticket.urgency = data.get("urgency") or ticket.urgency
@@ -155,7 +162,7 @@ def _assign(ticket, user, data, today):
 def _hand_back(ticket, user, data, today):
     """退回 / 异议: back to the organiser's queue, the reason on the record."""
     _require(data, "note")
-    ticket.owner_unit, ticket.due_date = None, None
+    ticket.owner_unit, ticket.due_date, ticket.assignee = None, None, None
     return S.REGISTERED
 
 
@@ -166,8 +173,31 @@ def _dispute_late(ticket, today):
     return None
 
 
+def unit_handlers(unit_id: int | None):
+    """The active handlers of a unit: who may be named responsible (责任人) for its tickets."""
+    return User.objects.filter(
+        home_unit_id=unit_id, groups__name=Role.HANDLER, is_active=True
+    ).order_by("display_name", "pk")
+
+
+def _responsible(ticket, data, default):
+    """The person named in `data` if a handler of the ticket's unit, else the default."""
+    person = data.get("assignee") or default
+    if person is not None and not unit_handlers(ticket.owner_unit_id).filter(pk=person.pk).exists():
+        raise ValidationError(_("责任人须是主办单位的承办人员。"))
+    return person
+
+
 def _accept(ticket, user, data, today):
+    """签收: the unit's handler who accepts is responsible (责任人), unless they name another."""
+    ticket.assignee = _responsible(ticket, data, user)
     return S.ACCEPTED
+
+
+def _name_responsible(ticket, user, data, today):
+    _require(data, "assignee")
+    ticket.assignee = _responsible(ticket, data, None)
+    return ticket.status
 
 
 def _note(ticket, user, data, today):
@@ -232,7 +262,7 @@ def _escalate(ticket, user, data, today):
     _require(data, "note")
     ticket.level += 1
     ticket.escalation_reason = ""
-    ticket.owner_unit, ticket.due_date = None, None
+    ticket.owner_unit, ticket.due_date, ticket.assignee = None, None, None
     return S.REGISTERED
 
 
@@ -289,6 +319,7 @@ def _rate(ticket, user, data, today):
     # 不满意 reopens: back to the same unit, with a fresh deadline; the answer no longer counts.
     if not ticket.owner_unit_id and ticket.common_with_id:  # answered with its common problem:
         ticket.owner_unit_id = ticket.common_with.owner_unit_id  # the unit that gave the answer
+        ticket.assignee_id = ticket.common_with.assignee_id
     ticket.outcome, ticket.resolved_at = "", None
     if not ticket.owner_unit_id:  # no unit to go back to: the organiser's queue, on its own
         ticket.common_with, ticket.due_date, ticket.due_days = None, None, None
@@ -317,6 +348,13 @@ TRANSITIONS = {
             guard=_dispute_late,
         ),
         _t("accept", gettext_lazy("签收"), [S.ASSIGNED], [OWNER], _accept),
+        _t(
+            "name_responsible",
+            gettext_lazy("指定责任人"),
+            [S.ACCEPTED],
+            [OWNER],
+            _name_responsible,
+        ),
         _t("progress", gettext_lazy("办理进展"), [S.ACCEPTED], [OWNER], _note),
         _t(
             "request_extension",
@@ -492,6 +530,8 @@ def _event_data(ticket: Ticket, action: str, meeting: int | None = None) -> dict
         data["solved_by"] = ticket.solved_on_spot_by
     if action == "urge":
         data["urge_count"] = ticket.urge_count
+    if ticket.assignee_id and action in ("accept", "name_responsible"):
+        data["assignee"] = ticket.assignee_id
     if action in ("resolve", "rate") and ticket.outcome:
         data["outcome"] = ticket.outcome
     if action == "rate":

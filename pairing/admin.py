@@ -10,6 +10,7 @@ from pairing.models import (
     CampaignBatch,
     CoverageFigures,
     CoverageTarget,
+    HelpMeasure,
     HelpPlan,
     Pairing,
     PeopleImport,
@@ -142,13 +143,29 @@ class CoverageFiguresAdmin(ReadOnlyAdmin):
     exclude = ["data"]
 
 
+class HelpMeasureInline(admin.TabularInline):
+    model = HelpMeasure
+    extra = 0
+    raw_id_fields = ["owner_unit", "tickets"]
+
+
 @admin.register(HelpPlan)
 class HelpPlanAdmin(AuditedAdmin):
+    inlines = [HelpMeasureInline]
     list_display = ["enterprise", "responsible", "target_date", "done"]
     list_filter = ["done"]
     search_fields = ["enterprise__name", "responsible"]
     list_select_related = ["enterprise"]
     raw_id_fields = ["enterprise", "created_by"]
+
+
+@admin.register(HelpMeasure)
+class HelpMeasureAdmin(AuditedAdmin):
+    list_display = ["text", "plan", "owner_unit", "owner_name", "due_date", "state"]
+    list_filter = ["state"]
+    search_fields = ["text", "owner_name", "plan__enterprise__name"]
+    list_select_related = ["plan__enterprise", "owner_unit"]
+    raw_id_fields = ["plan", "owner_unit", "tickets"]
 
 
 @admin.register(SuggestionRun)

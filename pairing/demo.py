@@ -13,7 +13,7 @@ from collections import defaultdict
 
 from django.db.models import Count
 
-from accounts.demo import OrgTree, weighted_choice
+from accounts.demo import OrgTree, person_name, weighted_choice
 from accounts.models import Cadre
 from enterprises.models import Enterprise, Tag
 from pairing import selectors
@@ -22,6 +22,8 @@ from pairing.models import (
     Campaign,
     CampaignBatch,
     CoverageTarget,
+    HelpMeasure,
+    HelpPlan,
     Pairing,
     ServiceGroup,
     Visit,
@@ -355,3 +357,103 @@ def _caps(campaign: Campaign) -> None:
         [WorkloadExtension(campaign=campaign, category=k, extra=e) for k, e in EXTENSIONS.items()],
         ignore_conflicts=True,
     )
+
+
+# Records (issue 12): help plans as measures, and the demo cadre's service diary.
+PLAN_CAUSES = [
+    "外贸订单回落，产能利用率不足六成。",
+    "原材料价格上涨，资金周转困难。",
+    "厂区电力增容未完成，部分产线停产。",
+    "环保整改期间限产。",
+]
+PLAN_MEASURES = [
+    ("对接银行续贷，办理无还本续贷", "市金融服务中心"),
+    ("组织参加产销对接会，开拓国内市场", "市商务局"),
+    ("协调电力增容，缩短接电时间", "市经信局"),
+    ("申请稳岗补贴和技改补助", "市人力社保局"),
+    ("指导环保整改，组织专家上门服务", "市经信局"),
+]
+MEASURE_STATES = ["planned", "in_progress", "done", "dropped"]
+
+
+def build_records(rng: random.Random, tree: OrgTree, *, today: datetime.date) -> None:
+    """Help plans with measures in every state (some overdue, some linked to the firm's problems)
+    for the reduced and stopped firms of the first county and of the demo cadre, leaving a few
+    owed a plan; and a monthly service diary for the demo cadre with a month that falls short."""
+    cadre = Cadre.objects.filter(user__username="demo_cadre").first()
+    mine = []
+    if cadre is not None:
+        mine = list(
+            Pairing.objects.active()
+            .filter(cadre=cadre, role=Pairing.Role.LEAD)
+            .order_by("enterprise_id")
+            .values_list("enterprise_id", flat=True)
+        )
+        for firm_id, status in zip(mine[:3], ["reduced", "stopped", "reduced"], strict=False):
+            Enterprise.objects.filter(pk=firm_id).update(production_status=status)
+        _diary_history(rng, cadre, today=today)
+    county = tree.counties[0]
+    struggling = list(
+        Enterprise.objects.filter(
+            town__path__startswith=county.path, production_status__in=["reduced", "stopped"]
+        )
+        .exclude(pk__in=mine[2:3])  # the demo cadre's third firm is still owed a plan
+        .order_by("pk")
+        .values_list("pk", flat=True)[:80]
+    )
+    plan_firms = [*mine[:2], *(pk for pk in struggling if pk not in mine)]
+    for index, firm_id in enumerate(plan_firms[: max(2, len(plan_firms) * 3 // 4)]):
+        plan = HelpPlan.objects.create(
+            enterprise_id=firm_id,
+            cause=rng.choice(PLAN_CAUSES),
+            responsible=person_name(rng),
+            target_date=today + datetime.timedelta(days=rng.randrange(30, 200)),
+        )
+        tickets = list(plan.enterprise.tickets.order_by("pk").values_list("pk", flat=True)[:2])
+        for n, (text, unit) in enumerate(rng.sample(PLAN_MEASURES, rng.randrange(2, 5))):
+            state = MEASURE_STATES[(index + n) % len(MEASURE_STATES)]
+            # Open measures of every third plan are past their date (逾期).
+            late = state in ("planned", "in_progress") and index % 3 == 0
+            days = rng.randrange(5, 40) if late else rng.randrange(-60, 120)
+            measure = HelpMeasure.objects.create(
+                plan=plan,
+                text=text,
+                owner_unit=tree.department_by_name.get(unit),
+                owner_name=person_name(rng),
+                due_date=today - datetime.timedelta(days=days)
+                if late
+                else today + datetime.timedelta(days=days),
+                state=state,
+                progress="已上门对接，材料准备中。" if state == "in_progress" else "",
+            )
+            if tickets and n == 0:
+                measure.tickets.set(tickets)
+
+
+def _diary_history(rng: random.Random, cadre: Cadre, *, today: datetime.date) -> None:
+    """A visit to each of the cadre's firms about once a month since their pairing began; last
+    month only two firms were visited (短于频次)."""
+    pairings = list(Pairing.objects.active().filter(cadre=cadre).order_by("enterprise_id"))
+    rows = []
+    for i, p in enumerate(pairings):
+        month = p.start.replace(day=1)
+        while month <= today:
+            skip = month == (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+            if not (skip and i >= 2):
+                day = month + datetime.timedelta(days=rng.randrange(0, 27))
+                if p.start <= day <= today:
+                    rows.append(
+                        Visit(
+                            cadre=cadre,
+                            enterprise_id=p.enterprise_id,
+                            campaign_id=p.campaign_id,
+                            date=day,
+                            mode=weighted_choice(rng, VISIT_MODES),
+                            survey={k: rng.choice(a) for k, a in SURVEY_ANSWERS.items()},
+                            output_status=rng.choice(OUTPUT_SEEN),
+                            notes=rng.choice(VISIT_NOTES),
+                            services=rng.sample(["policy", "errand", "analysis", "liaison"], 2),
+                        )
+                    )
+            month = (month + datetime.timedelta(days=32)).replace(day=1)
+    Visit.objects.bulk_create(rows)

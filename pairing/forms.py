@@ -11,7 +11,7 @@ from accounts.models import Cadre, OrgUnit
 from enterprises.models import Enterprise
 from enterprises.uscc import normalise as normalise_uscc
 from pairing.campaign_forms import PickerInput, PickerTextarea
-from pairing.models import Campaign, HelpPlan, Pairing
+from pairing.models import Campaign, Pairing
 
 MAX_FIRMS_PER_FORM = 200
 
@@ -165,18 +165,6 @@ class HandOverForm(forms.Form):
             else:
                 self.add_error(f"successor_{p.pk}", _("请为这家企业安排接手干部，或勾选不再安排。"))
         return data
-
-
-class HelpPlanForm(forms.ModelForm):
-    class Meta:
-        model = HelpPlan
-        fields = ["cause", "measures", "responsible", "target_date", "progress", "done"]
-        widgets = {
-            "cause": forms.Textarea(attrs={"rows": 3}),
-            "measures": forms.Textarea(attrs={"rows": 4}),
-            "progress": forms.Textarea(attrs={"rows": 3}),
-            "target_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        }
 
 
 class CampaignForm(forms.ModelForm):

@@ -454,7 +454,7 @@ class HelpPlan(models.Model):
         Enterprise, verbose_name=_("企业"), on_delete=models.PROTECT, related_name="help_plans"
     )
     cause = models.TextField(_("减停产原因"))
-    measures = models.TextField(_("帮扶措施"))
+    # The measures are HelpMeasure rows (plan.measures); the plan's own lead and date stay here.
     responsible = models.CharField(_("责任人"), max_length=100)
     target_date = models.DateField(_("目标日期"))
     progress = models.TextField(_("进展情况"), blank=True)
@@ -478,6 +478,58 @@ class HelpPlan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise} · {self.target_date}"
+
+
+class HelpMeasure(models.Model):
+    """One measure of a help plan: what is done, by whom (a unit and/or a named person), by when,
+    how far it has got, and the firm's problems (tickets) it answers."""
+
+    class State(models.TextChoices):
+        PLANNED = "planned", _("计划")
+        IN_PROGRESS = "in_progress", _("推进中")
+        DONE = "done", _("已完成")
+        DROPPED = "dropped", _("已取消")
+
+    OPEN_STATES = (State.PLANNED, State.IN_PROGRESS)
+
+    plan = models.ForeignKey(HelpPlan, on_delete=models.CASCADE, related_name="measures")
+    text = models.TextField(_("帮扶措施"))
+    owner_unit = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("责任单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    owner_name = models.CharField(_("责任人"), max_length=100, blank=True)
+    due_date = models.DateField(_("完成时限"))
+    state = models.CharField(_("状态"), max_length=12, choices=State.choices, default=State.PLANNED)
+    progress = models.TextField(_("进展情况"), blank=True)
+    # The firm's problems this measure answers. Tickets live in the app above this one: named by
+    # string, never imported (DESIGN.md's direction of dependence).
+    tickets = models.ManyToManyField(
+        "issues.Ticket", verbose_name=_("关联难题"), blank=True, related_name="help_measures"
+    )
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("帮扶措施")
+        verbose_name_plural = _("帮扶措施")
+        ordering = ["due_date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(owner_unit__isnull=True, owner_name=""),
+                name="help_measure_has_owner",
+            )
+        ]
+        indexes = [
+            # The organiser's list: measures still open, by date (overdue first).
+            models.Index(fields=["state", "due_date"], name="help_measure_state_due"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:40]
 
 
 class SuggestionRun(models.Model):

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from pairing import campaign_views as campaigns
-from pairing import onboarding_views, views
+from pairing import diary_views, help_plan_views, onboarding_views, views
 from pairing import people_import_views as imports
 
 urlpatterns = [
@@ -20,9 +20,17 @@ urlpatterns = [
     path("cadres/", views.cadre_list, name="cadre_list"),
     path("cadres/<int:pk>/", views.cadre_detail, name="cadre_detail"),
     path("cadres/<int:pk>/hand-over/", views.cadre_hand_over, name="cadre_hand_over"),
-    path("help-plans/", views.help_plan_list, name="help_plan_list"),
-    path("help-plans/new/<int:enterprise_pk>/", views.help_plan_edit, name="help_plan_new"),
-    path("help-plans/<int:enterprise_pk>/<int:pk>/", views.help_plan_edit, name="help_plan_edit"),
+    path("cadres/<int:pk>/diary/", diary_views.cadre_diary, name="cadre_diary"),
+    path("diary/", diary_views.my_diary, name="my_diary"),
+    path("help-plans/", help_plan_views.help_plan_list, name="help_plan_list"),
+    path(
+        "help-plans/new/<int:enterprise_pk>/", help_plan_views.help_plan_edit, name="help_plan_new"
+    ),
+    path(
+        "help-plans/<int:enterprise_pk>/<int:pk>/",
+        help_plan_views.help_plan_edit,
+        name="help_plan_edit",
+    ),
     path("import/county/", onboarding_views.onboarding_dry_run, name="onboarding"),
     path(
         "import/county/example-<str:kind>.xlsx",

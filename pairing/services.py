@@ -438,17 +438,26 @@ def hand_over(
 
 
 @transaction.atomic
-def save_help_plan(actor, plan: HelpPlan, *, request=None) -> HelpPlan:
-    """Create or update a help plan (一企一策); the form has validated its fields."""
+def save_help_plan(actor, plan: HelpPlan, *, measures, request=None) -> HelpPlan:
+    """Create or update a help plan (一企一策) and its measures together; the plan form and the
+    measure formset (`measures`, bound to the same plan) have validated their fields."""
     created = plan.pk is None
     if created:
         plan.created_by = actor
     plan.save()
+    measures.instance = plan
+    measures.save()
+    states = Counter(plan.measures.values_list("state", flat=True))
     audit.record(
         "help_plan_create" if created else "help_plan_update",
         user=actor,
         request=request,
         obj=plan,
-        changes={"done": plan.done, "target_date": str(plan.target_date)},
+        changes={
+            "done": plan.done,
+            "target_date": str(plan.target_date),
+            "measures": dict(states),
+            "deleted_measures": len(measures.deleted_objects),
+        },
     )
     return plan

@@ -1,5 +1,5 @@
 """The organiser's pairing pages: a campaign's coverage, pairing by hand and by suggestion,
-ending pairings, cadres' transfers and hand-overs, and help plans (一企一策).
+ending pairings, cadres' transfers and hand-overs (help plans: help_plan_views).
 
 Every page is for organisers with a jurisdiction, and reaches only that area's enterprises."""
 
@@ -12,28 +12,25 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.access import get_object_for, role_required
+from accounts.access import get_object_for
 from accounts.exports import requested_format
 from accounts.masking import can_see_full_pii
 from accounts.models import Cadre, CadrePost
 from accounts.paging import query_without_page
 from accounts.roles import Role
-from enterprises.models import Enterprise
 from pairing import exports, selectors, services, suggest, workload
 from pairing.campaign_views import area_view, campaign_for
 from pairing.forms import (
     EndPairingForm,
     HandOverForm,
-    HelpPlanForm,
     PairForm,
     SuggestForm,
     TransferForm,
 )
-from pairing.models import HelpPlan, Pairing, Suggestion, SuggestionRun
+from pairing.models import Pairing, Suggestion, SuggestionRun
 
 PAGE_SIZE = 50
 
@@ -328,55 +325,5 @@ def cadre_hand_over(request, area, pk: int):
         request,
         "pairing/hand_over.html",
         {"cadre": cadre, "form": form},
-        status=400 if request.method == "POST" else 200,
-    )
-
-
-@role_required(Role.ORGANISER, Role.CADRE)
-def help_plan_list(request):
-    """Reduced and stopped firms the user may see: those still owed a plan, then the plans."""
-    firms = Enterprise.objects.visible_to(request.user)
-    if Role.ORGANISER not in request.user.roles:
-        firms = firms.filter(
-            pairings__cadre__user=request.user, pairings__end__isnull=True
-        ).distinct()
-    context = {
-        "owed": selectors.without_help_plan(firms)[:200],
-        "plans": HelpPlan.objects.visible_to(request.user)
-        .select_related("enterprise")
-        .order_by("done", "target_date")[:200],
-    }
-    return render(request, "pairing/help_plan_list.html", context)
-
-
-def _may_plan(user, enterprise) -> bool:
-    """Help plans are written by the area's organisers and the firm's paired cadres."""
-    if Role.ORGANISER in user.roles and services.governs(user, enterprise.town):
-        return True
-    return Pairing.objects.active().filter(cadre__user=user, enterprise=enterprise).exists()
-
-
-@role_required(Role.ORGANISER, Role.CADRE)
-def help_plan_edit(request, enterprise_pk: int, pk: int | None = None):
-    enterprise = get_object_for(
-        request.user, Enterprise.objects.select_related("town"), enterprise_pk, request=request
-    )
-    if not _may_plan(request.user, enterprise):
-        raise Http404
-    plans = HelpPlan.objects.filter(enterprise=enterprise)
-    plan = (
-        get_object_for(request.user, plans, pk, request=request)
-        if pk
-        else HelpPlan(enterprise=enterprise)
-    )
-    form = HelpPlanForm(request.POST or None, instance=plan)
-    if request.method == "POST" and form.is_valid():
-        services.save_help_plan(request.user, form.save(commit=False), request=request)
-        messages.success(request, _("帮扶方案已保存。"))
-        return redirect(reverse("enterprise_detail", args=[enterprise.pk]) + "#help-plans")
-    return render(
-        request,
-        "pairing/help_plan_form.html",
-        {"enterprise": enterprise, "form": form, "plan": plan},
         status=400 if request.method == "POST" else 200,
     )

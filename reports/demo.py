@@ -81,6 +81,8 @@ def seed(size: Size, *, seed: int = 2026, today: datetime.date | None = None) ->
     tickets = issues_demo.build_tickets(rng, tree, active, count=size.tickets, today=today)
     add_demo_logins(rng, tree, campaign, today=today)
     pairing_demo.build_campaign_structure(rng, campaign)
+    pairing_demo.build_records(rng, tree, today=today)
+    issues_demo.name_responsible_people(rng)
     issues_demo.build_ladder(today)
     return {
         "org_units": len(tree.towns) + len(tree.counties) + len(tree.departments) + 1,

@@ -16,11 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import role_required
+from accounts.exports import requested_format
 from accounts.models import OrgUnit, User
 from accounts.paging import query_without_page
 from accounts.roles import Role
 from enterprises.models import Enterprise
-from issues import lights
+from issues import lights, responsibility
 from issues import selectors as issues_selectors
 from issues.models import OPEN_STATUSES, Status, Ticket
 from pairing import selectors as pairing_selectors
@@ -73,6 +74,9 @@ def handler_home(request):
     unit = request.user.home_unit
     status = request.GET.get("status") or None
     tickets = selectors.handler_tickets(request.user, status) if unit else Ticket.objects.none()
+    export = requested_format(request)
+    if export:
+        return responsibility.export(request, tickets, export, filters={"status": status})
     page = Paginator(tickets, HANDLER_PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = lights.annotate(page.object_list, timezone.localdate())
     counts = selectors.handler_status_counts(request.user) if unit else {}
@@ -146,6 +150,10 @@ def leader_rows(request):
     rows = tickets if tickets is not None else firms
     if rows is None:
         raise Http404
+    export = requested_format(request)
+    if export and tickets is not None:
+        filters = {"figure": figure, "period": f"{period.start}/{period.end}", **filters}
+        return responsibility.export(request, tickets, export, filters=filters)
     context = {
         "figure": figure,
         "period": period,

@@ -40,7 +40,6 @@ def small_city():
         HelpPlan.objects.create(
             enterprise=firm,
             cause="订单减少",
-            measures="一企一策",
             responsible="张三",
             target_date=TODAY + datetime.timedelta(days=30),
         )

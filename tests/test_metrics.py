@@ -117,7 +117,7 @@ def test_help_rate():
     f.make_enterprise(production_status="reduced")
     f.make_enterprise(production_status="normal")
     HelpPlan.objects.create(
-        enterprise=stopped, cause="c", measures="m", responsible="r", target_date=D(2026, 12, 1)
+        enterprise=stopped, cause="c", responsible="r", target_date=D(2026, 12, 1)
     )
     figures = metrics.help_figures(Enterprise.objects.all())
     assert (figures.struggling, figures.with_plan, figures.rate) == (2, 1, 0.5)

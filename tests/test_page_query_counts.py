@@ -166,21 +166,28 @@ def add_notices(world, n):
 
 
 def add_help_plans(world, n):
-    """Reduced or stopped firms owed a plan, and plans, all paired with the cadre."""
+    """Reduced or stopped firms owed a plan, and plans with a measure linked to a problem, all
+    paired with the cadre."""
     for i in range(n):
         status = (Enterprise.ProductionStatus.REDUCED, Enterprise.ProductionStatus.STOPPED)[i % 2]
         owed = firm(world, town=new_town(world), production_status=status)
         planned = firm(world, town=new_town(world), production_status=status)
         for enterprise in (owed, planned):
             f.make_pairing(cadre=world["cadre"], enterprise=enterprise, campaign=world["campaign"])
-        HelpPlan.objects.create(
+        plan = HelpPlan.objects.create(
             enterprise=planned,
             cause="订单减少",
-            measures="对接银行",
             responsible=f"{ROW}责任人{next(_n)}",
             target_date=datetime.date(2026, 9, 1),
             created_by=world["organiser"],
         )
+        measure = plan.measures.create(
+            text="对接银行",
+            owner_unit=world["dept"],
+            owner_name=f"{ROW}责任人{next(_n)}",
+            due_date=datetime.date(2026, 8, 1),
+        )
+        measure.tickets.add(f.make_ticket(enterprise=planned, raised_by=world["cadre"].user))
 
 
 def add_hand_over_rows(world, n):
@@ -331,6 +338,11 @@ PAGES = {
     "notice_list": (lambda w: reverse("notice_list"), "organiser", add_notices),
     "help_plans_organiser": (lambda w: reverse("help_plan_list"), "organiser", add_help_plans),
     "help_plans_cadre": (lambda w: reverse("help_plan_list"), "cadre", add_help_plans),
+    "help_plans_owed": (
+        lambda w: reverse("help_plan_list") + "?show=owed",
+        "organiser",
+        add_help_plans,
+    ),
     "hand_over": (hand_over_url, "organiser", add_hand_over_rows),
     "sorting_queue_on_spot": (lambda w: reverse("sorting_queue"), "organiser", add_on_spot_answers),
     "meeting_minutes": (meeting_url, "organiser", add_agenda_items),

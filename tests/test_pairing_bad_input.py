@@ -286,10 +286,15 @@ def test_the_service_refuses_a_repeated_hand_over_too(world):
 def plan(**data):
     return {
         "cause": "订单骤减，资金链紧张",
-        "measures": "对接银行续贷，帮助开拓新市场",
         "responsible": "乙干部",
         "target_date": "2026-09-30",
         "progress": "",
+        "measures-TOTAL_FORMS": "1",
+        "measures-INITIAL_FORMS": "0",
+        "measures-0-text": "对接银行续贷，帮助开拓新市场",
+        "measures-0-owner_name": "乙干部",
+        "measures-0-due_date": "2026-08-31",
+        "measures-0-state": "planned",
         **data,
     }
 
@@ -297,10 +302,10 @@ def plan(**data):
 def test_a_help_plan_with_missing_fields_keeps_what_was_typed(organiser, world):
     before = state()
     url = reverse("help_plan_new", args=[world["firms"][0].pk])
-    response = organiser.post(url, plan(measures="", target_date="九月底"))
+    response = organiser.post(url, plan(**{"measures-0-text": ""}, target_date="九月底"))
     assert response.status_code == 400
-    errors = response.context["form"].errors
-    assert set(errors) == {"measures", "target_date"}
+    assert set(response.context["form"].errors) == {"target_date"}
+    assert set(response.context["measures"].forms[0].errors) == {"text"}
     assert "订单骤减，资金链紧张" in html(response) and "九月底" in html(response)
     assert state() == before
 
@@ -320,7 +325,6 @@ def test_another_enterprises_plan_is_not_edited_through_this_enterprise(organise
     west_plan = HelpPlan.objects.create(
         enterprise=world["west_firm"],
         cause="停电",
-        measures="协调供电",
         responsible="西江干部",
         target_date=D(2026, 6, 30),
     )

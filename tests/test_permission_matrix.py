@@ -103,6 +103,7 @@ GET = {
     ),
     # The world's ticket has no attachment with that id: found by no one, refused to the rest.
     "tickets/<int:pk>/attachments/<int:attachment_pk>/": row(MISSING, anonymous=LOGIN),
+    "tickets/list/": only({"organiser", "leader"}),
     "tickets/sorting/": only({"organiser"}),
     "tickets/sorting/group/": row(NOT_ALLOWED),  # POST only
     "tickets/meetings/": only({"organiser"}),
@@ -130,7 +131,12 @@ GET = {
     "pairing/cadres/": only({"organiser"}),
     "pairing/cadres/<int:pk>/": only({"organiser"}),
     "pairing/cadres/<int:pk>/hand-over/": only({"organiser"}),
-    "pairing/help-plans/": only({"cadre", "other_cadre", "organiser"}),
+    # The service diary: the cadre's own, and their area's organiser and leader.
+    "pairing/cadres/<int:pk>/diary/": row(
+        FORBIDDEN, anonymous=LOGIN, cadre=OK, other_cadre=MISSING, organiser=OK, leader=OK
+    ),
+    "pairing/diary/": only({"cadre", "other_cadre"}, ok=REDIRECT),
+    "pairing/help-plans/": only({"cadre", "other_cadre", "organiser", "leader"}),
     "pairing/help-plans/new/<int:enterprise_pk>/": only({"cadre", "organiser"})
     | {"other_cadre": MISSING},
     "pairing/help-plans/<int:enterprise_pk>/<int:pk>/": only({"cadre", "organiser"})
@@ -198,7 +204,6 @@ def world():
     plan = HelpPlan.objects.create(
         enterprise=enterprise,
         cause="订单不足",
-        measures="对接订单",
         responsible="张三",
         target_date=datetime.date(2026, 12, 31),
     )

@@ -37,6 +37,7 @@ ALLOWED = {
     ("ask_escalation", S.ASSIGNED, "owner"),
     ("ask_escalation", S.ACCEPTED, "owner"),
     ("progress", S.ACCEPTED, "owner"),
+    ("name_responsible", S.ACCEPTED, "owner"),
     ("co_answer", S.ASSIGNED, "co_handler"),
     ("co_answer", S.ACCEPTED, "co_handler"),
     ("resolve", S.ACCEPTED, "owner"),
@@ -121,6 +122,7 @@ def valid_data(action, world) -> dict:
         "resolve": {"outcome": "solved", "reply": "已协调解决。"},
         "rate": {"rating": "satisfied"},
         "solve_on_spot": {"reply": "局长现场答复", "solved_by": "县经信局 李局长"},
+        "name_responsible": {"assignee": world["people"]["owner"]},
     }.get(action, {"note": "说明理由"})
 
 

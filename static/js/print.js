@@ -1,6 +1,6 @@
-// A "打印" button on the printable sheets (交办单, 会议纪要): no inline handlers under the CSP.
-document.addEventListener("DOMContentLoaded", () => {
-  document.querySelectorAll("[data-print]").forEach((button) => {
-    button.addEventListener("click", () => window.print());
-  });
+// Buttons marked data-print print the page (交办单, 会议纪要, the service diary): no inline handlers under the CSP.
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-print]")) {
+    window.print();
+  }
 });

@@ -196,11 +196,13 @@ def test_a_help_plan_for_a_firm_that_cut_production(page, city):
     assert "云溪五金厂" not in owed
     go(page, '[data-list="owed"] a.button')
     page.fill("#id_cause", "订单下滑，原料涨价。")
-    page.fill("#id_measures", "协调银行续贷，对接新客户。")
     page.fill("#id_responsible", "王芳")
     page.fill("#id_target_date", "2026-12-31")
+    page.fill("#id_measures-0-text", "协调银行续贷，对接新客户。")
+    page.fill("#id_measures-0-owner_name", "王芳")
+    page.fill("#id_measures-0-due_date", "2026-10-31")
     screenshot(page, "phone-help-plan")
-    go(page, "main form button[type=submit]")
+    go(page, "main form button.primary")
     assert "帮扶方案已保存" in page.inner_text("main")
     plan = HelpPlan.objects.get()
     assert (plan.enterprise, plan.responsible, str(plan.target_date), plan.done) == (
@@ -209,6 +211,7 @@ def test_a_help_plan_for_a_firm_that_cut_production(page, city):
         "2026-12-31",
         False,
     )
-    page.goto("/pairing/help-plans/")
+    page.goto("/pairing/help-plans/?show=owed")
     assert "没有待制定方案的企业" in page.inner_text('[data-list="owed"]')
-    assert "云溪纺织有限公司" in page.inner_text('[data-list="plans"]')
+    page.goto("/pairing/help-plans/")
+    assert "云溪纺织有限公司" in page.inner_text('[data-list="measures"]')
