@@ -33,7 +33,7 @@ from reports.models import AreaFigures
 from reports.periods import PERIODS, period_for
 
 TICKET_FIELDS = tuple(metrics.TicketFigures.__dataclass_fields__)
-AREA_ROW_FIELDS = ("collected", "resolved", "solved", "open", "overdue")
+AREA_ROW_STOCK = ("open", "overdue")
 TREND_MONTHS = 12
 TREND_KEYS = ("collected", "solved", "visits")
 TOP_UNITS = 20
@@ -340,16 +340,6 @@ def compute(root: OrgUnit | None = None, today: datetime.date | None = None) -> 
                 for m in months
             ],
             "overdue": late.get(area_id, []),
-            "children": [
-                {
-                    "id": child.pk,
-                    "name": child.name,
-                    "enterprises": area[child.pk]["enterprises"],
-                    "paired": area[child.pk]["paired"],
-                    **{f: area[child.pk][f"current_{f}"] for f in AREA_ROW_FIELDS},
-                }
-                for child in children[area_id]
-            ],
         }
         for kind, k in kinds.items():
             counts = k["tickets"][area_id]
@@ -361,6 +351,10 @@ def compute(root: OrgUnit | None = None, today: datetime.date | None = None) -> 
                 "visited_now": k["visited"][area_id]["visited_now"],
                 "visited_before": k["visited"][area_id]["visited_before"],
                 "days": [k["days"][area_id]["days"], k["days"][area_id]["n"]],
+                "children": [
+                    area_row(child, area[child.pk], k["tickets"][child.pk])
+                    for child in children[area_id]
+                ],
                 "by_category": _breakdown(k["category"][area_id], Category.values),
                 "by_level": _breakdown(k["level"][area_id], Level.values),
                 "units": ranked_units(k["owner_unit"][area_id], names)[:TOP_UNITS],
@@ -391,6 +385,19 @@ def compute(root: OrgUnit | None = None, today: datetime.date | None = None) -> 
         batch_size=500,
     )
     return len(stored)
+
+
+def area_row(child: OrgUnit, whole: Counter, counts: Counter) -> dict:
+    """A row of the areas directly below: its stock (enterprises, paired, open and overdue
+    tickets now) and the period's ticket counts, so that the rows add up to the headline."""
+    return {
+        "id": child.pk,
+        "name": child.name,
+        "enterprises": whole["enterprises"],
+        "paired": whole["paired"],
+        "current": {f: whole[f"current_{f}"] for f in AREA_ROW_STOCK},
+        "now": {f: counts[f"now_{f}"] for f in TICKET_FIELDS},
+    }
 
 
 def _breakdown(per_key: dict, order) -> list[list]:
