@@ -135,6 +135,19 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# In production static files are served by WhiteNoise from collectstatic's output: each file
+# under a name with its content's hash, kept gzip-compressed beside it, and sent with
+# a cache lifetime of a year (immutable), since a changed file gets a new name. `make run`
+# (DEBUG=1) serves them as they are from static/.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+WHITENOISE_MAX_AGE = 0 if DEBUG else 3600  # files without a hash in their name (favicon …)
 
 # Spreadsheet uploads (enterprises.spreadsheets.safety): the file, and all its parts unpacked.
 IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 50 * 2**20)
