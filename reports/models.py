@@ -10,16 +10,29 @@ from accounts.models import OrgUnit
 
 
 class Notice(models.Model):
-    """A weekly or monthly notice of an area's figures, its workbook kept for download."""
+    """A notice of an area's figures for a past week, month, quarter or year (of one campaign, or
+    of all), compared with the period before; its content kept as JSON (reports.notice_content)
+    and its workbook for download."""
 
     class Kind(models.TextChoices):
         WEEKLY = "weekly", _("周通报")
         MONTHLY = "monthly", _("月通报")
+        QUARTERLY = "quarterly", _("季度通报")
+        YEARLY = "yearly", _("年度通报")
 
     area = models.ForeignKey(
         OrgUnit, verbose_name=_("地区"), on_delete=models.PROTECT, related_name="notices"
     )
-    kind = models.CharField(_("类型"), max_length=8, choices=Kind.choices)
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
+    campaign = models.ForeignKey(
+        "pairing.Campaign",
+        verbose_name=_("行动"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("空白：全部行动"),
+    )
     period_start = models.DateField(_("起始日期"))
     period_end = models.DateField(_("截止日期"))
     figures = models.JSONField(_("数据"), default=dict)

@@ -69,6 +69,7 @@ GET = {
     "notices/": only({"leader", "organiser"}),
     "notices/<int:pk>/": only({"leader", "organiser"}, ok=MISSING),  # the world has no notice
     "notices/<int:pk>/workbook.xlsx": only({"leader", "organiser"}, ok=MISSING),
+    "notices/typical/<int:pk>/": row(NOT_ALLOWED),  # POST only, refused before roles
     "system/": only({"admin"}),
     "enterprises/": only({"cadre", "other_cadre", "handler", "organiser", "leader", "admin"}),
     "enterprises/import/": only({"admin"}),
