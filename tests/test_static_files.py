@@ -18,8 +18,8 @@ from tests.helpers import sign_in
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def storage_backend(debug: str) -> str:
-    env = {**os.environ, "DEBUG": debug, "DJANGO_SETTINGS_MODULE": "pairing.settings"}
+def storage_backend(manifest: str) -> str:
+    env = {**os.environ, "STATIC_MANIFEST": manifest, "DJANGO_SETTINGS_MODULE": "pairing.settings"}
     code = "from django.conf import settings; print(settings.STORAGES['staticfiles']['BACKEND'])"
     out = subprocess.run(
         [sys.executable, "-c", "import django; django.setup(); " + code],
@@ -32,9 +32,10 @@ def storage_backend(debug: str) -> str:
     return out.stdout.strip()
 
 
-def test_production_serves_hashed_compressed_static_files_and_make_run_plain_ones():
-    assert storage_backend("0") == "whitenoise.storage.CompressedManifestStaticFilesStorage"
-    assert storage_backend("1") == "django.contrib.staticfiles.storage.StaticFilesStorage"
+def test_the_image_serves_hashed_compressed_static_files_and_make_run_plain_ones():
+    assert "STATIC_MANIFEST=1" in (ROOT / "Dockerfile").read_text()
+    assert storage_backend("1") == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    assert storage_backend("0") == "django.contrib.staticfiles.storage.StaticFilesStorage"
 
 
 @pytest.mark.django_db
