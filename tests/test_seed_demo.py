@@ -96,3 +96,11 @@ def test_demo_logins_prints_every_login(seeded):
     call_command("demo_logins", stdout=out)
     assert all(username in out.getvalue() for username, _r, _w in DEMO_LOGINS)
     assert DEMO_PASSWORD in out.getvalue()
+
+
+def test_the_demo_organiser_has_marked_typical_cases_with_their_story(seeded):
+    from issues.models import Ticket
+
+    typical = Ticket.objects.filter(is_model_case=True)
+    assert typical.count() == 3
+    assert all(t.events.filter(action="model_case").exists() for t in typical)
