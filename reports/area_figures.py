@@ -207,13 +207,40 @@ def in_period(scope: Scope, tree: Tree, kind: str, today: datetime.date) -> dict
         out["tickets"],
     )
 
-    for by in ("category", "level", "owner_unit", "campaign"):
-        out[by] = defaultdict(lambda: defaultdict(Counter))
-        rows = _by_town(now_tickets).annotate(key=F(by)).values("in_town", "key")
-        tree.add(rows.annotate(**metrics.ticket_aggregates(today)), TICKET_FIELDS, out[by], "key")
-
     out["days"] = working_days(now_tickets, tree)
 
+    return out
+
+
+BREAKDOWNS = ("category", "level", "owner_unit", "campaign")
+
+
+def breakdowns_by_kind(scope: Scope, tree: Tree, today: datetime.date) -> dict[str, dict]:
+    """The period's tickets by category, level, unit and campaign, for every kind of period at
+    once: one grouped query per breakdown (four, not sixteen), each counting every kind's
+    population with its own filter."""
+    spans = {kind: period_for(kind, today) for kind in PERIODS}
+    first = min(p.start for p in spans.values())
+    population = metrics.in_period(scope.tickets, metrics.Period(first, today))
+    aggregates = {}
+    for kind, span in spans.items():
+        aggregates |= metrics.ticket_aggregates(
+            today, within=metrics.period_filter(span), prefix=f"{kind}_"
+        )
+    out = {kind: {} for kind in PERIODS}
+    for by in BREAKDOWNS:
+        rows = list(
+            _by_town(population).annotate(key=F(by)).values("in_town", "key").annotate(**aggregates)
+        )
+        for kind in PERIODS:
+            out[kind][by] = defaultdict(lambda: defaultdict(Counter))
+            of_kind = (
+                {"in_town": r["in_town"], "key": r["key"]}
+                | {f: r[f"{kind}_{f}"] for f in TICKET_FIELDS}
+                for r in rows
+                if r[f"{kind}_collected"]
+            )
+            tree.add(of_kind, TICKET_FIELDS, out[kind][by], "key")
     return out
 
 
@@ -331,6 +358,8 @@ def compute(root: OrgUnit | None = None, today: datetime.date | None = None) -> 
     kinds = {kind: in_period(scope, tree, kind, today) for kind in PERIODS}
     for kind, visits in visits_by_kind(scope, tree, today).items():
         kinds[kind].update(visits)
+    for kind, breakdowns in breakdowns_by_kind(scope, tree, today).items():
+        kinds[kind].update(breakdowns)
 
     unit_ids = {u for k in kinds.values() for per in k["owner_unit"].values() for u in per}
     names = dict(OrgUnit.objects.filter(pk__in=unit_ids - {None}).values_list("pk", "name"))
