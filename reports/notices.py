@@ -31,22 +31,10 @@ def last_complete(kind: str, today: datetime.date) -> metrics.Period:
 
 
 def figure_values(figures, current, meeting, helped, cover) -> dict:
-    """A night's snapshot of an area's headline figures, by name."""
-    return {
-        "collected": figures.collected,
-        "solved": figures.solved,
-        "resolved": figures.resolved,
-        "resolution_rate": figures.resolution_rate,
-        "completion_rate": figures.completion_rate,
-        "on_time_rate": figures.on_time_rate,
-        "feedback_rate": figures.feedback_rate,
-        "satisfaction_rate": figures.satisfaction_rate,
-        "meeting_rate": meeting.rate,
-        "help_rate": helped.rate,
-        "coverage_rate": cover.rate,
-        "open": current.open,
-        "overdue": current.overdue,
-    }
+    """A night's snapshot of an area's headline figures, by name: a notice's summary with the
+    open and overdue tickets of tonight."""
+    stock = {"open": current.open, "overdue": current.overdue}
+    return notice_content.summary_values(figures, stock, meeting, helped, cover)
 
 
 def title(notice: Notice) -> str:
