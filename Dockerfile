@@ -1,6 +1,6 @@
 # The application image: the web (gunicorn), the RQ workers and the scheduler all run from it.
 FROM python:3.11-slim
-ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 STATIC_MANIFEST=1
 WORKDIR /app
 COPY pyproject.toml ./
 COPY accounts accounts

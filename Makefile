@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format bench mutate messages lock audit clean
+.PHONY: help run test lint format bench mutate messages lock audit clean echarts
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -50,6 +50,9 @@ mutate: $(STAMP) ## Mutation testing of the core rule modules (about an hour); s
 messages: $(STAMP) ## Collect new strings into the English catalogue (fill them in), then compile
 	$(PY) manage.py makemessages -l en --no-wrap --ignore=.venv --ignore=tests --ignore=.venv-lock
 	$(PY) manage.py compilemessages -l en --ignore=.venv --ignore=.venv-lock
+
+echarts: ## Rebuild the vendored ECharts with only the chart types the dashboard draws (npm, esbuild)
+	cd tools/echarts && npm ci --no-audit --no-fund && node build.mjs
 
 lock: ## Re-resolve pyproject.toml's dependencies into requirements.lock
 	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock

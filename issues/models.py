@@ -89,14 +89,22 @@ class Rating(models.TextChoices):
     UNSATISFIED = "unsatisfied", _("不满意")
 
 
+def handled_by(unit_id: int) -> Q:
+    """Tickets a unit owns or is co-assigned to. The co-assigned ids are read first (an indexed
+    look-up, usually a handful) so that PostgreSQL combines two index scans (owner, id); against
+    `id IN (subquery)` it could use no index and read all 200,000 tickets of a province for each
+    handler's queue."""
+    co = Ticket.co_units.through.objects.filter(orgunit_id=unit_id)
+    return Q(owner_unit_id=unit_id) | Q(pk__in=list(co.values_list("ticket_id", flat=True)))
+
+
 class TicketQuerySet(models.QuerySet):
     def open(self) -> TicketQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
 
     def handled_by_unit(self, unit_id: int) -> TicketQuerySet:
         """Tickets a unit owns or is co-assigned to (a subquery, so no duplicate rows)."""
-        co = Ticket.co_units.through.objects.filter(orgunit_id=unit_id).values("ticket_id")
-        return self.filter(Q(owner_unit_id=unit_id) | Q(pk__in=co))
+        return self.filter(handled_by(unit_id))
 
     def visible_to(self, user) -> TicketQuerySet:
         """Cadres: the tickets they raised. Handlers: their unit's. Organisers and leaders: every
@@ -108,10 +116,7 @@ class TicketQuerySet(models.QuerySet):
         if Role.CADRE in roles:
             q |= Q(raised_by_id=user.pk)
         if Role.HANDLER in roles and user.home_unit_id:
-            co = Ticket.co_units.through.objects.filter(orgunit_id=user.home_unit_id).values(
-                "ticket_id"
-            )
-            q |= Q(owner_unit_id=user.home_unit_id) | Q(pk__in=co)
+            q |= handled_by(user.home_unit_id)
         path = scoping.jurisdiction_path(user)
         if path:
             q |= Q(enterprise__town__path__startswith=path)

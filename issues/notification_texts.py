@@ -33,6 +33,8 @@ TITLES = {
     "visit_due": _("请走访{firm}"),
     "notice_weekly": _("{area}周通报（{start}至{end}）"),
     "notice_monthly": _("{area}月通报（{start}至{end}）"),
+    "notice_quarterly": _("{area}季度通报（{start}至{end}）"),
+    "notice_yearly": _("{area}年度通报（{start}至{end}）"),
 }
 
 BODIES = {

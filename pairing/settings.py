@@ -5,6 +5,7 @@ REDIS_URL     default: unset, which means embedded mode: jobs run inline in the 
 SECRET_KEY    required when HTTPS=1
 FIELD_ENCRYPTION_KEY  key of the values encrypted at rest (TOTP secrets); default: from SECRET_KEY
 HTTPS         1 in production behind TLS: secure cookies, HSTS, redirect to https
+STATIC_MANIFEST  1 in production (the Dockerfile): hashed, compressed, long-cached static files
 DEBUG, ALLOWED_HOSTS
 """
 
@@ -136,6 +137,20 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# STATIC_MANIFEST=1 (set in the Dockerfile, for collectstatic and the running app alike): static
+# files are served by WhiteNoise from collectstatic's output, each under a name with its content's
+# hash and gzip-compressed beside it, sent with a cache lifetime of a year (immutable): a changed
+# file gets a new name. Unset (`make run`, the tests, the benchmarks), files are served as they are.
+STATIC_MANIFEST = env_bool("STATIC_MANIFEST", default=False)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if STATIC_MANIFEST
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_MAX_AGE = 3600 if STATIC_MANIFEST else 0  # files without a hash in their name
 
 # Spreadsheet uploads (enterprises.spreadsheets.safety): the file, and all its parts unpacked.
 IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 50 * 2**20)

@@ -10,12 +10,10 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from enterprises.models import Enterprise
-from issues.models import OPEN_STATUSES, Category, Level, Rating, Ticket
-from pairing.models import HelpPlan
+from issues.models import Category, Level, Ticket
 from reports import area_figures, metrics
 from reports.models import FigureSnapshot
 from reports.periods import PERIODS, period_for
@@ -27,6 +25,8 @@ class Headline:
     label: str
     value: float | int | None
     before: float | int | None
+    rows: int  # how many rows its drill-down lists (for a rate: the part it names)
+    rows_label: str  # those rows in words, shown under the figure
     is_rate: bool = True
     target: float | None = None  # the 三个100% targets
 
@@ -38,18 +38,80 @@ class Headline:
 
 
 def headlines(now, before, meet_now, meet_before, helped, cover) -> list[Headline]:
+    """The tiles: each figure with the number of rows its drill-down opens."""
+    late = now.resolved_with_due - now.on_time
     return [
-        Headline("collected", _("收集难题"), now.collected, before.collected, is_rate=False),
-        Headline("solved", _("化解率"), now.resolution_rate, before.resolution_rate),
-        Headline("resolved", _("办结率"), now.completion_rate, before.completion_rate),
-        Headline("late", _("按期办结率"), now.on_time_rate, before.on_time_rate),
-        Headline("unvisited", _("见面率"), meet_now.rate, meet_before.rate, target=1.0),
-        Headline("unreplied", _("反馈率"), now.feedback_rate, before.feedback_rate, target=1.0),
         Headline(
-            "unsatisfied", _("满意率"), now.satisfaction_rate, before.satisfaction_rate, target=1.0
+            "collected",
+            _("收集难题"),
+            now.collected,
+            before.collected,
+            now.collected,
+            _("件"),
+            is_rate=False,
         ),
-        Headline("no_plan", _("帮扶率"), helped.rate, None),
-        Headline("uncovered", _("结对覆盖率"), cover.rate, None),
+        Headline(
+            "solved",
+            _("化解率"),
+            now.resolution_rate,
+            before.resolution_rate,
+            now.solved,
+            _("已解决"),
+        ),
+        Headline(
+            "resolved",
+            _("办结率"),
+            now.completion_rate,
+            before.completion_rate,
+            now.resolved,
+            _("已办结"),
+        ),
+        Headline(
+            "late", _("按期办结率"), now.on_time_rate, before.on_time_rate, late, _("超期办结")
+        ),
+        Headline(
+            "unvisited",
+            _("见面率"),
+            meet_now.rate,
+            meet_before.rate,
+            meet_now.paired - meet_now.visited,
+            _("未见面企业"),
+            target=1.0,
+        ),
+        Headline(
+            "unreplied",
+            _("反馈率"),
+            now.feedback_rate,
+            before.feedback_rate,
+            now.resolved - now.replied,
+            _("未答复"),
+            target=1.0,
+        ),
+        Headline(
+            "unsatisfied",
+            _("满意率"),
+            now.satisfaction_rate,
+            before.satisfaction_rate,
+            now.rated - now.satisfied,
+            _("不满意"),
+            target=1.0,
+        ),
+        Headline(
+            "no_plan",
+            _("帮扶率"),
+            helped.rate,
+            None,
+            helped.struggling - helped.with_plan,
+            _("当前无帮扶计划企业"),
+        ),
+        Headline(
+            "uncovered",
+            _("结对覆盖率"),
+            cover.rate,
+            None,
+            cover.enterprises - cover.paired,
+            _("当前未结对企业"),
+        ),
     ]
 
 
@@ -76,9 +138,9 @@ def named(rows, choices) -> list[tuple[str, object, metrics.TicketFigures]]:
     return [(key, labels.get(key, key), metrics.TicketFigures(**counts)) for key, counts in rows]
 
 
-def build(user, kind: str, today: datetime.date) -> dict:
-    """The dashboard of the leader's area, from its figures computed ahead (area_figures)."""
-    area = user.jurisdiction_unit
+def build(area, kind: str, today: datetime.date) -> dict:
+    """The dashboard of `area` (the leader's or one under it, reports.drill.area_for), from its
+    figures computed ahead (area_figures)."""
     stored = area_figures.figures_for(area, kind, today)
     data = stored.data
     now = metrics.TicketFigures(**data["now"])
@@ -89,6 +151,7 @@ def build(user, kind: str, today: datetime.date) -> dict:
         "area": area,
         "kind": kind,
         "periods": PERIODS,
+        "period_name": PERIODS[kind],
         "period": period_for(kind, today),
         "computed_at": stored.computed_at,
         "headlines": headlines(
@@ -100,6 +163,7 @@ def build(user, kind: str, today: datetime.date) -> dict:
             metrics.Coverage(data["enterprises"], paired),
         ),
         "now": now,
+        "enterprises": data["enterprises"],
         "current": metrics.TicketFigures(**data["current"]),
         "average_days": total_days / resolved if resolved else None,
         "trend": with_month_ends(area, data["trend"]),
@@ -110,15 +174,21 @@ def build(user, kind: str, today: datetime.date) -> dict:
             for key, name, counts in data["by_campaign"]
         ],
         "units": [
-            {
-                "id": u["id"],
-                "name": u["name"],
-                "f": area_figures.ticket_figures(u),
-            }
+            {"id": u["id"], "name": u["name"], "f": area_figures.ticket_figures(u)}
             for u in data["units"]
         ],
         "cadres": data["cadres"],
-        "rows": [AreaRow(**row) for row in data["children"]],
+        "rows": [
+            AreaRow(
+                id=row["id"],
+                name=row["name"],
+                enterprises=row["enterprises"],
+                paired=row["paired"],
+                current=row["current"],
+                now=area_figures.ticket_figures(row["now"]),
+            )
+            for row in data["children"]
+        ],
         "overdue": [
             {**t, "due_date": datetime.date.fromisoformat(t["due_date"])} for t in data["overdue"]
         ],
@@ -149,68 +219,17 @@ def with_month_ends(area, trend: list[dict]) -> list[dict]:
 
 
 @dataclass(frozen=True)
-class AreaRow(metrics.TicketFigures):
-    """A row of the areas directly below the leader's: its all-time ticket figures (the rates
-    are TicketFigures') and its coverage."""
+class AreaRow:
+    """A row of the areas directly below the shown one: the period's ticket figures (which add
+    up to the headline) beside its stock as of now (enterprises, coverage, open and overdue)."""
 
-    id: int = 0
-    name: str = ""
-    enterprises: int = 0
-    paired: int = 0
+    id: int
+    name: str
+    enterprises: int
+    paired: int
+    current: dict
+    now: metrics.TicketFigures
 
     @property
     def coverage_rate(self):
         return metrics.Coverage(self.enterprises, self.paired).rate
-
-
-# What the rows behind a ticket figure may be narrowed by (the breakdown a leader clicked).
-TICKET_FILTERS = ("category", "level", "owner_unit", "campaign")
-ID_FILTERS = ("owner_unit", "campaign")
-
-# The rows behind each figure: (what they are, how to filter them).
-TICKET_ROWS = {
-    "collected": Q(),
-    "solved": Q(status__in=metrics.RESOLVED_STATUSES, outcome="solved"),
-    "resolved": Q(status__in=metrics.RESOLVED_STATUSES),
-    "open": Q(status__in=OPEN_STATUSES),
-    "unreplied": Q(status__in=metrics.RESOLVED_STATUSES, replied_at__isnull=True),
-    "unsatisfied": Q(rating=Rating.UNSATISFIED),
-}
-
-
-def ticket_rows(user, figure, period, today, filters: dict) -> QuerySet[Ticket] | None:
-    tickets = Ticket.objects.visible_to(user)
-    if figure == "overdue":
-        rows = tickets.filter(status__in=OPEN_STATUSES, due_date__lt=today)
-    elif figure == "late":
-        rows = metrics.in_period(tickets, period).filter(
-            status__in=metrics.RESOLVED_STATUSES,
-            due_date__isnull=False,
-            resolved_at__date__gt=F("due_date"),
-        )
-    elif figure in TICKET_ROWS:
-        rows = metrics.in_period(tickets, period).filter(TICKET_ROWS[figure])
-    else:
-        return None
-    for field in TICKET_FILTERS:
-        value = filters.get(field)
-        if value:
-            if field in ID_FILTERS and not value.isdigit():
-                return None  # a forged link: no such rows
-            rows = rows.filter(**{field: value})
-    return rows.select_related("enterprise", "owner_unit").order_by("-created_at")
-
-
-def enterprise_rows(user, figure, period) -> QuerySet[Enterprise] | None:
-    enterprises = Enterprise.objects.visible_to(user)
-    if figure == "unvisited":
-        rows = enterprises.filter(metrics.actively_paired()).exclude(metrics.visited_in(period))
-    elif figure == "uncovered":
-        rows = enterprises.exclude(metrics.actively_paired())
-    elif figure == "no_plan":
-        rows = enterprises.filter(metrics.STRUGGLING).exclude(
-            pk__in=HelpPlan.objects.values("enterprise_id")
-        )
-    else:
-        return None
-    return rows.select_related("town").order_by("town__path", "name")

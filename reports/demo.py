@@ -10,13 +10,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts import demo as accounts_demo
-from accounts.models import Cadre, CadrePost
+from accounts.models import Cadre, CadrePost, User
 from accounts.roles import Role
 from enterprises import demo as enterprises_demo
 from enterprises.models import Enterprise
 from issues import demo as issues_demo
+from issues.models import Status, Ticket
 from pairing import demo as pairing_demo
 from pairing.models import Pairing
+from reports import cases
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,7 @@ def seed(size: Size, *, seed: int = 2026, today: datetime.date | None = None) ->
     pairing_demo.build_records(rng, tree, today=today)
     issues_demo.name_responsible_people(rng)
     issues_demo.build_ladder(today)
+    mark_typical_cases()
     return {
         "org_units": len(tree.towns) + len(tree.counties) + len(tree.departments) + 1,
         "cadres": len(cadres) + 2,
@@ -180,3 +183,21 @@ def _take_over(cadre: Cadre, campaign, town, count: int, *, today: datetime.date
         for p in handed
     ]
     return Pairing.objects.bulk_create(new)
+
+
+def mark_typical_cases(count: int = 3) -> None:
+    """The demo organiser marks a few solved problems of the county, with a reply to the firm, as
+    typical (典型案例), so that a notice has cases to tell from their timeline."""
+    organiser = User.objects.filter(username="demo_organiser").first()
+    if organiser is None:
+        return
+    solved = (
+        Ticket.objects.visible_to(organiser)
+        .filter(outcome="solved", status__in=(Status.RESOLVED, Status.CLOSED))
+        .exclude(reply="")
+        .order_by("-resolved_at")[:count]
+    )
+    for ticket in solved:
+        cases.ticket_mark_typical(
+            ticket_id=ticket.pk, actor=organiser, typical=True, note="解决及时，企业满意，可推广"
+        )

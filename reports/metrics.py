@@ -118,6 +118,20 @@ def ticket_aggregates(
     }
 
 
+def at_end_of_aggregates(day: datetime.date, *, prefix: str = "") -> dict:
+    """在办 and 超期 as they stood at the end of `day` (a notice's figures as of its period's
+    end): tickets registered by then and not finished by then (resolved_at after it, or none), and
+    of those the ones past their due date. Reopening clears resolved_at, so a ticket finished then
+    and reopened since counts as open; the nightly snapshots (FigureSnapshot) keep the exact count
+    of each night."""
+    end = local_midnight(day + datetime.timedelta(days=1))
+    open_then = Q(created_at__lt=end) & ~Q(resolved_at__lt=end)
+    return {
+        f"{prefix}open": Count("pk", filter=open_then),
+        f"{prefix}overdue": Count("pk", filter=open_then & Q(due_date__lt=day)),
+    }
+
+
 def period_filter(period: Period, field: str = "created_at__date") -> Q:
     """`field` within the period. For the local date of a timestamp ("created_at__date") the
     bounds are local midnights instead: the same rows, but the database compares the column

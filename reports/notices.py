@@ -1,174 +1,90 @@
-"""Notices (通报): a weekly or monthly workbook of an area's figures (summary, units ranked,
-overdue tickets, model cases), kept and downloadable, sent to the area's leaders and organisers;
-and the nightly snapshot of every area's figures."""
+"""Notices (通报): an area's figures for a past week, month, quarter or year, of one campaign or
+all, against the period before (reports.notice_content), kept with a workbook to download
+(reports.notice_workbook) and sent to the area's leaders and organisers; the scheduled weekly and
+monthly notices; and the nightly snapshot of every area's figures."""
 
 from __future__ import annotations
 
 import datetime
-import io
 
-import openpyxl
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts import audit
-from accounts.exports import escape_cell
 from accounts.models import OrgUnit, User
 from accounts.roles import Role
-from enterprises.models import Enterprise
 from issues import notification_texts
-from issues.models import OPEN_STATUSES, Notification, Ticket
-from reports import area_figures, metrics
-from reports.dashboard import unit_ranking
+from issues.models import Notification
+from reports import area_figures, metrics, notice_content, notice_workbook
 from reports.models import AreaFigures, FigureSnapshot, Notice
+from reports.periods import complete_periods
 
 NOTICE_AREA_KINDS = (OrgUnit.Kind.PROVINCE, OrgUnit.Kind.CITY, OrgUnit.Kind.COUNTY)
 
 
 def last_complete(kind: str, today: datetime.date) -> metrics.Period:
-    """The last whole week (Monday–Sunday) or month before today."""
-    if kind == Notice.Kind.WEEKLY:
-        end = today - datetime.timedelta(days=today.weekday() + 1)
-        return metrics.Period(end - datetime.timedelta(days=6), end)
-    end = today.replace(day=1) - datetime.timedelta(days=1)
-    return metrics.Period(end.replace(day=1), end)
-
-
-def area_data(area: OrgUnit):
-    tickets = Ticket.objects.filter(enterprise__town__path__startswith=area.path)
-    enterprises = Enterprise.objects.filter(town__path__startswith=area.path)
-    return tickets, enterprises
-
-
-def summary(area: OrgUnit, period: metrics.Period) -> dict:
-    """The notice's headline figures, as plain numbers (kept with the notice as JSON)."""
-    tickets, enterprises = area_data(area)
-    return figure_values(
-        metrics.ticket_figures(metrics.in_period(tickets, period), period.end),
-        metrics.ticket_figures(tickets, period.end),
-        metrics.meeting_figures(enterprises, period),
-        metrics.help_figures(enterprises),
-        metrics.coverage(enterprises),
-    )
+    """The last whole week (Monday–Sunday), month, quarter or year before today."""
+    return complete_periods(kind, today, 1)[0]
 
 
 def figure_values(figures, current, meeting, helped, cover) -> dict:
-    """The headline figures by name: a notice's summary and a night's snapshot."""
+    """A night's snapshot of an area's headline figures, by name: a notice's summary with the
+    open and overdue tickets of tonight."""
+    stock = {"open": current.open, "overdue": current.overdue}
+    return notice_content.summary_values(figures, stock, meeting, helped, cover)
+
+
+def title(notice: Notice) -> str:
+    campaign = f"（{notice.campaign.name}）" if notice.campaign_id else ""
+    return f"{notice.area.name}{notice.get_kind_display()}{campaign}"
+
+
+def basis(notice: Notice) -> dict[str, str]:
+    """What each summary row is counted on, in words (the notice's 口径 column)."""
+    made_on = notice.figures.get("made_on") or f"{notice.generated_at:%Y-%m-%d}"
     return {
-        "collected": figures.collected,
-        "solved": figures.solved,
-        "resolved": figures.resolved,
-        "resolution_rate": figures.resolution_rate,
-        "completion_rate": figures.completion_rate,
-        "on_time_rate": figures.on_time_rate,
-        "feedback_rate": figures.feedback_rate,
-        "satisfaction_rate": figures.satisfaction_rate,
-        "meeting_rate": meeting.rate,
-        "help_rate": helped.rate,
-        "coverage_rate": cover.rate,
-        "open": current.open,
-        "overdue": current.overdue,
+        "period": _("期内收集的难题，办理情况截至%(day)s") % {"day": made_on},
+        "visits": _("期内有走访的结对企业，结对截至%(day)s") % {"day": made_on},
+        "end": _("截至期末（%(day)s）") % {"day": f"{notice.period_end:%Y-%m-%d}"},
+        "made": _("截至%(day)s的当前数") % {"day": made_on},
     }
 
 
-LABELS = {
-    "collected": _("收集难题"),
-    "solved": _("已解决"),
-    "resolved": _("已办结"),
-    "resolution_rate": _("化解率"),
-    "completion_rate": _("办结率"),
-    "on_time_rate": _("按期办结率"),
-    "feedback_rate": _("反馈率"),
-    "satisfaction_rate": _("满意率"),
-    "meeting_rate": _("见面率"),
-    "help_rate": _("帮扶率"),
-    "coverage_rate": _("结对覆盖率"),
-    "open": _("在办难题"),
-    "overdue": _("超期难题"),
-}
-
-
-def _percent(value) -> str:
-    return "—" if value is None else f"{value * 100:.1f}%"
-
-
-def workbook(area: OrgUnit, period: metrics.Period, figures: dict) -> bytes:
-    tickets, _enterprises = area_data(area)
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "汇总"
-    sheet.append(["地区", area.name])
-    sheet.append(["期间", f"{period.start:%Y-%m-%d} 至 {period.end:%Y-%m-%d}"])
-    for key, label in LABELS.items():
-        value = figures[key]
-        sheet.append([str(label), _percent(value) if key.endswith("_rate") else value])
-
-    units = book.create_sheet("单位排名")
-    units.append(["名次", "承办单位", "收集难题", "已解决", "化解率", "办结率", "超期"])
-    in_period = metrics.in_period(tickets, period)
-    for rank, row in enumerate(unit_ranking(in_period, period.end), 1):
-        f = row["f"]
-        units.append(
-            [
-                rank,
-                escape_cell(row["name"]),
-                f.collected,
-                f.solved,
-                _percent(f.resolution_rate),
-                _percent(f.completion_rate),
-                f.overdue,
-            ]
-        )
-
-    overdue = book.create_sheet("超期清单")
-    overdue.append(["难题", "企业", "承办单位", "办理期限", "超期天数"])
-    late = (
-        tickets.filter(status__in=OPEN_STATUSES, due_date__lt=period.end)
-        .select_related("enterprise", "owner_unit")
-        .order_by("due_date")[:5000]
-    )
-    for t in late:
-        overdue.append(
-            [
-                escape_cell(t.title),
-                escape_cell(t.enterprise.name),
-                escape_cell(str(t.owner_unit or "")),
-                t.due_date,
-                (period.end - t.due_date).days,
-            ]
-        )
-
-    cases = book.create_sheet("典型案例")
-    cases.append(["难题", "企业", "承办单位", "答复"])
-    for t in tickets.filter(is_model_case=True).select_related("enterprise", "owner_unit")[:200]:
-        cases.append(
-            [
-                escape_cell(t.title),
-                escape_cell(t.enterprise.name),
-                escape_cell(str(t.owner_unit or "")),
-                escape_cell(t.reply),
-            ]
-        )
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+def meta(notice: Notice) -> list[tuple[str, str]]:
+    before = notice.figures.get("before_period", ["", ""])
+    return [
+        (str(_("地区")), notice.area.name),
+        (str(_("期间")), f"{notice.period_start:%Y-%m-%d} 至 {notice.period_end:%Y-%m-%d}"),
+        (str(_("上期")), f"{before[0]} 至 {before[1]}"),
+        (str(_("行动")), notice.figures.get("campaign") or str(_("全部行动"))),
+        (str(_("生成日期")), notice.figures.get("made_on", "")),
+    ]
 
 
 @transaction.atomic
-def generate(area: OrgUnit, kind: str, period: metrics.Period, *, user=None) -> Notice:
-    figures = summary(area, period)
+def generate(
+    area: OrgUnit, kind: str, period: metrics.Period, *, campaign=None, user=None
+) -> Notice:
+    """Compute, keep and announce the notice of `area` for `period` (of `campaign`, or all)."""
     notice = Notice(
         area=area,
         kind=kind,
+        campaign=campaign,
         period_start=period.start,
         period_end=period.end,
-        figures=figures,
+        figures=notice_content.compute(area, kind, period, campaign, timezone.localdate()),
         generated_by=user,
     )
-    name = f"notice-{area.code}-{kind}-{period.end:%Y%m%d}.xlsx"
-    notice.workbook.save(name, ContentFile(workbook(area, period, figures)), save=False)
+    with translation.override(settings.LANGUAGE_CODE):  # the workbook is an official document
+        book = notice_workbook.build(
+            title(notice), meta(notice), notice.figures, basis(notice), area.name
+        )
+    suffix = f"-{campaign.pk}" if campaign else ""
+    name = f"notice-{area.code}-{kind}-{period.end:%Y%m%d}{suffix}.xlsx"
+    notice.workbook.save(name, ContentFile(book), save=False)
     notice.save()
     readers = User.objects.filter(
         is_active=True,
@@ -181,14 +97,14 @@ def generate(area: OrgUnit, kind: str, period: metrics.Period, *, user=None) -> 
         "start": f"{period.start:%m-%d}",
         "end": f"{period.end:%m-%d}",
     }
-    title, _body = notification_texts.stored("notice", params)
+    title_text, _body = notification_texts.stored("notice", params)
     Notification.objects.bulk_create(
         [
             Notification(
                 recipient=reader,
                 kind="notice",
                 key=f"notice:{notice.pk}:{reader.pk}",
-                title=title,
+                title=title_text,
                 params=params,
             )
             for reader in readers
@@ -217,7 +133,7 @@ def _for_all(kind, period) -> int:
     """One notice per area and period: a rerun skips the areas already done."""
     done = set(
         Notice.objects.filter(
-            kind=kind, period_end=period.end, generated_by__isnull=True
+            kind=kind, period_end=period.end, generated_by__isnull=True, campaign__isnull=True
         ).values_list("area_id", flat=True)
     )
     made = 0

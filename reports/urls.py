@@ -12,5 +12,6 @@ urlpatterns = [
     path("notices/", notice_views.notice_list, name="notice_list"),
     path("notices/<int:pk>/", notice_views.notice_detail, name="notice_detail"),
     path("notices/<int:pk>/workbook.xlsx", notice_views.notice_download, name="notice_download"),
+    path("notices/typical/<int:pk>/", notice_views.ticket_typical, name="ticket_typical"),
     path("system/", views.admin_home, name="admin_home"),
 ]

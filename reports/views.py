@@ -25,7 +25,7 @@ from issues import lights, responsibility
 from issues import selectors as issues_selectors
 from issues.models import OPEN_STATUSES, Status, Ticket
 from pairing import selectors as pairing_selectors
-from reports import area_figures, dashboard, selectors
+from reports import area_figures, dashboard, drill, selectors
 from reports.periods import PERIODS, period_for
 
 HANDLER_PAGE_SIZE = 25
@@ -112,14 +112,19 @@ def organiser_home(request):
     return render(request, "reports/organiser_home.html", context)
 
 
+def _period_kind(value) -> str:
+    return value if value in PERIODS else "month"
+
+
 @role_required(Role.LEADER)
 def leader_home(request):
-    area = request.user.jurisdiction_unit
-    if area is None:
+    """The dashboard of the leader's area, or of an area under it (?area=): the drill-down."""
+    if request.user.jurisdiction_unit is None:
         return _no_area(request, Role.LEADER.label)
-    kind = request.GET.get("period") if request.GET.get("period") in PERIODS else "month"
-    today = timezone.localdate()
-    context = dashboard.build(request.user, kind, today)
+    area = drill.area_for(request.user, request.GET.get("area"))
+    kind = _period_kind(request.GET.get("period"))
+    context = dashboard.build(area, kind, timezone.localdate())
+    context["trail"] = drill.breadcrumb(request.user, area)
     context["urged_units"] = issues_selectors.units_urged_often(area.path)
     return render(request, "reports/leader_home.html", context)
 
@@ -127,12 +132,14 @@ def leader_home(request):
 @require_POST
 @role_required(Role.LEADER)
 def leader_refresh(request):
-    """Count the leader's area again now instead of waiting for the next scheduled refresh."""
-    area = request.user.jurisdiction_unit
-    kind = request.POST.get("period") if request.POST.get("period") in PERIODS else "month"
-    if area is not None and not area_figures.refresh(area, timezone.localdate()):
+    """Count the shown area again now instead of waiting for the next scheduled refresh."""
+    if request.user.jurisdiction_unit is None:
+        return _no_area(request, Role.LEADER.label)
+    area = drill.area_for(request.user, request.POST.get("area"))
+    kind = _period_kind(request.POST.get("period"))
+    if not area_figures.refresh(area, timezone.localdate()):
         messages.info(request, _("数据刚刚更新过，请稍后再试。"))
-    return redirect(f"{reverse('leader_home')}?period={kind}")
+    return redirect(f"{reverse('leader_home')}?period={kind}&area={area.pk}")
 
 
 @role_required(Role.LEADER)
@@ -140,22 +147,31 @@ def leader_rows(request):
     """The rows behind a figure of the dashboard, each a link to its ticket or enterprise."""
     if request.user.jurisdiction_unit is None:
         return _no_area(request, Role.LEADER.label)
+    area = drill.area_for(request.user, request.GET.get("area"))
     figure = request.GET.get("figure", "")
-    kind = request.GET.get("period") if request.GET.get("period") in PERIODS else "month"
+    kind = _period_kind(request.GET.get("period"))
     today = timezone.localdate()
     period = period_for(kind, today)
-    filters = {k: request.GET.get(k) for k in dashboard.TICKET_FILTERS}
-    tickets = dashboard.ticket_rows(request.user, figure, period, today, filters)
-    firms = None if tickets is not None else dashboard.enterprise_rows(request.user, figure, period)
+    filters = {k: request.GET.get(k) for k in drill.TICKET_FILTERS}
+    tickets = drill.ticket_rows(request.user, area, figure, period, today, filters)
+    firms = (
+        None if tickets is not None else drill.enterprise_rows(request.user, area, figure, period)
+    )
     rows = tickets if tickets is not None else firms
     if rows is None:
         raise Http404
+    title, narrowed = drill.heading(figure, PERIODS[kind], filters)
     export = requested_format(request)
     if export and tickets is not None:
-        filters = {"figure": figure, "period": f"{period.start}/{period.end}", **filters}
-        return responsibility.export(request, tickets, export, filters=filters)
+        described = {"figure": figure, "period": f"{period.start}/{period.end}", **filters}
+        return responsibility.export(request, tickets, export, filters=described)
     context = {
+        "area": area,
+        "trail": drill.breadcrumb(request.user, area),
         "figure": figure,
+        "title": title,
+        "narrowed": narrowed,
+        "in_period": drill.FIGURES[figure].in_period,
         "period": period,
         "kind": kind,
         "tickets": tickets is not None,

@@ -194,7 +194,9 @@ def test_figures_are_kept_until_they_are_stale_or_the_leader_asks(client, county
     assert collected(client) == 2 and "数据更新于" in page  # within 15 minutes: as stored
     AreaFigures.objects.update(computed_at=timezone.now() - datetime.timedelta(minutes=2))
     response = client.post(reverse("leader_refresh"), {"period": "week"})
-    assert response.status_code == 302 and response["Location"].endswith("?period=week")
+    assert response.status_code == 302 and response["Location"].endswith(
+        f"?period=week&area={county['county'].pk}"
+    )
     assert collected(client) == 5
     add_tickets(county["town"], 1)  # pressed again at once: not counted twice in a minute
     response = client.post(reverse("leader_refresh"), {"period": "week"}, follow=True)

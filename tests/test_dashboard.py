@@ -103,11 +103,11 @@ def test_a_monthly_notice_workbook_holds_the_numbers_and_reaches_the_area(city):
     notice = notices.generate(city["county"], Notice.Kind.MONTHLY, period)
     book = openpyxl.load_workbook(io.BytesIO(notice.workbook.read()))
     summary = {row[0]: row[1] for row in book["汇总"].iter_rows(values_only=True)}
-    assert summary["收集难题"] == 3 and summary["化解率"] == "100.0%"
-    assert summary["超期难题"] == notice.figures["overdue"]
-    ranking = list(book["单位排名"].iter_rows(min_row=2, values_only=True))
+    assert summary["收集难题"] == 3 and summary["化解率"] == 1.0
+    assert summary["期末超期难题"] == notice.figures["now"]["overdue"]
+    ranking = list(book["承办单位"].iter_rows(min_row=2, values_only=True))
     assert ranking[0][1] == "市经信局" and ranking[0][2] == 3
-    late_titles = {row[0] for row in book["超期清单"].iter_rows(min_row=2, values_only=True)}
+    late_titles = {row[0] for row in book["期末超期清单"].iter_rows(min_row=2, values_only=True)}
     assert late_titles <= {"云溪超期", "青石超期"}
     told = set(Notification.objects.filter(kind="notice").values_list("recipient_id", flat=True))
     assert told == {city["county_leader"].pk, city["organiser"].pk}
@@ -122,7 +122,8 @@ def test_scheduled_notices_run_once_per_area_and_period(city):
 
 def test_a_leader_generates_a_notice_by_hand_and_downloads_it(client, city):
     sign_in(client, city["county_leader"])
-    response = client.post(reverse("notice_list"), {"kind": "weekly"})
+    week = notices.last_complete(Notice.Kind.WEEKLY, TODAY)
+    response = client.post(reverse("notice_list"), {"period": f"weekly:{week.start}"})
     notice = Notice.objects.get()
     assert response["Location"] == reverse("notice_detail", args=[notice.pk])
     assert "收集难题" in client.get(response["Location"]).content.decode()

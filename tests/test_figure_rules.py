@@ -14,7 +14,7 @@ from issues import deadlines, workdays
 from issues.models import Status, Ticket, TicketEvent, WorkCalendarDay
 from issues.views import escalation_suggestions
 from pairing.models import Pairing
-from reports import dashboard, metrics
+from reports import drill, metrics
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -162,7 +162,7 @@ def test_paired_but_not_visited_lists_only_paired_firms_without_a_visit_in_the_p
     f.make_visit(enterprise=visited, date=D(2026, 3, 31))
     f.make_visit(enterprise=visited_before, date=D(2026, 2, 28))
     f.make_visit(enterprise=unpaired, date=D(2026, 3, 5))
-    rows = dashboard.enterprise_rows(leader, "unvisited", period)
+    rows = drill.enterprise_rows(leader, county, "unvisited", period)
     assert set(rows) == {unvisited, visited_before}
     assert Pairing.objects.count() == 3
 

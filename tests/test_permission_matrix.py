@@ -70,6 +70,7 @@ GET = {
     "notices/": only({"leader", "organiser"}),
     "notices/<int:pk>/": only({"leader", "organiser"}, ok=MISSING),  # the world has no notice
     "notices/<int:pk>/workbook.xlsx": only({"leader", "organiser"}, ok=MISSING),
+    "notices/typical/<int:pk>/": row(NOT_ALLOWED),  # POST only, refused before roles
     "system/": only({"admin"}),
     "system/holidays/": only({"admin"}),
     "system/holidays/<int:year>/": only({"admin"}),  # next year: open to enter

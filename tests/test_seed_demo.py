@@ -133,3 +133,11 @@ def test_the_demo_shows_the_ladder_as_a_county_runs_it(seeded, client):
     client.logout()
     sign_in(client, leader)
     assert "一周内被催办两次以上的单位" in client.get(reverse("leader_home")).content.decode()
+
+
+def test_the_demo_organiser_has_marked_typical_cases_with_their_story(seeded):
+    from issues.models import Ticket
+
+    typical = Ticket.objects.filter(is_model_case=True)
+    assert typical.count() == 3
+    assert all(t.events.filter(action="model_case").exists() for t in typical)

@@ -15,6 +15,8 @@ OTHER_EVENTS = {
     "deadline_recomputed": gettext_lazy("工作日历调整，期限重算"),
     "grouped": gettext_lazy("合并为共性问题"),
     "resolved_with_lead": gettext_lazy("随共性问题统一办结"),
+    "model_case": gettext_lazy("列为典型案例"),  # reports.cases
+    "model_case_removed": gettext_lazy("取消典型案例"),
 }
 FALLBACK = gettext_lazy("办理")  # an action this release does not know: never its raw code
 

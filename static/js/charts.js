@@ -1,39 +1,84 @@
-// Dashboard charts drawn with the vendored ECharts from the numbers already on the page (each
-// chart's table stays the accessible, printable source of truth).
+// Dashboard charts drawn with the vendored ECharts (a custom build holding only the bar and line
+// charts used here: tools/echarts) from the numbers already on the page; each chart's table
+// stays the accessible, printable source of truth. The charts sit below the fold, so the
+// library is fetched only when a chart comes near the screen: the page is readable before it.
 (function () {
   "use strict";
-  if (!window.echarts) return;
+  var charts = document.querySelectorAll("[data-chart]");
+  if (!charts.length) return;
+
   function draw(el, option) {
     var chart = window.echarts.init(el, null, { renderer: "svg" });
     chart.setOption(option);
     window.addEventListener("resize", function () { chart.resize(); });
   }
-  var trendEl = document.querySelector('[data-chart="trend"]');
-  var trendData = document.getElementById("trend-data");
-  if (trendEl && trendData) {
-    var rows = JSON.parse(trendData.textContent);
-    draw(trendEl, {
+
+  function trend(el) {
+    var source = document.getElementById("trend-data");
+    if (!source) return;
+    var rows = JSON.parse(source.textContent);
+    var pick = function (key) { return rows.map(function (r) { return r[key]; }); };
+    draw(el, {
       tooltip: { trigger: "axis" },
-      legend: { top: 0, type: "scroll" },
-      grid: { left: 40, right: 40, top: 30, bottom: 30 },
-      xAxis: { type: "category", data: rows.map(function (r) { return r.month; }) },
-      yAxis: [{ type: "value" }, { type: "value" }],
+      legend: { bottom: 0, itemGap: 12 },
+      grid: { left: 8, right: 8, top: 16, bottom: 36, containLabel: true },
+      xAxis: {
+        type: "category",
+        data: rows.map(function (r) { return r.month.slice(2); }),  // 26-11: a year's months fit
+        axisLabel: { hideOverlap: true }
+      },
+      yAxis: [{ type: "value", minInterval: 1 }, { type: "value", minInterval: 1, splitLine: { show: false } }],
       series: [
-        { name: trendEl.dataset.collected, type: "bar", data: rows.map(function (r) { return r.collected; }) },
-        { name: trendEl.dataset.solved, type: "bar", data: rows.map(function (r) { return r.solved; }) },
-        { name: trendEl.dataset.visits, type: "line", yAxisIndex: 1, data: rows.map(function (r) { return r.visits; }) },
-        { name: trendEl.dataset.open, type: "line", connectNulls: true, data: rows.map(function (r) { return r.open; }) }
+        { name: el.dataset.collected, type: "bar", data: pick("collected") },
+        { name: el.dataset.solved, type: "bar", data: pick("solved") },
+        { name: el.dataset.open, type: "line", connectNulls: true, data: pick("open") },
+        { name: el.dataset.visits, type: "line", yAxisIndex: 1, data: pick("visits") }
       ]
     });
   }
-  var catEl = document.querySelector('[data-chart="category"]');
-  var catTable = document.querySelector('[data-table="category"]');
-  if (catEl && catTable) {
+
+  function category(el) {
+    // A bar per category, largest on top: every label reads in full, unlike a donut's.
     var data = [];
-    catTable.querySelectorAll("tbody tr").forEach(function (tr) {
+    document.querySelectorAll('[data-table="category"] tbody tr').forEach(function (tr) {
       var cell = tr.querySelector("[data-value]");
-      if (cell) data.push({ name: tr.cells[0].innerText, value: Number(cell.dataset.value) });
+      if (cell) data.push({ name: tr.cells[0].textContent.trim(), value: Number(cell.dataset.value) });
     });
-    if (data.length) draw(catEl, { tooltip: {}, series: [{ type: "pie", radius: ["35%", "70%"], data: data }] });
+    if (!data.length) { el.hidden = true; return; }
+    data.sort(function (a, b) { return a.value - b.value; });
+    el.style.height = Math.max(8, 2 * data.length + 3) + "rem";
+    draw(el, {
+      tooltip: {},
+      grid: { left: 8, right: 32, top: 8, bottom: 8, containLabel: true },
+      xAxis: { type: "value", minInterval: 1 },
+      yAxis: { type: "category", data: data.map(function (d) { return d.name; }) },
+      series: [{ name: el.dataset.name, type: "bar", data: data.map(function (d) { return d.value; }),
+                 label: { show: true, position: "right" } }]
+    });
   }
+
+  var drawers = { trend: trend, category: category };
+  var loading = null;
+  function withLibrary(then) {
+    if (window.echarts) return then();
+    if (!loading) {
+      loading = [];
+      var script = document.createElement("script");
+      script.src = charts[0].dataset.library;
+      script.onload = function () { loading.forEach(function (f) { f(); }); };
+      document.head.appendChild(script);
+    }
+    loading.push(then);
+  }
+  function show(el) {
+    withLibrary(function () { drawers[el.dataset.chart](el); });
+  }
+
+  if (!("IntersectionObserver" in window)) { charts.forEach(show); return; }
+  var observer = new IntersectionObserver(function (entries) {
+    entries.forEach(function (entry) {
+      if (entry.isIntersecting) { observer.unobserve(entry.target); show(entry.target); }
+    });
+  }, { rootMargin: "200px" });
+  charts.forEach(function (el) { observer.observe(el); });
 })();

@@ -1,8 +1,10 @@
 """dashboard_*_median_ms, dashboard_*_queries, dashboard_scale_ratio and notice_*_s: the leader's
 dashboard for the whole area (median server time through Django's test client, against the login
 page) and its query count, at full size and at one tenth of it, after the scheduled job has
-computed every area's figures (dashboard_*_refresh_s, the job's time); and a monthly notice for
-the whole area. `--quick` measures the city; the full run a province (issue 7's sizes)."""
+computed every area's figures (dashboard_*_refresh_s, the job's time); the worst dashboard of a
+drill-down from the top through each level (dashboard_drill_median_ms, dashboard_drill_queries);
+and a monthly notice for the whole area. `--quick` measures the city; the full run a province
+(issue 7's sizes)."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import OrgUnit, User
 from enterprises.models import Enterprise
 from issues.models import Ticket
 from pairing.models import Cadre, Visit
@@ -73,6 +75,32 @@ def dashboard_ms(bench: Bench) -> tuple[float, int]:
     return statistics.median(times), len(queries.captured_queries), root
 
 
+def drill_ms(root) -> tuple[float, int]:
+    """The worst (median ms, queries) among the dashboards a province leader drills into: the
+    province, then at each level the first area below (a city, a county, a town)."""
+    leader = User.objects.get(username="demo_leader")
+    client = Client(SERVER_NAME="localhost")
+    sign_in(client, leader)
+    areas, area = [root], root
+    while child := OrgUnit.objects.filter(parent=area, kind__in=OrgUnit.AREA_KINDS).first():
+        areas.append(child)
+        area = child
+    worst_ms, worst_queries = 0.0, 0
+    for area in areas:
+        url = f"/leader/?period=month&area={area.pk}"
+        client.get(url)  # warm
+        times = []
+        for _ in range(REPEAT):
+            started = time.perf_counter()
+            assert client.get(url).status_code == 200
+            times.append((time.perf_counter() - started) * 1000)
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        worst_ms = max(worst_ms, statistics.median(times))
+        worst_queries = max(worst_queries, len(queries.captured_queries))
+    return worst_ms, worst_queries
+
+
 def login_ms() -> float:
     client = Client(SERVER_NAME="localhost")
     times = []
@@ -106,6 +134,9 @@ def dashboard(bench: Bench) -> None:
     bench.record(f"dashboard_{scale}_median_ms", full_ms, "ms", reference)
     bench.record(f"dashboard_{scale}_queries", queries, "queries", 20)
     bench.record("dashboard_scale_ratio", full_ms / tenth_ms, "x", 2)
+    worst_ms, worst_queries = drill_ms(root)
+    bench.record("dashboard_drill_median_ms", worst_ms, "ms", reference)
+    bench.record("dashboard_drill_queries", worst_queries, "queries", 20)
     period = notices.last_complete(Notice.Kind.MONTHLY, timezone.localdate())
     started = time.perf_counter()
     notices.generate(root, Notice.Kind.MONTHLY, period)

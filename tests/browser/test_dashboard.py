@@ -58,6 +58,8 @@ def test_a_leader_drills_from_the_overdue_figure_to_its_tickets(page, city):
 def test_the_dashboard_reads_on_a_phone(page, city):
     page.set_viewport_size({"width": 390, "height": 844})
     log_in(page, "lingdao")
+    assert not page.evaluate("!!window.echarts")  # the charts are below the fold: not loaded yet
+    page.locator('[data-chart="trend"]').scroll_into_view_if_needed()
     page.wait_for_selector('[data-chart="trend"] svg')
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
     screenshot(page, "dashboard-phone")

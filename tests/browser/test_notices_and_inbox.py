@@ -32,6 +32,7 @@ def city():
         owner_unit=dept,
         status=Status.ASSIGNED,
         due_date=datetime.date(2026, 1, 5),
+        created_at=timezone.make_aware(datetime.datetime(2026, 1, 2, 9)),  # overdue ever since
     )
     f.make_user("leader", username="lingdao", jurisdiction_unit=root)
     f.make_user("organiser", username="zuzhi", jurisdiction_unit=root)
@@ -43,13 +44,13 @@ def test_a_leader_generates_a_monthly_notice_and_downloads_it(page, city):
     log_in(page, "lingdao")
     page.goto("/notices/")
     assert "尚无通报" in page.inner_text('[data-list="notices"]')
-    page.select_option("select[name=kind]", "monthly")
-    page.click("text=生成安澜市上一期通报")
+    page.select_option("select[name=period]", f"monthly:{period.start}")
+    page.click("text=生成安澜市通报")
     page.wait_for_load_state()
     text = page.inner_text("main")
     assert "通报已生成" in text and "安澜市月通报" in text
-    assert f"{period.start:%Y-%m-%d} — {period.end:%Y-%m-%d}" in text
-    assert "化解率" in text and "超期难题" in text
+    assert f"{period.start:%Y-%m-%d} 至 {period.end:%Y-%m-%d}" in text
+    assert "化解率" in text and "期末超期难题" in text
     notice = Notice.objects.get()
     assert (notice.area, notice.kind, notice.period_end) == (city, "monthly", period.end)
     screenshot(page, "notice-detail")
@@ -58,12 +59,12 @@ def test_a_leader_generates_a_monthly_notice_and_downloads_it(page, city):
         page.click("text=下载 Excel")
     assert download.value.suggested_filename == f"notice-C-monthly-{period.end:%Y%m%d}.xlsx"
     book = openpyxl.load_workbook(io.BytesIO(download.value.path().read_bytes()))
-    assert book.sheetnames == ["汇总", "单位排名", "超期清单", "典型案例"]
-    assert [c.value for c in book["汇总"][1]] == ["地区", "安澜市"]
-    assert book["超期清单"]["A2"].value == "扩建用地指标不足"
+    assert book.sheetnames == ["汇总", "分地区", "承办单位", "期末超期清单", "典型案例"]
+    assert [c.value for c in book["汇总"][2]][:2] == ["地区", "安澜市"]
+    assert book["期末超期清单"]["A2"].value == "扩建用地指标不足"
     answer = page.request.get(f"/notices/{notice.pk}/workbook.xlsx")
     assert answer.ok and answer.headers["content-type"] == XLSX
-    assert openpyxl.load_workbook(io.BytesIO(answer.body()))["汇总"]["B1"].value == "安澜市"
+    assert openpyxl.load_workbook(io.BytesIO(answer.body()))["汇总"]["B2"].value == "安澜市"
 
     page.set_viewport_size(PHONE)
     page.click("text=返回")
