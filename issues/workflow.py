@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from accounts import audit
 from accounts.models import PATH_SEPARATOR, OrgUnit
 from accounts.roles import Role
-from issues import grouping, notify, workdays
+from issues import co_tasks, grouping, notify, workdays
 from issues.models import Level, Outcome, Rating, Status, Ticket, TicketEvent, TicketTask
 
 S = Status
@@ -121,6 +121,7 @@ def _assign(ticket, user, data, today):
     ticket.escalation_reason = ""  # a request of the unit it had before (returned, disputed)
     if "co_units" in data:
         ticket._co_units = [u for u in data["co_units"] if u.pk != ticket.owner_unit_id]
+    grouping.leave_group(ticket, user)  # assigned on its own: out of its common problem's group
     return S.ASSIGNED
 
 
@@ -358,6 +359,8 @@ def act(
     notify.ticket_event(event)
     if action == "resolve":
         grouping.answer_members(ticket, user)
+    if action in co_tasks.WITHDRAWING_ACTIONS:
+        co_tasks.withdraw_open_tasks(ticket, user)
     return ticket
 
 

@@ -11,6 +11,9 @@ OTHER_EVENTS = {
     "deadline_recomputed": gettext_lazy("工作日历调整，期限重算"),
     "grouped": gettext_lazy("合并为共性问题"),
     "resolved_with_lead": gettext_lazy("随共性问题统一办结"),
+    "ungrouped": gettext_lazy("单独交办，移出共性问题"),
+    "member_left": gettext_lazy("一条并入的难题单独交办，已移出"),
+    "co_task_withdrawn": gettext_lazy("协办任务撤回"),
 }
 
 
