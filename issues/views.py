@@ -21,7 +21,7 @@ from accounts.access import get_object_for, role_required
 from accounts.exports import download
 from accounts.paging import query_without_page
 from accounts.roles import Role
-from issues import attachments, grouping, lights, workdays, workflow
+from issues import attachments, extensions, grouping, lights, workdays, workflow
 from issues.forms import FORMS
 from issues.models import Notification, Status, Ticket
 
@@ -60,6 +60,12 @@ def _detail(request, ticket, bound=None, status=200):
                 user=request.user,
             )
         actions.append((transition, form))
+    # Extensions used up: the page says to escalate instead of offering the form.
+    extension_used_up = any(
+        t.action == "request_extension" for t, _ in actions
+    ) and extensions.room(ticket).exhausted(ticket.due_date)
+    if extension_used_up:
+        actions = [(t, form) for t, form in actions if t.action != "request_extension"]
     if bound is not None and bound[1].errors and bound[0] not in {t.action for t, _ in actions}:
         # Not (or no longer) this viewer's action: its form is not on the page, so say why here.
         transition = workflow.TRANSITIONS[bound[0]]
@@ -72,6 +78,7 @@ def _detail(request, ticket, bound=None, status=200):
         "events": ticket.events.select_related("actor").order_by("at", "id"),
         "actions": actions,
         "failed": bound[0] if bound else None,
+        "extension_used_up": extension_used_up,
         "today": today,
     }
     return render(request, "issues/ticket_detail.html", context, status=status)

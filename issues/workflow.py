@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from accounts import audit
 from accounts.models import PATH_SEPARATOR, OrgUnit
 from accounts.roles import Role
-from issues import co_tasks, grouping, notify, workdays
+from issues import co_tasks, extensions, grouping, notify, workdays
 from issues.models import Level, Outcome, Rating, Status, Ticket, TicketEvent, TicketTask
 
 S = Status
@@ -156,6 +156,7 @@ def _request_extension(ticket, user, data, today):
         raise Refused(_("延期须在办理期限之前申请。"))
     if ticket.due_date and data["until"] <= ticket.due_date:
         raise ValidationError(_("申请的期限须晚于现在的期限。"))
+    extensions.check_request(ticket, data["until"])  # twice at most, the original limit in all
     ticket.extension_until, ticket.extension_reason = data["until"], data["note"][:500]
     return ticket.status
 

@@ -4,9 +4,10 @@ escalation and return withdraw the co-units' open tasks; extensions are bounded.
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from issues import workflow
+from issues import workdays, workflow
 from issues.models import Status, Ticket, TicketEvent, TicketTask
 from tests import test_grouping, test_workflow
 from tests.helpers import sign_in
@@ -99,3 +100,44 @@ def test_escalation_and_return_withdraw_the_co_units_open_tasks(client, world, a
     sign_in(client, people["organiser"])
     page = client.get(reverse("ticket_detail", args=[ticket.pk])).content.decode()
     assert "协办任务撤回" in page and world["other_dept"].name in page
+
+
+def test_extensions_add_at_most_the_original_limit_and_at_most_twice(client, world):
+    people = world["people"]
+    organiser, owner = people["organiser"], people["owner"]
+    ticket = test_workflow.ticket_in(world, S.REGISTERED)
+    ticket = workflow.act(
+        organiser, ticket.pk, "assign", version=1, data={"owner_unit": world["dept"], "due_days": 4}
+    )
+    first_due = ticket.due_date
+    latest = workdays.add_working_days(first_due, 4)
+
+    def version() -> int:
+        return Ticket.objects.get(pk=ticket.pk).version
+
+    def ask(days: int):
+        until = workdays.add_working_days(first_due, days)
+        return workflow.act(
+            owner,
+            ticket.pk,
+            "request_extension",
+            version=version(),
+            data={"until": until, "note": "材料未齐"},
+        )
+
+    with pytest.raises(ValidationError, match="申请提级") as refused:
+        ask(5)  # one working day past the original limit's four
+    assert latest.isoformat() in str(refused.value)
+    ask(1)
+    workflow.act(organiser, ticket.pk, "approve_extension", version=version())
+    ask(2)
+    workflow.act(organiser, ticket.pk, "approve_extension", version=version())
+    with pytest.raises(ValidationError, match="已延期 2 次"):
+        ask(3)  # within the days, but a third time
+    assert Ticket.objects.get(pk=ticket.pk).due_date == workdays.add_working_days(first_due, 2)
+
+    sign_in(client, owner)
+    page = client.get(reverse("ticket_detail", args=[ticket.pk])).content.decode()
+    assert "延期已用完" in page and "申请提级" in page
+    assert 'data-action="request_extension"' not in page
+    assert 'data-action="ask_escalation"' in page
