@@ -8,6 +8,7 @@ urlpatterns = [
     path("import/template.xlsx", import_views.import_template, name="roster_import_template"),
     path("import/<int:pk>/", import_views.import_detail, name="roster_import_detail"),
     path("import/<int:pk>/commit/", import_views.import_commit, name="roster_import_commit"),
+    path("import/<int:pk>/cancel/", import_views.import_cancel, name="roster_import_cancel"),
     path("import/<int:pk>/progress/", import_views.import_progress, name="roster_import_progress"),
     path(
         "import/<int:pk>/errors.xlsx",

@@ -75,6 +75,7 @@ GET = {
     "enterprises/import/template.xlsx": only({"admin"}),
     "enterprises/import/<int:pk>/": only({"admin"}, ok=MISSING),  # no import with that id
     "enterprises/import/<int:pk>/commit/": row(NOT_ALLOWED),  # POST only, refused before roles
+    "enterprises/import/<int:pk>/cancel/": row(NOT_ALLOWED),  # POST only
     "enterprises/import/<int:pk>/progress/": only({"admin"}, ok=MISSING),
     "enterprises/import/<int:pk>/errors.xlsx": only({"admin"}, ok=MISSING),
     "enterprises/<int:pk>/": row(
@@ -129,11 +130,13 @@ GET = {
     "pairing/import/cadres/template.xlsx": only({"admin"}),
     "pairing/import/cadres/<int:pk>/": only({"admin"}, ok=MISSING),  # no import with that id
     "pairing/import/cadres/<int:pk>/commit/": row(NOT_ALLOWED),  # POST only
+    "pairing/import/cadres/<int:pk>/cancel/": row(NOT_ALLOWED),  # POST only
     "pairing/import/cadres/<int:pk>/errors.xlsx": only({"admin"}, ok=MISSING),
     "pairing/import/pairings/": only({"organiser"}),
     "pairing/import/pairings/template.xlsx": only({"organiser"}),
     "pairing/import/pairings/<int:pk>/": only({"organiser"}, ok=MISSING),
     "pairing/import/pairings/<int:pk>/commit/": row(NOT_ALLOWED),  # POST only
+    "pairing/import/pairings/<int:pk>/cancel/": row(NOT_ALLOWED),  # POST only
     "pairing/import/pairings/<int:pk>/errors.xlsx": only({"organiser"}, ok=MISSING),
     "i18n/setlang/": row(REDIRECT),
 }
