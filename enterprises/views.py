@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,7 +22,7 @@ from accounts.exports import export_list, requested_format
 from accounts.masking import can_see_full_pii, mask_phone
 from accounts.models import AuditEntry
 from accounts.paging import query_without_page
-from accounts.roles import ROSTER_ROLES
+from accounts.roles import BUSINESS_ROLES, ROSTER_ROLES
 from enterprises.filters import EnterpriseFilterForm
 from enterprises.models import Enterprise
 
@@ -65,14 +65,18 @@ def enterprise_detail(request, pk: int):
         "pairings": [p for p in pairings if p.end is None],
         "ended_pairings": [p for p in pairings if p.end is not None],
         "is_paired": any(p.end is None and p.cadre.user_id == request.user.pk for p in pairings),
-        "status_history": _status_history(enterprise),
-        "help_plans": enterprise.help_plans.order_by("done", "-created_at"),
-        "visits": _visits(enterprise)[:RECENT],
-        "visit_count": enterprise.visits.count(),
-        "tickets": _tickets(enterprise)[:RECENT],
-        "ticket_count": enterprise.tickets.count(),
         "may_reveal_phone": can_see_full_pii(request.user) and bool(enterprise.contact_phone),
+        "shows_records": _sees_records(request.user),
     }
+    if context["shows_records"]:  # the system admin reads the firm's file, not its records
+        context |= {
+            "status_history": _status_history(enterprise),
+            "help_plans": enterprise.help_plans.order_by("done", "-created_at"),
+            "visits": _visits(enterprise)[:RECENT],
+            "visit_count": enterprise.visits.count(),
+            "tickets": _tickets(enterprise)[:RECENT],
+            "ticket_count": enterprise.tickets.count(),
+        }
     return render(request, "enterprises/enterprise_detail.html", context)
 
 
@@ -80,6 +84,8 @@ def enterprise_detail(request, pk: int):
 def enterprise_visits(request, pk: int):
     """Every visit to the enterprise, newest first, a page at a time."""
     enterprise = _file_of(request, pk)
+    if not _sees_records(request.user):
+        raise Http404
     page = Paginator(_visits(enterprise), HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -92,12 +98,19 @@ def enterprise_visits(request, pk: int):
 def enterprise_tickets(request, pk: int):
     """Every problem ticket of the enterprise with its state and timeline, newest first."""
     enterprise = _file_of(request, pk)
+    if not _sees_records(request.user):
+        raise Http404
     page = Paginator(_tickets(enterprise), HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "enterprises/enterprise_tickets.html",
         {"enterprise": enterprise, "page": page, "query": query_without_page(request)},
     )
+
+
+def _sees_records(user) -> bool:
+    """Visits, tickets and help plans are for the business roles (accounts.roles), not the admin."""
+    return bool(BUSINESS_ROLES & user.roles) or user.is_superuser
 
 
 def _status_history(enterprise) -> list[tuple]:

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from accounts import audit
+from accounts import audit, scoping
 from accounts.models import Cadre
 from enterprises.models import Enterprise
 from enterprises.spreadsheets.cells import fold, parse_date
@@ -143,14 +143,15 @@ def read_plan(
 
 def plan_sheet(sheet: Sheet, *, actor, campaign: Campaign | None = None) -> PairingPlan:
     """The plan for a sheet already read: the import page's file or the admin screen's rows."""
-    if actor.jurisdiction_unit is None:
+    area = scoping.operating_area(actor)  # the organiser's jurisdiction; the admin's whole tree
+    if area is None:
         raise UnreadableSheet("您没有管辖范围，不能导入结对。")
     if not {"uscc", "enterprise"} & set(sheet.header.columns):
         raise UnreadableSheet("找不到“企业统一社会信用代码”或“企业名称”列，请使用导入模板的表头。")
     plan = PairingPlan(header=sheet.header)
     rows = [SheetRow(n, values, sheet, ALIASES, plan.errors) for n, values in sheet.rows]
     plan.rows = len(rows)
-    lookups = Lookups(actor.jurisdiction_unit, rows)
+    lookups = Lookups(area, rows)
     parsed, first_row = [], {}
     for row in rows:
         pairing_row = _parse_row(row, lookups, campaign)

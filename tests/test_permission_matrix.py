@@ -81,12 +81,12 @@ GET = {
     "enterprises/<int:pk>/": row(
         MISSING, anonymous=LOGIN, cadre=OK, handler=OK, organiser=OK, leader=OK, admin=OK
     ),
-    # The file's history pages: scoped exactly like the file.
+    # The file's history pages: scoped like the file, but business records: not the admin's.
     "enterprises/<int:pk>/visits/": row(
-        MISSING, anonymous=LOGIN, cadre=OK, handler=OK, organiser=OK, leader=OK, admin=OK
+        MISSING, anonymous=LOGIN, cadre=OK, handler=OK, organiser=OK, leader=OK
     ),
     "enterprises/<int:pk>/tickets/": row(
-        MISSING, anonymous=LOGIN, cadre=OK, handler=OK, organiser=OK, leader=OK, admin=OK
+        MISSING, anonymous=LOGIN, cadre=OK, handler=OK, organiser=OK, leader=OK
     ),
     # Full numbers only with the full-PII permission, which no persona here holds.
     "enterprises/<int:pk>/contact-phone/": row(FORBIDDEN, anonymous=LOGIN),
