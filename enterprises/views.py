@@ -144,7 +144,7 @@ EXPORT_HEADERS = [
 @role_required(*ROSTER_ROLES)
 def enterprise_list(request):
     """The roster the user may see, filtered; ?export=xlsx|csv downloads the filtered list."""
-    form = EnterpriseFilterForm(request.GET or None)
+    form = EnterpriseFilterForm(request.GET or None, user=request.user)
     enterprises = Enterprise.objects.visible_to(request.user)
     if form.is_bound:
         enterprises = form.apply(enterprises) if form.is_valid() else enterprises.none()
