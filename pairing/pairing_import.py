@@ -39,6 +39,8 @@ ALIASES = {
     "uscc": ["企业统一社会信用代码", "统一社会信用代码", "社会信用代码", "信用代码"],
     "enterprise": ["企业名称", "单位名称", "名称"],
     "staff_no": ["干部工号", "工号", "职工号"],
+    # For the reader of an exported sheet: the staff number names the cadre, this is not read.
+    "cadre_name": ["干部姓名"],
     "role": ["角色", "结对角色"],
     "campaign": ["行动", "行动名称"],
     "group": ["专项组/服务组", "服务组", "专项组"],
