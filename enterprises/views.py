@@ -14,15 +14,15 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accounts import audit
 from accounts.access import get_object_for, role_required
-from accounts.exports import export_list, requested_format
-from accounts.masking import can_see_full_pii, mask_phone
+from accounts.exports import requested_format
+from accounts.masking import can_see_full_pii
 from accounts.models import AuditEntry
 from accounts.paging import query_without_page
 from accounts.roles import BUSINESS_ROLES, ROSTER_ROLES
+from enterprises.exports import export_enterprises
 from enterprises.filters import EnterpriseFilterForm
 from enterprises.models import Enterprise
 
@@ -125,20 +125,6 @@ def _status_history(enterprise) -> list[tuple]:
 
 
 PAGE_SIZE = 50
-EXPORT_HEADERS = [
-    gettext_lazy("企业名称"),
-    gettext_lazy("统一社会信用代码"),
-    gettext_lazy("所属镇街"),
-    gettext_lazy("行业"),
-    gettext_lazy("标签"),
-    gettext_lazy("规模"),
-    gettext_lazy("年产值（万元）"),
-    gettext_lazy("从业人数"),
-    gettext_lazy("生产状态"),
-    gettext_lazy("法定代表人"),
-    gettext_lazy("联系人"),
-    gettext_lazy("联系电话"),
-]
 
 
 @role_required(*ROSTER_ROLES)
@@ -163,34 +149,9 @@ def enterprise_list(request):
 
 
 def _export(request, enterprises, kind: str, form):
-    full_pii = can_see_full_pii(request.user)
-
-    def row_of(e):
-        return [
-            e.name,
-            e.uscc,
-            e.town.name,
-            str(e.industry or ""),
-            "、".join(t.name for t in e.tags.all()),
-            e.get_scale_display(),
-            e.annual_output,
-            e.employees,
-            e.get_production_status_display(),
-            e.legal_representative,
-            e.contact_name,
-            e.contact_phone if full_pii else mask_phone(e.contact_phone),
-        ]
-
-    return export_list(
-        request,
-        kind,
-        enterprises,
-        row_of,
-        headers=EXPORT_HEADERS,
-        name="enterprises",
-        title=_("企业名单"),
-        filters=form.cleaned_data if form.is_bound and form.is_valid() else {},
-        full_pii=full_pii,
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    return export_enterprises(
+        request, enterprises, kind, name="enterprises", title=_("企业名单"), filters=filters
     )
 
 

@@ -25,6 +25,7 @@ from accounts.masking import can_see_full_pii
 from accounts.models import Cadre, CadrePost, OrgUnit
 from accounts.paging import query_without_page
 from accounts.roles import Role
+from enterprises.exports import export_enterprises
 from enterprises.models import Enterprise, Tag
 from pairing import exports, selectors, services, suggest
 from pairing.forms import (
@@ -136,18 +137,32 @@ def uncovered_list(request, area, pk: int):
     campaign = _campaign(area, pk)
     tag_id, town_id = _int(request.GET.get("tag")), _int(request.GET.get("town"))
     firms = selectors.uncovered(campaign, area, tag_id=tag_id, town_id=town_id)
+    tag = Tag.objects.filter(pk=tag_id).first() if tag_id else None
+    town = (
+        selectors.enterprises_in(area, campaign)
+        .filter(town_id=town_id)
+        .values_list("town__name", flat=True)
+        .first()
+        if town_id
+        else None
+    )
+    export = requested_format(request)
+    if export:  # ?export=xlsx|csv: the firms still to pair, for the offices that will pair them
+        return export_enterprises(
+            request,
+            firms.select_related("industry").prefetch_related("tags"),
+            export,
+            name="uncovered",
+            title=_("未结对企业"),
+            filters={"campaign": campaign.name, "tag": tag, "town": town},
+        )
     page = Paginator(firms, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "area": area,
         "campaign": campaign,
         "page": page,
-        "tag": Tag.objects.filter(pk=tag_id).first() if tag_id else None,
-        "town": selectors.enterprises_in(area, campaign)
-        .filter(town_id=town_id)
-        .values_list("town__name", flat=True)
-        .first()
-        if town_id
-        else None,
+        "tag": tag,
+        "town": town,
         "query": query_without_page(request),
     }
     return render(request, "pairing/uncovered_list.html", context)
