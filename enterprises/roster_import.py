@@ -26,7 +26,7 @@ from accounts.exports import escape_cell
 from accounts.models import OrgUnit
 from enterprises import roster_write
 from enterprises.models import Enterprise, Industry, Tag
-from enterprises.spreadsheets import reader
+from enterprises.spreadsheets import messages, reader
 from enterprises.spreadsheets.cells import (
     CellError,
     fold,
@@ -108,7 +108,9 @@ class RowError:
     row: int
     column: str
     value: str
-    message: str
+    message: str  # in Chinese, for the error workbook and for readers of older records
+    code: str = ""  # the message's code in spreadsheets.messages, worded for the page's reader
+    params: dict = field(default_factory=dict)
 
 
 class RosterRow(NamedTuple):
@@ -201,7 +203,9 @@ def read_plan(stream: BinaryIO, filename: str, on_progress=None) -> RosterPlan:
                     number,
                     header.labels["uscc"],
                     row.uscc,
-                    f"与第{first_number}行的统一社会信用代码重复",
+                    messages.source("duplicate_uscc", {"first": first_number}),
+                    "duplicate_uscc",
+                    {"first": first_number},
                 )
             )
             continue
@@ -254,48 +258,49 @@ def parse_row(number, values, header, lookups, errors) -> RosterRow | None:
     text = {name: fold(cell(name)) for name in TEXT_FIELDS}  # each cell folded once
     before = len(errors)
 
-    def fail(name, message):
-        errors.append(
-            RowError(number, header.labels.get(name, ALIASES[name][0]), fold(cell(name)), message)
-        )
+    def fail(name, code, message="", **params):
+        """An error of the cell: a message code and its parameters, or a message as it is."""
+        label, value = header.labels.get(name, ALIASES[name][0]), fold(cell(name))
+        message = message or messages.source(code, params)
+        errors.append(RowError(number, label, value, message, code, params))
 
     def read(name, parser):
         try:
             return parser(cell(name))
         except CellError as exc:
-            fail(name, str(exc))
+            fail(name, exc.code, **exc.params)
             return None
 
     for name in REQUIRED:
         if text[name] == "":
-            fail(name, "必填项为空")
+            fail(name, "required")
     uscc = normalise(text["uscc"])
     if uscc:
         try:
             validate_uscc(uscc)
         except ValidationError as exc:
-            fail("uscc", exc.messages[0])
+            fail("uscc", "", exc.messages[0])
     town = lookups.towns.get(text["town"])
     if text["town"] and town is None:
-        fail("town", "镇街不存在，请填写系统中已有的镇街名称")
+        fail("town", "unknown_town")
     industry = None
     if text["industry"]:
         industry = lookups.industries.get(text["industry"].upper()) or lookups.industries.get(
             text["industry"]
         )
         if industry is None:
-            fail("industry", "行业不存在，请填写国民经济行业代码（如 C34）或名称")
+            fail("industry", "unknown_industry")
     scale = SCALES.get(text["scale"] or "小型")
     if scale is None:
-        fail("scale", "规模只能是：大型、中型、小型、微型")
+        fail("scale", "bad_scale")
     status = STATUSES.get(text["production_status"] or "正常生产")
     if status is None:
-        fail("production_status", "生产状态只能是：正常生产、减产、停产")
+        fail("production_status", "bad_production_status")
     tags = []
     for name in (n for n in TAG_SEPARATORS.split(text["tags"]) if n):
         tag = lookups.tags.get(name)
         if tag is None:
-            fail("tags", f"标签“{name}”不存在")
+            fail("tags", "unknown_tag", tag=name)
         else:
             tags.append(tag)
     output = read("annual_output", parse_amount)
@@ -359,10 +364,10 @@ def error_workbook(stream: BinaryIO, filename: str) -> bytes:
     red = PatternFill("solid", fgColor="FFC7CE")
     for number, values in reader.rows(stream, check_upload(stream, filename)):
         sheet.append([escape_cell(v) for v in values] or [None])
-        for column, messages in by_row.get(number, {}).items():
+        for column, notes in by_row.get(number, {}).items():
             cell = sheet.cell(row=sheet.max_row, column=column + 1)
             cell.fill = red
-            cell.comment = Comment("；".join(messages), "校验")
+            cell.comment = Comment("；".join(notes), "校验")
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -1,0 +1,60 @@
+"""Import messages kept as a code and its parameters, worded when shown, in the reader's language
+(as issues.notification_texts words notifications). An import job's message (job_error) is a code;
+a row error keeps its code and parameters beside the Chinese wording, which the error workbooks use
+and which is shown as it is for entries stored before codes existed."""
+
+from __future__ import annotations
+
+from django.utils import translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+MESSAGES = {
+    # A cell that cannot be read (cells.py).
+    "not_amount": _("“{value}”不是金额（示例：1,200万元、1.5亿元、350000元）"),
+    "not_amount_number": _("“{value}”不是金额"),
+    "bad_date_serial": _("“{value}”不是有效的日期序号"),
+    "no_such_date": _("“{value}”不是存在的日期"),
+    "not_date": _("“{value}”不是日期（示例：2020-01-02、2020年1月2日）"),
+    "not_integer": _("“{value}”不是整数"),
+    # A roster row (roster_import.py).
+    "required": _("必填项为空"),
+    "unknown_town": _("镇街不存在，请填写系统中已有的镇街名称"),
+    "unknown_industry": _("行业不存在，请填写国民经济行业代码（如 C34）或名称"),
+    "bad_scale": _("规模只能是：大型、中型、小型、微型"),
+    "bad_production_status": _("生产状态只能是：正常生产、减产、停产"),
+    "unknown_tag": _("标签“{tag}”不存在"),
+    "duplicate_uscc": _("与第{first}行的统一社会信用代码重复"),
+    # A whole file, and the import's jobs (import_jobs.py).
+    "no_rows": _("名册没有数据行：请在表头下逐行填写企业，或检查是否选错了工作表。"),
+    "interrupted": _("后台任务中断，数据库未作任何改变，请重新操作。"),
+    "failed_at_confirm": _("名册在确认时校验未通过，未导入任何数据，请按下表修改后重新上传。"),
+}
+
+
+def worded(code: str, params: dict | None = None) -> str | None:
+    """The message in the active language, or None for a code without words here."""
+    template = MESSAGES.get(code)
+    if template is None:
+        return None
+    try:
+        return str(template).format(**(params or {}))
+    except (KeyError, IndexError, ValueError):  # parameters from another release
+        return None
+
+
+def source(code: str, params: dict | None = None) -> str:
+    """The message in Chinese, the language of the sheets: stored beside the code."""
+    with translation.override(None):
+        return worded(code, params) or code
+
+
+def row_message(entry: dict) -> str:
+    """A stored row error's message in the reader's language; an entry without a known code (kept
+    before codes, or a message from elsewhere) as it was stored."""
+    return worded(entry.get("code", ""), entry.get("params")) or entry.get("message", "")
+
+
+def job_message(value: str) -> str:
+    """An import job's message: a code, or the Chinese text stored before codes (a msgid)."""
+    return worded(value) or (gettext(value) if value else "")
