@@ -17,7 +17,7 @@ from typing import BinaryIO
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from accounts import audit, scoping
 from accounts.models import Cadre
@@ -161,7 +161,7 @@ def plan_sheet(sheet: Sheet, *, actor, campaign: Campaign | None = None) -> Pair
             continue
         key = (pairing_row.cadre.pk, pairing_row.enterprise.pk, pairing_row.batch.campaign.pk)
         if key in first_row:
-            row.fail("staff_no", f"与第{first_row[key]}行重复（同一干部、企业和行动）")
+            row.fail_with("staff_no", "duplicate_pairing", first=first_row[key])
             continue
         first_row[key] = row.number
         parsed.append(pairing_row)
@@ -190,42 +190,42 @@ def _parse_row(row: SheetRow, lookups: Lookups, default: Campaign | None) -> Pai
         else:
             enterprise = lookups.by_uscc.get(code)
             if enterprise is None:
-                row.fail("uscc", "您的管辖范围内没有这个统一社会信用代码的企业")
+                row.fail("uscc", gettext_noop("您的管辖范围内没有这个统一社会信用代码的企业"))
     elif firm == "enterprise" and row.text("enterprise"):
         named = lookups.by_name.get(row.text("enterprise"), [])
         if len(named) > 1:
-            row.fail("enterprise", "有多家企业叫这个名称，请填写统一社会信用代码")
+            row.fail("enterprise", gettext_noop("有多家企业叫这个名称，请填写统一社会信用代码"))
         elif not named:
-            row.fail("enterprise", "您的管辖范围内没有这个名称的企业")
+            row.fail("enterprise", gettext_noop("您的管辖范围内没有这个名称的企业"))
         else:
             enterprise = named[0]
     else:
-        row.fail(firm, "必填项为空：请填写企业统一社会信用代码或企业名称")
+        row.fail(firm, gettext_noop("必填项为空：请填写企业统一社会信用代码或企业名称"))
     cadre = None
     if not row.text("staff_no"):
-        row.fail("staff_no", "必填项为空")
+        row.fail("staff_no", gettext_noop("必填项为空"))
     else:
         cadre = lookups.cadres.get(row.text("staff_no"))
         if cadre is None:
-            row.fail("staff_no", "没有这个工号的干部")
+            row.fail("staff_no", gettext_noop("没有这个工号的干部"))
     role = ROLES.get(row.text("role") or "主联系人")
     if role is None:
-        row.fail("role", "角色只能是：主联系人、协助")
+        row.fail("role", gettext_noop("角色只能是：主联系人、协助"))
     campaign = default
     if row.text("campaign"):
         named = lookups.campaigns.get(row.text("campaign"), [])
         campaign = named[0] if len(named) == 1 else None
         if len(named) > 1:
-            row.fail("campaign", "有多个行动叫这个名称，请在上传时选择行动并清空此列")
+            row.fail("campaign", gettext_noop("有多个行动叫这个名称，请在上传时选择行动并清空此列"))
         elif not named:
-            row.fail("campaign", "您的管辖范围内没有这个行动")
+            row.fail("campaign", gettext_noop("您的管辖范围内没有这个行动"))
     elif campaign is None:
-        row.fail("campaign", "请填写行动，或在上传时选择行动")
+        row.fail("campaign", gettext_noop("请填写行动，或在上传时选择行动"))
     group = None
     if campaign is not None and row.text("group"):
         group = lookups.groups.get((campaign.pk, row.text("group")))
         if group is None:
-            row.fail("group", f"行动“{campaign.name}”中没有这个专项组/服务组")
+            row.fail_with("group", "no_such_group", campaign=campaign.name)
     start = row.parse("start", parse_date) or timezone.localdate()
     if not row.ok:
         return None
@@ -253,11 +253,7 @@ def _classify(plan: PairingPlan, parsed: list[PairingRow], actor) -> None:
         ):
             plan.unchanged_rows.append(row.row.number)
         else:
-            row.row.fail(
-                "role",
-                f"该干部已在此行动中以“{current.get_role_display()}”身份联系该企业（或服务组不同）；"
-                "导入不修改已有结对，如需调整请先结束原结对",
-            )
+            row.row.fail_with("role", "already_paired_as", role=str(current.get_role_display()))
     cadres = {row.cadre.pk: row.cadre for rows in batches.values() for row in rows}
     loads = services.active_loads(list(cadres))
     for batch, rows in batches.items():

@@ -65,3 +65,28 @@ def test_a_job_message_is_a_code_and_an_old_chinese_one_is_still_shown(admin):
         page = admin.get(reverse("roster_import_detail", args=[record.pk])).content.decode()
         assert "The background job was interrupted" in page and "后台任务中断" not in page
     assert "旧的中文说明" in page  # a row message stored before codes: shown as stored
+
+
+def test_pairing_import_messages_are_worded_for_an_english_reader(client):
+    from pairing.models import PeopleImport
+    from tests import test_people_import_pages as people
+
+    area = people.area.__wrapped__()
+    sign_in(client, area["organiser"])
+    people.upload(
+        client,
+        "pairing_import",
+        ["企业统一社会信用代码", "干部工号", "行动", "服务组"],
+        [area["west_firm"].uscc, "NO-SUCH", "合力扶企行动", ""],
+        [area["firm"].uscc, area["cadre"].staff_no, "合力扶企行动", "不存在的组"],
+    )
+    record = PeopleImport.objects.get()
+    codes = {e.get("code") for e in record.errors}
+    assert "no_such_group" in codes
+    url = reverse("pairing_import_detail", args=[record.pk])
+    page = client.get(url).content.decode()
+    assert "没有这个工号的干部" in page and "中没有这个专项组/服务组" in page
+    client.cookies["django_language"] = "en"
+    page = client.get(url).content.decode()
+    assert "没有这个工号的干部" not in page and "No cadre has this staff number" in page
+    assert "The campaign “合力扶企行动” has no such group" in page

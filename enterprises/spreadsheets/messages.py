@@ -25,6 +25,18 @@ MESSAGES = {
     "bad_production_status": _("生产状态只能是：正常生产、减产、停产"),
     "unknown_tag": _("标签“{tag}”不存在"),
     "duplicate_uscc": _("与第{first}行的统一社会信用代码重复"),
+    # A cadre or pairing row (pairing/cadre_import.py, pairing/pairing_import.py); their other
+    # messages take no parameters and are their own codes (marked with gettext_noop).
+    "duplicate_staff_no": _("与第{first}行的工号重复"),
+    "duplicate_phone": _("与第{first}行的手机号重复"),
+    "bad_rank": _("职级只能是：{ranks}"),
+    "still_paired": _("该干部仍联系着{n}家企业，请在交接页面为其企业安排接替的干部"),
+    "duplicate_pairing": _("与第{first}行重复（同一干部、企业和行动）"),
+    "no_such_group": _("行动“{campaign}”中没有这个专项组/服务组"),
+    "already_paired_as": _(
+        "该干部已在此行动中以“{role}”身份联系该企业（或服务组不同）；"
+        "导入不修改已有结对，如需调整请先结束原结对"
+    ),
     # A whole file, and the import's jobs (import_jobs.py).
     "no_rows": _("名册没有数据行：请在表头下逐行填写企业，或检查是否选错了工作表。"),
     "interrupted": _("后台任务中断，数据库未作任何改变，请重新操作。"),
@@ -50,9 +62,11 @@ def source(code: str, params: dict | None = None) -> str:
 
 
 def row_message(entry: dict) -> str:
-    """A stored row error's message in the reader's language; an entry without a known code (kept
-    before codes, or a message from elsewhere) as it was stored."""
-    return worded(entry.get("code", ""), entry.get("params")) or entry.get("message", "")
+    """A stored row error's message in the reader's language. Without a known code, the stored
+    message, translated when it is a message of its own (a msgid), else as it was stored."""
+    coded = worded(entry.get("code", ""), entry.get("params"))
+    message = entry.get("message", "")
+    return coded or (gettext(message) if message else "")
 
 
 def job_message(value: str) -> str:

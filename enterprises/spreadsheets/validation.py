@@ -10,7 +10,7 @@ from typing import BinaryIO
 from django.utils import translation
 
 from accounts.exports import unescape_cell
-from enterprises.spreadsheets import reader
+from enterprises.spreadsheets import messages, reader
 from enterprises.spreadsheets.cells import CellError, fold
 from enterprises.spreadsheets.safety import check_upload
 
@@ -80,6 +80,10 @@ class SheetRow:
 
     def label(self, name: str) -> str:
         return self.header.labels.get(name, self.aliases[name][0])
+
+    def fail_with(self, name: str, code: str, **params) -> None:
+        """An error of the field's cell by its message code (messages.py) and parameters."""
+        self.fail(name, messages.source(code, params), code=code, params=params)
 
     def fail(self, name: str, message: str, *, code: str = "", params: dict | None = None) -> None:
         """An error of the field's cell: its message in Chinese and, when it has one, the code
