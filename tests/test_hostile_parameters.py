@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 world = matrix.world  # the matrix's world, as a fixture of this module
 
-NUL_VALUES = ["\x00", "abc\x00def"]
+NUL = "abc\x00def"
 # Over-long: past any max_length and past PostgreSQL's integer and numeric ranges. Wrong type: text
 # where a number, an id or a choice is expected, an impossible date, numbers where text is.
 HOSTILE_VALUES = ["9" * 5000, "长" * 300, "abc", "2026-02-30"]
@@ -92,13 +92,12 @@ def test_a_nul_byte_in_any_parameter_answers_400_at_every_url(world):
         url = matrix.resolved_url(route, pattern, world)
         if url is None:
             continue
-        for value in NUL_VALUES:
-            for send in (client.get, client.post):
-                response = send(url, {"q": value, "page": "1"})
-                assert response.status_code == 400, (send.__name__, url, response.status_code)
-                assert "NUL" in response.content.decode()
-            response = client.get(url, {value: "1"})  # in a parameter's name
-            assert response.status_code == 400, (url, response.status_code)
+        for send in (client.get, client.post):
+            response = send(url, {"q": NUL, "page": "1"})
+            assert response.status_code == 400, (send.__name__, url, response.status_code)
+            assert "NUL" in response.content.decode()
+        response = client.get(url, {NUL: "1"})  # in a parameter's name
+        assert response.status_code == 400, (url, response.status_code)
         checked += 1
     assert checked > 60
     # Refused before it reached the view: the session still works.
@@ -116,8 +115,10 @@ def test_an_over_long_or_wrong_typed_parameter_never_answers_500(world):
         assert page.status_code < 500, (url, page.status_code)
         html = page.content.decode(errors="replace") if page.status_code == 200 else ""
         get_names, posts = parameters(url, html)
+        # Django's own list pages get the two values that reach a query: too long, wrong type.
+        values = HOSTILE_VALUES[::2] if route.startswith(matrix.ADMIN_PREFIXES) else HOSTILE_VALUES
         for name in sorted(get_names | {"page", "q"}):
-            for value in HOSTILE_VALUES:
+            for value in values:
                 response = client.get(url, {name: value})
                 tried += 1
                 assert response.status_code in (200, 302, 400, 403, 404, 405), (
