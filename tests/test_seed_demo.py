@@ -59,9 +59,20 @@ def test_tickets_cover_every_status_and_level_consistently(seeded):
     assert not finished.filter(outcome="").exists()
     assert not Ticket.objects.filter(status=Status.CLOSED, rating="").exists()
     assert not Ticket.objects.filter(status=Status.REGISTERED, owner_unit__isnull=False).exists()
-    # Each ticket's timeline ends in its current status.
+    # Each ticket's timeline ends in its current status (events that change none aside: notes,
+    # extensions, withdrawn co-unit tasks).
     for ticket in Ticket.objects.prefetch_related("events")[:40]:
-        assert list(ticket.events.all())[-1].to_status == ticket.status
+        changes = [e for e in ticket.events.all() if e.to_status]
+        assert changes[-1].to_status == ticket.status
+
+
+def test_the_decisions_of_issue_21_are_in_the_demo(seeded):
+    escalated = Ticket.objects.get(title="厂区扩建用地需跨部门协调")
+    withdrawn = escalated.events.get(action="co_task_withdrawn")
+    assert withdrawn.actor.username == "demo_organiser" and withdrawn.note == "市住建局"
+    assert escalated.tasks.get().answer == "规划调整已报批。"
+    extended = Ticket.objects.get(title="污水管网接入审批进度慢")
+    assert extended.events.filter(action="approve_extension").count() == 2
 
 
 def test_demo_logins_work_and_have_their_data(seeded):
