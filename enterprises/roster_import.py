@@ -36,7 +36,7 @@ from enterprises.spreadsheets.cells import (
     parse_int,
 )
 from enterprises.spreadsheets.safety import check_upload
-from enterprises.spreadsheets.validation import choices_by_label
+from enterprises.spreadsheets.validation import RowError, choices_by_label
 from enterprises.uscc import normalise, validate_uscc
 
 ALIASES = {
@@ -101,16 +101,6 @@ TEXT_FIELDS = [
     "address",
     "tags",
 ]
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    column: str
-    value: str
-    message: str  # in Chinese, for the error workbook and for readers of older records
-    code: str = ""  # the message's code in spreadsheets.messages, worded for the page's reader
-    params: dict = field(default_factory=dict)
 
 
 class RosterRow(NamedTuple):
