@@ -13,7 +13,7 @@ COPY static static
 COPY locale locale
 COPY manage.py ./
 RUN pip install --no-cache-dir . \
-    && DJANGO_SETTINGS_MODULE=pairing.settings python manage.py collectstatic --noinput -v0
+    && DJANGO_SETTINGS_MODULE=pairing.settings SECRET_KEY=collectstatic-only-never-served python manage.py collectstatic --noinput -v0
 RUN useradd --system --uid 1000 pairing
 USER pairing
 EXPOSE 8000

@@ -19,16 +19,16 @@ $(STAMP): pyproject.toml requirements.lock
 	touch $(STAMP)
 
 run: $(STAMP) ## Start the app on SQLite with demo data and inline jobs: http://127.0.0.1:8000
-	$(PY) manage.py migrate --noinput -v0
-	$(PY) manage.py seed_demo --if-empty
-	$(PY) manage.py demo_logins
+	DEBUG=1 $(PY) manage.py migrate --noinput -v0
+	DEBUG=1 $(PY) manage.py seed_demo --if-empty
+	DEBUG=1 $(PY) manage.py demo_logins
 	DEBUG=1 $(PY) manage.py runserver_embedded 127.0.0.1:8000
 
 test: $(STAMP) ## Run checks and the whole test suite
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
-	$(PY) manage.py check
-	$(PY) manage.py makemigrations --check --dry-run -v0
+	DJANGO_SETTINGS_MODULE=pairing.settings_test $(PY) manage.py check
+	DJANGO_SETTINGS_MODULE=pairing.settings_test $(PY) manage.py makemigrations --check --dry-run -v0
 	$(PY) -m pytest -q
 
 lint: $(STAMP) ## ruff check
@@ -48,8 +48,8 @@ mutate: $(STAMP) ## Mutation testing of the core rule modules (about an hour); s
 	$(PY) -m tests.mutation.score
 
 messages: $(STAMP) ## Collect new strings into the English catalogue (fill them in), then compile
-	$(PY) manage.py makemessages -l en --no-wrap --ignore=.venv --ignore=tests --ignore=.venv-lock
-	$(PY) manage.py compilemessages -l en --ignore=.venv --ignore=.venv-lock
+	DEBUG=1 $(PY) manage.py makemessages -l en --no-wrap --ignore=.venv --ignore=tests --ignore=.venv-lock
+	DEBUG=1 $(PY) manage.py compilemessages -l en --ignore=.venv --ignore=.venv-lock
 
 echarts: ## Rebuild the vendored ECharts with only the chart types the dashboard draws (npm, esbuild)
 	cd tools/echarts && npm ci --no-audit --no-fund && node build.mjs

@@ -1,8 +1,9 @@
 """Model permissions each role's group carries, synced after every migrate.
 
 Only the system administrator uses the Django admin: accounts, units, the roster and reference
-data, imports. Business records that have a workflow (tickets, their events, meetings) are
-read-only there, and the audit trail is not the system administrator's to read (三权分立).
+data, imports. Business records (visits, tickets, their events, meetings, notifications, figures)
+are not there for them at all (accounts.roles), and the audit trail is not the system
+administrator's to read (三权分立).
 """
 
 from __future__ import annotations
@@ -30,12 +31,6 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "pairing.coveragetarget": ALL,
         "pairing.servicegroup": ALL,
         "pairing.pairing": ALL,
-        "pairing.visit": VIEW,
-        "issues.ticket": VIEW,
-        "issues.ticketevent": VIEW,
-        "issues.meeting": VIEW,
-        "issues.meetingitem": VIEW,
-        "issues.notification": VIEW,
         "issues.workcalendarday": ALL,
         "auth.group": VIEW,
     },

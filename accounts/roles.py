@@ -14,9 +14,15 @@ class Role(models.TextChoices):
     AUDITOR = "auditor", _("审计管理员")
 
 
-# 三权分立: the three administrator roles. No account holds two of them, none of them sees business
-# data, and each needs a second factor at login.
+# 三权分立: the three administrator roles. No account holds two of them, and each needs a second
+# factor at login. None of them sees the business records: visits, tickets, meetings, help plans
+# and figures (BUSINESS_ROLES below). The system admin operates the whole installation's reference
+# data and imports from the root of the tree (units, accounts, cadres, firms, campaigns, pairings:
+# scoping.operating_area), so it reads the roster; the security admin and the auditor read neither.
 PRIVILEGED = frozenset({Role.ADMIN, Role.SECURITY_ADMIN, Role.AUDITOR})
+
+# Roles that see business records (visits, tickets, figures), each within its own scope.
+BUSINESS_ROLES = frozenset({Role.CADRE, Role.HANDLER, Role.ORGANISER, Role.LEADER})
 
 # Roles that work with enterprises and so see the roster list (each within its own scope).
 ROSTER_ROLES = frozenset({Role.CADRE, Role.HANDLER, Role.ORGANISER, Role.LEADER, Role.ADMIN})

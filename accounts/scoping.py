@@ -46,3 +46,23 @@ def governs_every_unit(user) -> bool:
 
     path = jurisdiction_path(user)
     return bool(path) and not OrgUnit.objects.exclude(path__startswith=path).exists()
+
+
+def operating_area(user):
+    """The part of the tree a user's writes may reach. The system admin operates the whole
+    installation's reference data and imports, from the root of the tree; everyone else their
+    jurisdiction unit (None without one)."""
+    if Role.ADMIN in roles_of(user):
+        return installation_root()
+    return user.jurisdiction_unit
+
+
+def installation_root():
+    """The root of the unit tree; with several roots (or none), an unsaved unit whose path every
+    unit's starts with, so that "under the root" is still one prefix."""
+    from accounts.models import PATH_SEPARATOR, OrgUnit  # the models import this module
+
+    roots = list(OrgUnit.objects.filter(parent__isnull=True)[:2])
+    if len(roots) == 1:
+        return roots[0]
+    return OrgUnit(name="", path=PATH_SEPARATOR)

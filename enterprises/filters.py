@@ -10,7 +10,9 @@ from django.db.models.functions import Replace
 from django.db.models.lookups import IContains
 from django.utils.translation import gettext_lazy as _
 
+from accounts import scoping
 from accounts.models import OrgUnit
+from accounts.roles import Role
 from enterprises.models import Enterprise, Industry, Tag
 
 ASCII_TO_WIDE_BRACKETS = str.maketrans("()", "（）")
@@ -52,6 +54,13 @@ class EnterpriseFilterForm(forms.Form):
     )
     paired = forms.ChoiceField(label=_("结对情况"), required=False, choices=PAIRED_CHOICES)
 
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only values inside the user's scope are offered (issue 21); one outside it is refused
+        # as an invalid choice, like any other forged value.
+        self.fields["town"].queryset = towns_in_scope(user)
+        self.fields["tag"].queryset = tags_in_scope(user)
+
     def apply(self, enterprises: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
         data = self.cleaned_data
         if data.get("q"):
@@ -79,3 +88,30 @@ class EnterpriseFilterForm(forms.Form):
             active = Exists(pairing.objects.filter(enterprise=OuterRef("pk"), end__isnull=True))
             enterprises = enterprises.filter(active if data["paired"] == "yes" else ~active)
         return enterprises
+
+
+TOWN_KINDS = [OrgUnit.Kind.TOWN, OrgUnit.Kind.STREET]
+
+
+def towns_in_scope(user) -> QuerySet[OrgUnit]:
+    """The towns and streets of the user's roster: those under their jurisdiction, and those of
+    the enterprises they may see (a cadre's paired firms, a handler's firms)."""
+    towns = OrgUnit.objects.filter(kind__in=TOWN_KINDS).order_by("path")
+    if scoping.sees_everything(user) or Role.ADMIN in scoping.roles_of(user):
+        return towns
+    in_scope = Q(pk__in=Enterprise.objects.visible_to(user).values("town_id"))
+    path = scoping.jurisdiction_path(user)
+    if path:
+        in_scope |= Q(path__startswith=path)
+    return towns.filter(in_scope)
+
+
+def tags_in_scope(user) -> QuerySet[Tag]:
+    """The tags the user's roster carries."""
+    if scoping.sees_everything(user) or Role.ADMIN in scoping.roles_of(user):
+        return Tag.objects.all()
+    return Tag.objects.filter(
+        pk__in=Enterprise.tags.through.objects.filter(
+            enterprise__in=Enterprise.objects.visible_to(user)
+        ).values("tag_id")
+    )

@@ -10,13 +10,13 @@ import io
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.translation import gettext_noop
 from rq import get_current_job
 
 from accounts.models import User
 from accounts.roles import Role
 from enterprises import roster_import
 from enterprises.models import RosterImport
+from enterprises.spreadsheets import messages
 from enterprises.spreadsheets.reader import UnreadableSheet
 from enterprises.spreadsheets.safety import UnsafeUpload
 
@@ -85,7 +85,7 @@ def _inline_failure_stops(status: str):
     return wrap
 
 
-INTERRUPTED = gettext_noop("后台任务中断，数据库未作任何改变，请重新操作。")
+INTERRUPTED = "interrupted"  # a code of spreadsheets.messages, worded when shown
 
 
 def _give_up(record_id: int, status: str) -> bool:
@@ -110,7 +110,7 @@ def check(record_id: int) -> None:
         return
     plan, refusal = _plan(record)
     if plan is not None and not plan.rows:  # a header and nothing under it: say so, offer nothing
-        refusal = "名册没有数据行：请在表头下逐行填写企业，或检查是否选错了工作表。"
+        refusal = "no_rows"  # a code; the other refusals are the reader's messages
     RosterImport.objects.filter(pk=record_id).update(**_checked(plan, refusal))
 
 
@@ -123,7 +123,7 @@ def _checked(plan, refusal: Exception | str | None) -> dict:
         return {
             "status": RosterImport.Status.REJECTED,
             "error_count": 1,
-            "errors": [{"row": 0, "column": "", "value": "", "message": str(refusal)}],
+            "errors": [_file_error(str(refusal))],
             "columns": _columns(header) if header else {},
         }
     return {
@@ -143,6 +143,13 @@ def _columns(header) -> dict:
     return {"used": header.labels, "unused": list(header.unused.values())}
 
 
+def _file_error(refusal: str) -> dict:
+    """A refusal of the whole file as a row error: a message code, or a message as it is."""
+    code = refusal if refusal in messages.MESSAGES else ""
+    message = messages.source(code) if code else refusal
+    return {"row": 0, "column": "", "value": "", "message": message, "code": code, "params": {}}
+
+
 @_inline_failure_stops(RosterImport.Status.COMMITTING)
 def write(record_id: int, user_id: int) -> None:
     """Plan again (the database may have changed since the preview), then write all or nothing."""
@@ -155,9 +162,7 @@ def write(record_id: int, user_id: int) -> None:
         # so the page shows why instead of offering the same confirmation again.
         RosterImport.objects.filter(pk=record_id).update(
             **_checked(plan, refusal),
-            job_error=gettext_noop(
-                "名册在确认时校验未通过，未导入任何数据，请按下表修改后重新上传。"
-            ),
+            job_error="failed_at_confirm",
         )
         return
     counts = roster_import.commit(

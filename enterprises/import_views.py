@@ -21,7 +21,7 @@ from accounts.access import role_required
 from accounts.exports import XLSX_TYPE
 from accounts.models import OrgUnit
 from accounts.roles import Role
-from enterprises import import_jobs, roster_import
+from enterprises import import_confirmation, import_jobs, roster_import
 from enterprises.models import Enterprise, HeaderAlias, RosterImport, Tag
 from enterprises.roster_rows import ALIASES, REQUIRED
 from enterprises.spreadsheets import workbooks
@@ -103,6 +103,7 @@ def import_detail(request, pk: int):
         "may_map": record.uploaded_by_id == request.user.pk
         and record.status in (RosterImport.Status.PLANNED, RosterImport.Status.REJECTED),
     }
+    context |= import_confirmation.page_context(record, request.user)
     return render(request, "enterprises/import_detail.html", context)
 
 
@@ -172,9 +173,33 @@ def import_commit(request, pk: int):
         if record.status != RosterImport.Status.PLANNED:
             messages.error(request, _("这份名册不能导入：它有错误，或已经导入过。"))
             return redirect("roster_import_detail", pk=record.pk)
+        refusal = import_confirmation.confirm_refusal(record, request.user)
+        if refusal:
+            messages.error(request, refusal)
+            return redirect("roster_import_detail", pk=record.pk)
         record.status, record.job_error = RosterImport.Status.COMMITTING, ""
         record.save(update_fields=["status", "job_error"])
+        import_confirmation.record_confirm(
+            record, user=request.user, request=request, action="roster_import_confirm"
+        )
         _start(record, import_jobs.write, request.user.pk)
+    return redirect("roster_import_detail", pk=record.pk)
+
+
+@require_POST
+@_area_required
+def import_cancel(request, pk: int):
+    record, refusal = import_confirmation.cancel(
+        _records(request.user),
+        pk,
+        user=request.user,
+        request=request,
+        action="roster_import_cancel",
+    )
+    if refusal:
+        messages.error(request, refusal)
+    else:
+        messages.success(request, _("已取消这份导入，未写入任何数据。"))
     return redirect("roster_import_detail", pk=record.pk)
 
 

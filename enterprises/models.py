@@ -191,6 +191,7 @@ class RosterImport(models.Model):
         REJECTED = "rejected", _("有错误")
         COMMITTING = "committing", _("导入中")
         COMMITTED = "committed", _("已导入")
+        CANCELLED = "cancelled", _("已取消")
 
     uploaded_by = models.ForeignKey(
         "accounts.User", verbose_name=_("导入人"), on_delete=models.PROTECT, related_name="+"

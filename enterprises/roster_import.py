@@ -26,7 +26,7 @@ from enterprises.roster_rows import (  # noqa: F401  (the roster's rules, as cal
     RosterRow,
     parse_row,
 )
-from enterprises.spreadsheets import reader, workbooks
+from enterprises.spreadsheets import messages, reader, workbooks
 from enterprises.spreadsheets.cells import is_blank, summary_row
 from enterprises.spreadsheets.safety import check_upload
 from enterprises.spreadsheets.validation import Planned, RowError
@@ -93,7 +93,9 @@ def read_plan(
                     number,
                     header.labels["uscc"],
                     uscc,
-                    f"与第{first_row[uscc]}行的统一社会信用代码重复",
+                    messages.source("duplicate_uscc", {"first": first_row[uscc]}),
+                    "duplicate_uscc",
+                    {"first": first_row[uscc]},
                 )
             )
             continue

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts.models import OrgUnit
 from enterprises.models import Enterprise, Industry, Tag
+from enterprises.spreadsheets import messages
 from enterprises.spreadsheets.cells import (
     CellError,
     fold,
@@ -231,49 +232,51 @@ def parse_row(number, values, header, lookups, errors) -> tuple[str, RosterRow |
     name_text = registered_name(cell("name"))
     before = len(errors)
 
-    def fail(name, message):
-        errors.append(
-            RowError(number, header.labels.get(name, ALIASES[name][0]), fold(cell(name)), message)
-        )
+    def fail(name, code, message="", **params):
+        """An error of the cell: a message code and its parameters (worded in the reader's
+        language when shown), or a message as it is (the credit code's checks)."""
+        label, value = header.labels.get(name, ALIASES[name][0]), fold(cell(name))
+        message = message or messages.source(code, params)
+        errors.append(RowError(number, label, value, message, code, params))
 
     def read(name, parser):
         try:
             return parser(cell(name))
         except CellError as exc:
-            fail(name, str(exc))
+            fail(name, exc.code, **exc.params)
             return None
 
     for name in REQUIRED:
         if (name_text if name == "name" else text[name]) == "":
-            fail(name, "必填项为空")
+            fail(name, "required")
     for name, limit in LENGTHS.items():
         if len(name_text if name == "name" else text[name]) > limit:
-            fail(name, f"内容过长（最多{limit}个字）")
+            fail(name, "too_long", limit=limit)
     uscc = normalise(text["uscc"])
     if uscc:
         try:
             validate_uscc(uscc)
         except ValidationError as exc:
-            fail("uscc", exc.messages[0])
+            fail("uscc", "", exc.messages[0])
     town = lookups.towns.get(text["town"])
     if text["town"] and town is None:
-        fail("town", "镇街不存在，请填写系统中已有的镇街名称")
+        fail("town", "unknown_town")
     industry = None
     if text["industry"]:
         industry = lookups.industries.get(text["industry"].upper()) or lookups.industries.get(
             text["industry"]
         )
         if industry is None:
-            fail("industry", "行业不存在，请填写国民经济行业代码（如 C34）或名称")
+            fail("industry", "unknown_industry")
     scale, above_scale = _scale(text, fail)
     status = STATUSES.get(text["production_status"] or "正常生产")
     if status is None:
-        fail("production_status", "生产状态只能是：正常生产、减产、停产")
+        fail("production_status", "bad_production_status")
     tags = []
     for tag_name in (n for n in TAG_SEPARATORS.split(text["tags"]) if n):
         tag = lookups.tags.get(tag_name)
         if tag is None:
-            fail("tags", f"标签“{tag_name}”不存在")
+            fail("tags", "unknown_tag", tag=tag_name)
         else:
             tags.append(tag)
     amounts = {
@@ -282,14 +285,14 @@ def parse_row(number, values, header, lookups, errors) -> tuple[str, RosterRow |
     }
     employees = read("employees", parse_int)
     if employees is not None and employees < 0:
-        fail("employees", "从业人数不能为负数")
+        fail("employees", "negative_employees")
     elif employees is not None and employees > MAX_EMPLOYEES:
-        fail("employees", f"从业人数超过{MAX_EMPLOYEES:,}人，请核对")
+        fail("employees", "too_many_employees", max=f"{MAX_EMPLOYEES:,}")
     founded = read("founded", parse_date)
     if founded is not None and founded > lookups.today:
-        fail("founded", "成立日期晚于今天，请核对")
+        fail("founded", "founded_in_future")
     elif founded is not None and founded < FIRST_FOUNDED:
-        fail("founded", "成立日期早于1949年，请核对")
+        fail("founded", "founded_before_1949")
     if len(errors) > before:
         return uscc, None
     return uscc, RosterRow(
@@ -326,14 +329,14 @@ def _scale(text: dict[str, str], fail) -> tuple[str | None, bool | None]:
     elif written in SCALE_CLASSES:
         above = SCALE_CLASSES[written]
     elif written:
-        fail("scale", f"规模只能是：{SCALE_WORDS}")
+        fail("scale", "bad_scale", words=SCALE_WORDS)
         scale = None
     if text["above_scale"]:
         own = SCALE_CLASSES.get(text["above_scale"], YES_NO.get(text["above_scale"].upper()))
         if own is None:
-            fail("above_scale", "只能填写：规上、规下（或是、否）")
+            fail("above_scale", "bad_above_scale")
         elif above is not None and own != above:
-            fail("above_scale", "与“规模”列的规上/规下不一致")
+            fail("above_scale", "above_scale_conflict")
         above = own
     return scale, above
 
@@ -344,7 +347,7 @@ def _plausible_amount(amount: Decimal | None, limit: Decimal, name: str, fail) -
     if amount is None:
         return None
     if amount < 0:
-        fail(name, "金额不能为负数")
+        fail(name, "negative_amount")
     elif amount >= limit:
-        fail(name, f"金额过大（{amount:,.0f}万元），请核对单位：本列以万元计")
+        fail(name, "amount_too_large", amount=f"{amount:,.0f}")
     return amount.quantize(CENT)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("import/<int:pk>/", import_views.import_detail, name="roster_import_detail"),
     path("import/<int:pk>/commit/", import_views.import_commit, name="roster_import_commit"),
     path("import/<int:pk>/columns/", import_views.import_map_columns, name="roster_import_columns"),
+    path("import/<int:pk>/cancel/", import_views.import_cancel, name="roster_import_cancel"),
     path("import/<int:pk>/progress/", import_views.import_progress, name="roster_import_progress"),
     path(
         "import/<int:pk>/errors.xlsx",

@@ -11,18 +11,18 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accounts import audit
 from accounts.access import get_object_for, role_required
-from accounts.exports import export_list, requested_format
-from accounts.masking import can_see_full_pii, mask_phone
+from accounts.exports import requested_format
+from accounts.masking import can_see_full_pii
 from accounts.models import AuditEntry
 from accounts.paging import query_without_page
-from accounts.roles import ROSTER_ROLES, Role
+from accounts.roles import BUSINESS_ROLES, ROSTER_ROLES, Role
+from enterprises.exports import export_enterprises
 from enterprises.filters import EnterpriseFilterForm
 from enterprises.models import Enterprise
 
@@ -68,16 +68,20 @@ def enterprise_detail(request, pk: int):
         "is_paired": is_paired,
         # Help plans are written by the firm's cadres and its area's organisers (leaders read).
         "may_plan": is_paired or _organises(request.user, enterprise),
-        "status_history": _status_history(enterprise),
-        "help_plans": enterprise.help_plans.order_by("done", "-created_at").prefetch_related(
-            "measures__owner_unit"
-        ),
-        "visits": _visits(enterprise)[:RECENT],
-        "visit_count": enterprise.visits.count(),
-        "tickets": _tickets(enterprise)[:RECENT],
-        "ticket_count": enterprise.tickets.count(),
         "may_reveal_phone": can_see_full_pii(request.user) and bool(enterprise.contact_phone),
+        "shows_records": _sees_records(request.user),
     }
+    if context["shows_records"]:  # the system admin reads the firm's file, not its records
+        context |= {
+            "status_history": _status_history(enterprise),
+            "help_plans": enterprise.help_plans.order_by("done", "-created_at").prefetch_related(
+                "measures__owner_unit"
+            ),
+            "visits": _visits(enterprise)[:RECENT],
+            "visit_count": enterprise.visits.count(),
+            "tickets": _tickets(enterprise)[:RECENT],
+            "ticket_count": enterprise.tickets.count(),
+        }
     return render(request, "enterprises/enterprise_detail.html", context)
 
 
@@ -90,6 +94,8 @@ def _organises(user, enterprise) -> bool:
 def enterprise_visits(request, pk: int):
     """Every visit to the enterprise, newest first, a page at a time."""
     enterprise = _file_of(request, pk)
+    if not _sees_records(request.user):
+        raise Http404
     page = Paginator(_visits(enterprise), HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -102,12 +108,19 @@ def enterprise_visits(request, pk: int):
 def enterprise_tickets(request, pk: int):
     """Every problem ticket of the enterprise with its state and timeline, newest first."""
     enterprise = _file_of(request, pk)
+    if not _sees_records(request.user):
+        raise Http404
     page = Paginator(_tickets(enterprise), HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "enterprises/enterprise_tickets.html",
         {"enterprise": enterprise, "page": page, "query": query_without_page(request)},
     )
+
+
+def _sees_records(user) -> bool:
+    """Visits, tickets and help plans are for the business roles (accounts.roles), not the admin."""
+    return bool(BUSINESS_ROLES & user.roles) or user.is_superuser
 
 
 def _status_history(enterprise) -> list[tuple]:
@@ -122,26 +135,12 @@ def _status_history(enterprise) -> list[tuple]:
 
 
 PAGE_SIZE = 50
-EXPORT_HEADERS = [
-    gettext_lazy("企业名称"),
-    gettext_lazy("统一社会信用代码"),
-    gettext_lazy("所属镇街"),
-    gettext_lazy("行业"),
-    gettext_lazy("标签"),
-    gettext_lazy("规模"),
-    gettext_lazy("年产值（万元）"),
-    gettext_lazy("从业人数"),
-    gettext_lazy("生产状态"),
-    gettext_lazy("法定代表人"),
-    gettext_lazy("联系人"),
-    gettext_lazy("联系电话"),
-]
 
 
 @role_required(*ROSTER_ROLES)
 def enterprise_list(request):
     """The roster the user may see, filtered; ?export=xlsx|csv downloads the filtered list."""
-    form = EnterpriseFilterForm(request.GET or None)
+    form = EnterpriseFilterForm(request.GET or None, user=request.user)
     enterprises = Enterprise.objects.visible_to(request.user)
     if form.is_bound:
         enterprises = form.apply(enterprises) if form.is_valid() else enterprises.none()
@@ -160,34 +159,9 @@ def enterprise_list(request):
 
 
 def _export(request, enterprises, kind: str, form):
-    full_pii = can_see_full_pii(request.user)
-
-    def row_of(e):
-        return [
-            e.name,
-            e.uscc,
-            e.town.name,
-            str(e.industry or ""),
-            "、".join(t.name for t in e.tags.all()),
-            e.get_scale_display(),
-            e.annual_output,
-            e.employees,
-            e.get_production_status_display(),
-            e.legal_representative,
-            e.contact_name,
-            e.contact_phone if full_pii else mask_phone(e.contact_phone),
-        ]
-
-    return export_list(
-        request,
-        kind,
-        enterprises,
-        row_of,
-        headers=EXPORT_HEADERS,
-        name="enterprises",
-        title=_("企业名单"),
-        filters=form.cleaned_data if form.is_bound and form.is_valid() else {},
-        full_pii=full_pii,
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    return export_enterprises(
+        request, enterprises, kind, name="enterprises", title=_("企业名单"), filters=filters
     )
 
 

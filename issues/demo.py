@@ -24,6 +24,7 @@ from issues.models import (
     Status,
     Ticket,
     TicketEvent,
+    TicketTask,
     Urgency,
 )
 from pairing.models import Pairing, Visit
@@ -396,3 +397,55 @@ def name_responsible_people(rng: random.Random) -> None:
             )
             person.groups.add(handlers)
         taken.filter(owner_unit_id=unit_id).update(assignee=person)
+
+
+def build_decision_examples(tree: OrgTree, *, raised_by, organiser, handler) -> list[Ticket]:
+    """Issue 21's decisions on the demo county, through the workflow: a problem escalated after one
+    co-unit answered (the other's task withdrawn on its timeline), and one whose two extensions are
+    used up (its page says to escalate)."""
+    from issues import workdays, workflow  # the workflow imports this app's models; demo only
+
+    firm = raised_by.cadre.pairings.active().select_related("enterprise").first().enterprise
+    co_units = [tree.department_by_name[name] for name in ("市自然资源和规划局", "市住建局")]
+    owner = handler.home_unit
+    escalated = Ticket.objects.create(
+        enterprise=firm,
+        raised_by=raised_by,
+        title="厂区扩建用地需跨部门协调",
+        description="扩建用地涉及规划调整和施工许可，需自然资源、住建部门共同办理。",
+    )
+    workflow.act(
+        organiser,
+        escalated.pk,
+        "assign",
+        version=1,
+        data={"owner_unit": owner, "co_units": co_units, "due_days": 10},
+    )
+    # The first co-unit has answered (the demo has no handler there to answer through the page).
+    TicketTask.objects.filter(ticket=escalated, unit=co_units[0]).update(
+        answer="规划调整已报批。", answered_at=timezone.now()
+    )
+    workflow.act(
+        organiser, escalated.pk, "escalate", version=2, data={"note": "需召开协调会统筹。"}
+    )
+    extended = Ticket.objects.create(
+        enterprise=firm,
+        raised_by=raised_by,
+        title="污水管网接入审批进度慢",
+        description="新厂房污水管网接入申请已提交两个月，尚未批复。",
+    )
+    ticket = workflow.act(
+        organiser, extended.pk, "assign", version=1, data={"owner_unit": owner, "due_days": 4}
+    )
+    first_due = ticket.due_date
+    for days in (2, 4):
+        until = workdays.add_working_days(first_due, days)
+        ticket = workflow.act(
+            handler,
+            extended.pk,
+            "request_extension",
+            version=ticket.version,
+            data={"until": until, "note": "等待管网公司现场勘察。"},
+        )
+        ticket = workflow.act(organiser, extended.pk, "approve_extension", version=ticket.version)
+    return [escalated, extended]

@@ -74,3 +74,18 @@ def answer_members(lead: Ticket, actor) -> int:
         )
         notify.ticket_event(event)
     return len(members)
+
+
+def leave_group(ticket: Ticket, actor) -> None:
+    """Called by the workflow when a grouped ticket is assigned on its own: it leaves its group,
+    so the lead's answer no longer closes it, and both timelines say so. The caller saves it."""
+    lead_id = ticket.common_with_id
+    if lead_id is None:
+        return
+    ticket.common_with, ticket.is_common = None, False
+    TicketEvent.objects.create(
+        ticket=ticket, actor=actor, action="ungrouped", data={"lead": lead_id}
+    )
+    TicketEvent.objects.create(
+        ticket_id=lead_id, actor=actor, action="member_left", data={"member": ticket.pk}
+    )

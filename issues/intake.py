@@ -3,12 +3,10 @@ ticket, in one transaction (DESIGN.md: problems raised on a visit become tickets
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import audit
@@ -31,39 +29,12 @@ class Problem:
     solved_by: str = ""
 
 
-# A visit identical to one the cadre saved this recently is the same form sent twice (a double
-# tap, a resend on a weak signal), not a second visit.
-REPEAT_WINDOW = datetime.timedelta(minutes=30)
-
-
 class AlreadyLogged(Exception):
     """The visit was saved already; `visit` is the one saved."""
 
     def __init__(self, visit: Visit):
         super().__init__(visit)
         self.visit = visit
-
-
-def _same_visit(cadre: Cadre, enterprise: Enterprise, visit: Visit, problems) -> Visit | None:
-    """The visit just like this one (and its problems) the cadre saved within REPEAT_WINDOW."""
-    recent = Visit.objects.filter(
-        cadre=cadre,
-        enterprise=enterprise,
-        date=visit.date,
-        mode=visit.mode,
-        output_status=visit.output_status,
-        notes=visit.notes,
-        created_at__gte=timezone.now() - REPEAT_WINDOW,
-    ).order_by("-id")
-    titles = sorted((p.title, p.description) for p in problems)
-    for earlier in recent:
-        if (
-            earlier.survey == visit.survey
-            and earlier.services == visit.services
-            and sorted(earlier.tickets.values_list("title", "description")) == titles
-        ):
-            return earlier
-    return None
 
 
 def active_pairing(cadre: Cadre, enterprise_id: int) -> Pairing | None:
@@ -91,11 +62,15 @@ def log_visit(
     if visit.date < pairing.start:
         message = _("您与该企业自 %(start)s 起结对，此前的走访不能在此填报。")
         raise ValidationError({"date": message % {"start": pairing.start.isoformat()}})
-    # One write at a time per cadre, so a form sent twice at once finds its first copy.
+    # One write at a time per cadre, so a form sent twice at once finds its first copy. The same
+    # form is known by the token it was drawn with, never by its content.
     Cadre.objects.select_for_update().filter(pk=cadre.pk).first()
-    earlier = _same_visit(cadre, enterprise, visit, problems)
-    if earlier is not None:
-        raise AlreadyLogged(earlier)
+    if visit.submission_token is not None:
+        earlier = Visit.objects.filter(submission_token=visit.submission_token).first()
+        if earlier is not None and earlier.cadre_id == cadre.pk:
+            raise AlreadyLogged(earlier)
+        if earlier is not None:  # another's token (a copied page): this visit gets its own
+            visit.submission_token = None
     visit.cadre, visit.enterprise, visit.campaign = cadre, enterprise, pairing.campaign
     visit.save()
     audit.record(

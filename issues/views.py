@@ -24,6 +24,7 @@ from accounts.roles import Role
 from issues import (
     attachments,
     calendar_years,
+    extensions,
     grouping,
     lights,
     numbering,
@@ -69,6 +70,12 @@ def _detail(request, ticket, bound=None, status=200):
                 user=request.user,
             )
         actions.append((transition, form))
+    # Extensions used up: the page says to escalate instead of offering the form.
+    extension_used_up = any(
+        t.action == "request_extension" for t, _ in actions
+    ) and extensions.room(ticket).exhausted(ticket.due_date)
+    if extension_used_up:
+        actions = [(t, form) for t, form in actions if t.action != "request_extension"]
     if bound is not None and bound[1].errors and bound[0] not in {t.action for t, _ in actions}:
         transition = workflow.TRANSITIONS[bound[0]]
         if ticket.status in transition.sources and transition.actors & workflow.actor_kinds(
@@ -86,6 +93,7 @@ def _detail(request, ticket, bound=None, status=200):
         "sees_meetings": bool({Role.ORGANISER, Role.LEADER} & request.user.roles),
         "actions": actions,
         "failed": bound[0] if bound else None,
+        "extension_used_up": extension_used_up,
         "today": today,
     }
     return render(request, "issues/ticket_detail.html", context, status=status)

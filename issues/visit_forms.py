@@ -4,6 +4,7 @@ number of problems, each becoming a ticket."""
 from __future__ import annotations
 
 import datetime
+import uuid
 
 from django import forms
 from django.utils import timezone
@@ -30,6 +31,8 @@ class VisitForm(forms.ModelForm):
         choices=[("", _("（未了解）"))] + list(Enterprise.ProductionStatus.choices),
         required=False,
     )
+    # The form's one-time token (Visit.submission_token): a fresh one each time the form is drawn.
+    submission_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Visit
@@ -41,6 +44,7 @@ class VisitForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.initial.setdefault("submission_token", uuid.uuid4())
         for question in survey.QUESTIONS:
             if question.choices:
                 field = forms.ChoiceField(
@@ -75,6 +79,7 @@ class VisitForm(forms.ModelForm):
             if self.cleaned_data.get(f"survey_{q.code}") not in (None, "")
         }
         visit.services = list(self.cleaned_data["services"])
+        visit.submission_token = self.cleaned_data.get("submission_token")
         return visit
 
 

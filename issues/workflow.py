@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from accounts import audit
 from accounts.models import PATH_SEPARATOR, OrgUnit, User
 from accounts.roles import Role
-from issues import grouping, notify, numbering, workdays
+from issues import co_tasks, extensions, grouping, notify, numbering, workdays
 from issues.models import (
     Level,
     Outcome,
@@ -156,6 +156,7 @@ def _assign(ticket, user, data, today):
     ticket.escalation_reason = ""  # a request of the unit it had before (returned, disputed)
     if "co_units" in data:
         ticket._co_units = [u for u in data["co_units"] if u.pk != ticket.owner_unit_id]
+    grouping.leave_group(ticket, user)  # assigned on its own: out of its common problem's group
     return S.ASSIGNED
 
 
@@ -236,6 +237,7 @@ def _request_extension(ticket, user, data, today):
     _require(data, "until", "note")
     if ticket.due_date and data["until"] <= ticket.due_date:
         raise ValidationError(_("申请的期限须晚于现在的期限。"))
+    extensions.check_request(ticket, data["until"])  # twice at most, the original limit in all
     ticket.extension_until, ticket.extension_reason = data["until"], data["note"][:500]
     return ticket.status
 
@@ -495,6 +497,8 @@ def act(
     notify.ticket_event(event)
     if action == "resolve":
         grouping.answer_members(ticket, user)
+    if action in co_tasks.WITHDRAWING_ACTIONS:
+        co_tasks.withdraw_open_tasks(ticket, user)
     return ticket
 
 

@@ -21,13 +21,14 @@ from typing import BinaryIO
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from accounts import audit
 from accounts.masking import is_masked
 from accounts.models import Cadre, CadrePost, OrgUnit, User
 from accounts.pinyin import initials
 from accounts.roles import Role
+from enterprises.spreadsheets import messages
 from enterprises.spreadsheets.cells import fold
 from enterprises.spreadsheets.reader import Header, UnreadableSheet
 from enterprises.spreadsheets.validation import (
@@ -128,12 +129,9 @@ def plan_sheet(sheet: Sheet, *, actor=None) -> CadrePlan:
         cadre_row = _parse_row(row, units)
         if cadre_row is None:
             continue
-        for key, value, what in (
-            ("staff_no", cadre_row.staff_no, "工号"),
-            ("phone", cadre_row.phone, "手机号"),
-        ):
+        for key, value in (("staff_no", cadre_row.staff_no), ("phone", cadre_row.phone)):
             if value and (key, value) in first_row:
-                row.fail(key, f"与第{first_row[key, value]}行的{what}重复")
+                row.fail_with(key, f"duplicate_{key}", first=first_row[key, value])
             elif value:
                 first_row[key, value] = number
         if row.ok:
@@ -146,37 +144,39 @@ def plan_sheet(sheet: Sheet, *, actor=None) -> CadrePlan:
 def _parse_row(row: SheetRow, units: Units) -> CadreRow | None:
     for name in REQUIRED:
         if not row.text(name):
-            row.fail(name, "必填项为空")
+            row.fail(name, gettext_noop("必填项为空"))
     staff_no, phone = row.text("staff_no"), normalise_phone(row.text("phone"))
     # A masked number (138****1234, from an export without the full-PII permission) is no number:
     # the stored one stays, and it identifies nobody.
     masked = is_masked(phone)
     if len(staff_no) > 32:
-        row.fail("staff_no", "工号过长（最多32个字符）")
+        row.fail("staff_no", gettext_noop("工号过长（最多32个字符）"))
     if masked and not staff_no:
-        row.fail("phone", "手机号已打码，不能用来识别干部，请填写工号")
+        row.fail("phone", gettext_noop("手机号已打码，不能用来识别干部，请填写工号"))
     elif phone and not masked and not MOBILE.match(phone):
-        row.fail("phone", "手机号格式不正确，应为11位手机号")
+        row.fail("phone", gettext_noop("手机号格式不正确，应为11位手机号"))
     if not staff_no and not phone:
-        row.fail("staff_no" if row.has("staff_no") else "phone", "工号和手机号至少填写一项")
+        row.fail(
+            "staff_no" if row.has("staff_no") else "phone", gettext_noop("工号和手机号至少填写一项")
+        )
     if len(row.text("name")) > 50:
-        row.fail("name", "姓名过长（最多50个字符）")
+        row.fail("name", gettext_noop("姓名过长（最多50个字符）"))
     if len(row.text("post")) > 100:
-        row.fail("post", "职务过长（最多100个字符）")
+        row.fail("post", gettext_noop("职务过长（最多100个字符）"))
     unit, unit_text = None, row.text("unit")
     if unit_text:
         named = units.by_name.get(unit_text, [])
         unit = units.by_code.get(unit_text) or (named[0] if len(named) == 1 else None)
         if len(named) > 1 and unit is None:
-            row.fail("unit", "有多个单位叫这个名称，请填写单位编码")
+            row.fail("unit", gettext_noop("有多个单位叫这个名称，请填写单位编码"))
         elif unit is None:
-            row.fail("unit", "单位不存在，请填写系统中已有的单位编码或全称")
+            row.fail("unit", gettext_noop("单位不存在，请填写系统中已有的单位编码或全称"))
     rank = RANKS.get(row.text("rank"))
     if row.text("rank") and rank is None:
-        row.fail("rank", "职级只能是：" + "、".join(str(label) for _v, label in Cadre.Rank.choices))
+        row.fail_with("rank", "bad_rank", ranks="、".join(choices_by_label(Cadre.Rank.choices)))
     status = STATUSES.get(row.text("status") or "在岗")
     if status is None:
-        row.fail("status", "状态只能是：在岗、退休、调离")
+        row.fail("status", gettext_noop("状态只能是：在岗、退休、调离"))
     if not row.ok:
         return None
     return CadreRow(
@@ -212,9 +212,10 @@ def _classify(plan: CadrePlan, parsed: list[CadreRow], area: OrgUnit | None) -> 
         ).values_list("username", flat=True)
     )
 
-    def fail(row, name, message):
+    def fail(row, name, message, code="", **params):
         value = {"staff_no": row.staff_no, "phone": row.phone, "status": row.status}[name]
-        plan.errors.append(RowError(row.number, label[name], value or "", message))
+        message = messages.source(code, params) if code else message
+        plan.errors.append(RowError(row.number, label[name], value or "", message, code, params))
 
     for row in parsed:
         if row.staff_no:
@@ -222,16 +223,16 @@ def _classify(plan: CadrePlan, parsed: list[CadreRow], area: OrgUnit | None) -> 
         else:
             matches = by_phone.get(row.phone, [])
             if len(matches) > 1:
-                fail(row, "phone", "这个手机号对应多名干部，请填写工号")
+                fail(row, "phone", gettext_noop("这个手机号对应多名干部，请填写工号"))
                 continue
             cadre = matches[0] if matches else None
         if cadre is None:
             if not row.staff_no:
-                fail(row, "phone", "没有使用这个手机号的干部；新增干部须填写工号")
+                fail(row, "phone", gettext_noop("没有使用这个手机号的干部；新增干部须填写工号"))
             elif row.staff_no in taken:
-                fail(row, "staff_no", "这个工号已被其他账号用作登录名")
+                fail(row, "staff_no", gettext_noop("这个工号已被其他账号用作登录名"))
             elif row.status != Cadre.Status.ACTIVE:
-                fail(row, "status", "新增干部的状态须为在岗")
+                fail(row, "status", gettext_noop("新增干部的状态须为在岗"))
             else:
                 plan.create.append(row)
             continue
@@ -240,15 +241,11 @@ def _classify(plan: CadrePlan, parsed: list[CadreRow], area: OrgUnit | None) -> 
             continue
         moved = _post_of(row, cadre) != (cadre.unit_id, cadre.post, cadre.rank)
         if cadre.status != Cadre.Status.ACTIVE and row.status == Cadre.Status.ACTIVE:
-            fail(row, "status", "该干部已退休或调离，不能通过导入恢复在岗")
+            fail(row, "status", gettext_noop("该干部已退休或调离，不能通过导入恢复在岗"))
         elif cadre.status != Cadre.Status.ACTIVE and moved:
-            fail(row, "status", "已不在岗的干部不能调动")
+            fail(row, "status", gettext_noop("已不在岗的干部不能调动"))
         elif row.status != cadre.status and loads[cadre.pk]:
-            fail(
-                row,
-                "status",
-                f"该干部仍联系着{loads[cadre.pk]}家企业，请在交接页面为其企业安排接替的干部",
-            )
+            fail(row, "status", "", "still_paired", n=loads[cadre.pk])
         elif moved or row.status != cadre.status or _account_changes(row, cadre):
             plan.update.append((cadre, row))
         else:

@@ -26,6 +26,7 @@ from accounts.exports import requested_format
 from accounts.models import Cadre, OrgUnit
 from accounts.paging import query_without_page
 from accounts.roles import Role
+from enterprises.exports import export_enterprises
 from enterprises.models import Enterprise, Tag
 from enterprises.uscc import normalise as normalise_uscc
 from pairing import exports, selectors, services, workload
@@ -237,6 +238,19 @@ def uncovered_list(request, area, pk: int):
     campaign = campaign_for(area, pk)
     filters = Filters.read(request, area, campaign)
     firms = selectors.uncovered(campaign, area, **filters.ids())
+    export = requested_format(request)
+    if export:  # ?export=xlsx|csv: the firms still to pair, for the offices that will pair them
+        return export_enterprises(
+            request,
+            firms.select_related("industry").prefetch_related("tags"),
+            export,
+            name="uncovered",
+            title=_("未结对企业"),
+            filters={
+                "campaign": campaign.name,
+                **{k: getattr(filters, k) for k in ("tag", "town", "batch", "group")},
+            },
+        )
     context = {
         "area": area,
         "campaign": campaign,

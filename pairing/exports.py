@@ -76,6 +76,7 @@ def export_pairings(request, pairings, kind: str, *, filters: dict):
             "uscc": pairing.enterprise.uscc,
             "enterprise": pairing.enterprise.name,
             "staff_no": pairing.cadre.staff_no,
+            "cadre_name": pairing.cadre.user.display_name,
             "role": str(pairing.get_role_display()),
             "campaign": pairing.campaign.name,
             "group": pairing.group.name if pairing.group_id else "",

@@ -411,6 +411,12 @@ class Visit(models.Model):
     notes = models.TextField(_("手记"), blank=True)
     services = models.JSONField(_("服务内容"), default=list, blank=True)  # ServiceRole codes
     created_at = models.DateTimeField(_("填报时间"), auto_now_add=True)
+    # Made when the form is drawn and kept in the browser's draft: the same form sent twice (a
+    # double tap, a resend on a weak signal) carries the same token and is saved once, while two
+    # identical visits written on purpose carry two. Empty for visits entered by other means.
+    submission_token = models.UUIDField(
+        _("提交标识"), null=True, blank=True, unique=True, editable=False
+    )
 
     objects = VisitQuerySet.as_manager()
 

@@ -17,9 +17,9 @@ from typing import BinaryIO
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
-from accounts import audit
+from accounts import audit, scoping
 from accounts.models import Cadre
 from enterprises.models import Enterprise
 from enterprises.spreadsheets.cells import fold, parse_date, registered_name
@@ -40,6 +40,8 @@ ALIASES = {
     "uscc": ["企业统一社会信用代码", "统一社会信用代码", "社会信用代码", "信用代码"],
     "enterprise": ["企业名称", "单位名称", "名称"],
     "staff_no": ["干部工号", "工号", "职工号"],
+    # For the reader of an exported sheet: the staff number names the cadre, this is not read.
+    "cadre_name": ["干部姓名"],
     "role": ["角色", "结对角色"],
     "campaign": ["行动", "行动名称"],
     "group": ["专项组/服务组", "服务组", "专项组"],
@@ -161,14 +163,15 @@ def plan_sheet(
     sheet: Sheet, *, actor, campaign: Campaign | None = None, batch: CampaignBatch | None = None
 ) -> PairingPlan:
     """The plan for a sheet already read: the import page's file or the admin screen's rows."""
-    if actor.jurisdiction_unit is None:
+    area = scoping.operating_area(actor)  # the organiser's jurisdiction; the admin's whole tree
+    if area is None:
         raise UnreadableSheet("您没有管辖范围，不能导入结对。")
     if not {"uscc", "enterprise"} & set(sheet.header.columns):
         raise UnreadableSheet("找不到“企业统一社会信用代码”或“企业名称”列，请使用导入模板的表头。")
     plan = PairingPlan(header=sheet.header, skipped=sheet.skipped)
     rows = [SheetRow(n, values, sheet, ALIASES, plan.errors) for n, values in sheet.rows]
     plan.rows = len(rows)
-    lookups = Lookups(actor.jurisdiction_unit, rows)
+    lookups = Lookups(area, rows)
     parsed, first_row = [], {}
     for row in rows:
         pairing_row = _parse_row(row, lookups, campaign, batch)
@@ -176,7 +179,7 @@ def plan_sheet(
             continue
         key = (pairing_row.cadre.pk, pairing_row.enterprise.pk, pairing_row.batch.campaign.pk)
         if key in first_row:
-            row.fail("staff_no", f"与第{first_row[key]}行重复（同一干部、企业和行动）")
+            row.fail_with("staff_no", "duplicate_pairing", first=first_row[key])
             continue
         first_row[key] = row.number
         parsed.append(pairing_row)
@@ -210,47 +213,47 @@ def _parse_row(
         else:
             enterprise = lookups.by_uscc.get(code)
             if enterprise is None:
-                row.fail("uscc", "您的管辖范围内没有这个统一社会信用代码的企业")
+                row.fail("uscc", gettext_noop("您的管辖范围内没有这个统一社会信用代码的企业"))
     elif firm == "enterprise" and row.text("enterprise"):
         named = lookups.by_name.get(registered_name(row.cell("enterprise")), [])
         if len(named) > 1:
-            row.fail("enterprise", "有多家企业叫这个名称，请填写统一社会信用代码")
+            row.fail("enterprise", gettext_noop("有多家企业叫这个名称，请填写统一社会信用代码"))
         elif not named:
-            row.fail("enterprise", "您的管辖范围内没有这个名称的企业")
+            row.fail("enterprise", gettext_noop("您的管辖范围内没有这个名称的企业"))
         else:
             enterprise = named[0]
     else:
-        row.fail(firm, "必填项为空：请填写企业统一社会信用代码或企业名称")
+        row.fail(firm, gettext_noop("必填项为空：请填写企业统一社会信用代码或企业名称"))
     cadre = None
     if not row.text("staff_no"):
-        row.fail("staff_no", "必填项为空")
+        row.fail("staff_no", gettext_noop("必填项为空"))
     else:
         cadre = lookups.cadres.get(row.text("staff_no"))
         if cadre is None:
-            row.fail("staff_no", "没有这个工号的干部")
+            row.fail("staff_no", gettext_noop("没有这个工号的干部"))
     role = ROLES.get(row.text("role") or "主联系人")
     if role is None:
-        row.fail("role", "角色只能是：主联系人、协助")
+        row.fail("role", gettext_noop("角色只能是：主联系人、协助"))
     campaign = default
     if row.text("campaign"):
         named = lookups.campaigns.get(row.text("campaign"), [])
         campaign = named[0] if len(named) == 1 else None
         if len(named) > 1:
-            row.fail("campaign", "有多个行动叫这个名称，请在上传时选择行动并清空此列")
+            row.fail("campaign", gettext_noop("有多个行动叫这个名称，请在上传时选择行动并清空此列"))
         elif not named:
-            row.fail("campaign", "您的管辖范围内没有这个行动")
+            row.fail("campaign", gettext_noop("您的管辖范围内没有这个行动"))
     elif campaign is None:
-        row.fail("campaign", "请填写行动，或在上传时选择行动")
+        row.fail("campaign", gettext_noop("请填写行动，或在上传时选择行动"))
     group = None
     if campaign is not None and row.text("group"):
         group = lookups.groups.get((campaign.pk, row.text("group")))
         if group is None:
-            row.fail("group", f"行动“{campaign.name}”中没有这个专项组/服务组")
+            row.fail_with("group", "no_such_group", campaign=campaign.name)
     campaign_batch = default_batch if campaign == default else None
     if campaign is not None and row.text("batch"):
         campaign_batch = lookups.batches.get((campaign.pk, row.text("batch")))
         if campaign_batch is None:
-            row.fail("batch", f"行动“{campaign.name}”中没有这个批次")
+            row.fail_with("batch", "no_such_batch", campaign=campaign.name)
     start = row.parse("start", parse_date) or (
         campaign_batch.start if campaign_batch else timezone.localdate()
     )
@@ -280,11 +283,7 @@ def _classify(plan: PairingPlan, parsed: list[PairingRow], actor) -> None:
         ):
             plan.unchanged_rows.append(row.row.number)
         else:
-            row.row.fail(
-                "role",
-                f"该干部已在此行动中以“{current.get_role_display()}”身份联系该企业（或服务组不同）；"
-                "导入不修改已有结对，如需调整请先结束原结对",
-            )
+            row.row.fail_with("role", "already_paired_as", role=str(current.get_role_display()))
     cadres = {row.cadre.pk: row.cadre for rows in batches.values() for row in rows}
     loads, caps = {}, {}
     for batch, rows in batches.items():

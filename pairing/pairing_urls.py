@@ -46,11 +46,13 @@ urlpatterns = [
     path("import/cadres/template.xlsx", imports.cadre_template, name="cadre_import_template"),
     path("import/cadres/<int:pk>/", imports.cadre_detail, name="cadre_import_detail"),
     path("import/cadres/<int:pk>/commit/", imports.cadre_commit, name="cadre_import_commit"),
+    path("import/cadres/<int:pk>/cancel/", imports.cadre_cancel, name="cadre_import_cancel"),
     path("import/cadres/<int:pk>/errors.xlsx", imports.cadre_errors, name="cadre_import_errors"),
     path("import/pairings/", imports.pairing_upload, name="pairing_import"),
     path("import/pairings/template.xlsx", imports.pairing_template, name="pairing_import_template"),
     path("import/pairings/<int:pk>/", imports.pairing_detail, name="pairing_import_detail"),
     path("import/pairings/<int:pk>/commit/", imports.pairing_commit, name="pairing_import_commit"),
+    path("import/pairings/<int:pk>/cancel/", imports.pairing_cancel, name="pairing_import_cancel"),
     path(
         "import/pairings/<int:pk>/errors.xlsx",
         imports.pairing_errors,

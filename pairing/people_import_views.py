@@ -27,6 +27,7 @@ from accounts.exports import XLSX_TYPE
 from accounts.masking import UNMASKED_MOBILE, mask_phone
 from accounts.models import Cadre, OrgUnit
 from accounts.roles import Role
+from enterprises import import_confirmation
 from enterprises.models import RosterImport
 from enterprises.spreadsheets import workbooks
 from enterprises.spreadsheets.reader import UnreadableSheet
@@ -184,6 +185,7 @@ def _detail(request, spec: ImportKind, pk: int):
     record = get_object_or_404(_records(spec, request.user), pk=pk)
     page = Paginator(record.errors, 100).get_page(request.GET.get("page"))
     context = {"record": record, "page": page, "spec": spec}
+    context |= import_confirmation.page_context(record, request.user)
     return render(request, "pairing/people_import_detail.html", context)
 
 
@@ -191,6 +193,10 @@ def _commit(request, spec: ImportKind, pk: int):
     record = get_object_or_404(_records(spec, request.user), pk=pk)
     if record.status != Status.PLANNED:
         messages.error(request, _("这份文件不能导入：它有错误，或已经导入过。"))
+        return redirect(f"{spec.url}_detail", pk=record.pk)
+    refusal = import_confirmation.confirm_refusal(record, request.user)
+    if refusal:
+        messages.error(request, refusal)
         return redirect(f"{spec.url}_detail", pk=record.pk)
     # Planned again at commit time: the database may have changed since the preview.
     with record.file.open("rb") as stored:
@@ -211,10 +217,28 @@ def _commit(request, spec: ImportKind, pk: int):
     PeopleImport.objects.filter(pk=record.pk).update(
         status=Status.COMMITTED, committed_at=timezone.now(), **counts
     )
+    import_confirmation.record_confirm(
+        record, user=request.user, request=request, action=f"{spec.url}_confirm"
+    )
     messages.success(
         request,
         _("导入完成：新增 %(created)d 条，更新 %(updated)d 条，未变 %(unchanged)d 条。") % counts,
     )
+    return redirect(f"{spec.url}_detail", pk=record.pk)
+
+
+def _cancel(request, spec: ImportKind, pk: int):
+    record, refusal = import_confirmation.cancel(
+        _records(spec, request.user),
+        pk,
+        user=request.user,
+        request=request,
+        action=f"{spec.url}_cancel",
+    )
+    if refusal:
+        messages.error(request, refusal)
+    else:
+        messages.success(request, _("已取消这份导入，未写入任何数据。"))
     return redirect(f"{spec.url}_detail", pk=record.pk)
 
 
@@ -342,6 +366,12 @@ def cadre_commit(request, pk: int):
     return _commit(request, CADRES, pk)
 
 
+@require_POST
+@admin_or_organiser
+def cadre_cancel(request, pk: int):
+    return _cancel(request, CADRES, pk)
+
+
 @admin_or_organiser
 def cadre_template(request):
     return _template(request, CADRES)
@@ -366,6 +396,12 @@ def pairing_detail(request, pk: int):
 @organiser_with_area
 def pairing_commit(request, pk: int):
     return _commit(request, PAIRINGS, pk)
+
+
+@require_POST
+@organiser_with_area
+def pairing_cancel(request, pk: int):
+    return _cancel(request, PAIRINGS, pk)
 
 
 @organiser_with_area

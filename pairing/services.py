@@ -17,7 +17,7 @@ from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import audit
+from accounts import audit, scoping
 from accounts.models import Cadre, CadrePost, OrgUnit
 from enterprises.models import Enterprise
 from pairing.models import Campaign, CampaignBatch, HelpPlan, Pairing, ServiceGroup
@@ -42,7 +42,7 @@ def bump_coverage(campaign_id: int) -> None:
 
 def governs(actor, unit: OrgUnit) -> bool:
     """True when `unit` lies in the actor's jurisdiction."""
-    area = actor.jurisdiction_unit
+    area = scoping.operating_area(actor)
     return area is not None and unit.path.startswith(area.path)
 
 
@@ -169,7 +169,7 @@ def pair_refusals(
     first = {}
     for index, (cadre, _e) in enumerate(pairs):
         first.setdefault(cadre.pk, index)
-    area = actor.jurisdiction_unit
+    area = scoping.operating_area(actor)
     homes = home_area_paths(c.unit_id for c in cadres.values()) if area is not None else {}
     for cadre_id, index in first.items():
         if area is not None and not serves_area(homes[cadres[cadre_id].unit_id], area):

@@ -2,7 +2,7 @@
 
 DATABASE_URL  default: a SQLite file beside manage.py
 REDIS_URL     default: unset, which means embedded mode: jobs run inline in the web process
-SECRET_KEY    required when HTTPS=1
+SECRET_KEY    required unless DEBUG=1 (the development key is for DEBUG=1 only)
 FIELD_ENCRYPTION_KEY  key of the values encrypted at rest (TOTP secrets); default: from SECRET_KEY
 HTTPS         1 in production behind TLS: secure cookies, HSTS, redirect to https
 STATIC_MANIFEST  1 in production (the Dockerfile): hashed, compressed, long-cached static files
@@ -21,13 +21,16 @@ from pairing.env import env_bool, env_int, env_list, env_str
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DEBUG", default=False)
-# Production (HTTPS=1) must bring its own key; elsewhere a fixed development key keeps sessions
-# valid across restarts of `make run`.
+# Only a development server (DEBUG=1, as `make run` starts it) may fall back on a fixed key, which
+# keeps sessions valid across its restarts. Anything else, DEBUG unset included, must bring its own:
+# a public key lets anyone forge sessions and password-reset links.
 HTTPS = env_bool("HTTPS", default=False)
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
-    if HTTPS:
-        raise ImproperlyConfigured("SECRET_KEY must be set when HTTPS=1 (production)")
+    if HTTPS or not DEBUG:
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set: without DEBUG=1 the application refuses the development key"
+        )
     SECRET_KEY = "dev-only-insecure-key-never-use-in-production-0123456789abcdefghij"
 SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
 # Values encrypted at rest (TOTP secrets, accounts.crypto) use a key derived from this one: a random
@@ -60,6 +63,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "accounts.input_guard.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "accounts.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",

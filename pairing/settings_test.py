@@ -1,6 +1,12 @@
 """Fast settings for the test suite: the same app, a cheap password hasher."""
 
-from pairing.settings import *  # noqa: F403
+import os
+
+# Production settings refuse to start without a key; the suite brings its own, and the workers and
+# servers that tests start in subprocesses inherit it.
+os.environ.setdefault("SECRET_KEY", "test-only-key-" + "x" * 50)
+
+from pairing.settings import *  # noqa: E402, F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {

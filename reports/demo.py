@@ -87,6 +87,7 @@ def seed(size: Size, *, seed: int = 2026, today: datetime.date | None = None) ->
     issues_demo.name_responsible_people(rng)
     issues_demo.build_ladder(today)
     mark_typical_cases()
+    add_decision_examples(tree)
     return {
         "org_units": len(tree.towns) + len(tree.counties) + len(tree.departments) + 1,
         "cadres": len(cadres) + 2,
@@ -160,6 +161,22 @@ def add_demo_logins(rng: random.Random, tree, campaign, *, today: datetime.date)
             role=Pairing.Role.ASSIST,
             start=today - datetime.timedelta(days=60),
         )
+
+
+def add_decision_examples(tree) -> None:
+    """Issue 21's decisions on tickets, for demo_organiser and demo_handler to open."""
+    users = {
+        u.username: u
+        for u in User.objects.filter(
+            username__in=["demo_cadre", "demo_organiser", "demo_handler"]
+        ).select_related("home_unit", "jurisdiction_unit")
+    }
+    issues_demo.build_decision_examples(
+        tree,
+        raised_by=users["demo_cadre"],
+        organiser=users["demo_organiser"],
+        handler=users["demo_handler"],
+    )
 
 
 def _take_over(cadre: Cadre, campaign, town, count: int, *, today: datetime.date) -> list[Pairing]:

@@ -48,6 +48,17 @@ def test_the_system_admin_manages_accounts_but_cannot_read_the_audit_trail(f, cl
 
 
 @pytest.mark.parametrize(
+    "model", ["pairing_visit", "issues_ticket", "issues_ticketevent", "issues_meeting"]
+)
+def test_the_system_admin_sees_no_visits_tickets_or_meetings_in_the_admin(f, client, model):
+    sign_in(client, f.make_user("admin", is_staff=True))
+    f.make_ticket()
+    assert client.get(reverse(f"admin:{model}_changelist")).status_code == 403
+    index = client.get(reverse("admin:index")).content.decode()
+    assert f"/admin/{model.replace('_', '/', 1)}/" not in index
+
+
+@pytest.mark.parametrize(
     "role", ["cadre", "handler", "organiser", "leader", "security_admin", "auditor"]
 )
 def test_other_roles_cannot_enter_the_admin_or_the_job_dashboard(f, client, role):
@@ -62,13 +73,13 @@ def test_the_system_admin_sees_the_job_dashboard(f, client):
     assert client.get(reverse("django_rq:home")).status_code == 200
 
 
-@pytest.mark.parametrize("model", ["enterprises.enterprise", "issues.ticket"])
+@pytest.mark.parametrize("model", ["enterprises.enterprise", "pairing.pairing"])
 def test_big_changelists_run_a_bounded_number_of_queries(
     f, client, django_assert_max_num_queries, model
 ):
     sign_in(client, f.make_user("admin", is_staff=True))
     for _ in range(15):
-        f.make_ticket()
+        f.make_pairing()
     app_label, model_name = model.split(".")
     with django_assert_max_num_queries(12):
         response = client.get(reverse(f"admin:{app_label}_{model_name}_changelist"))

@@ -151,12 +151,15 @@ def pairing_rows(world, firms=None):
     ]
 
 
-def test_pairings_import_within_the_admins_jurisdiction_and_again_change_nothing(client, world):
-    admin_client(client, jurisdiction_unit=world["east"])
-    rows = pairing_rows(world)
+def test_pairings_import_for_the_whole_installation_and_again_change_nothing(client, world):
+    # The system admin operates from the root of the tree (issue 21): no jurisdiction needed,
+    # and firms of every county are theirs to pair.
+    admin_client(client)
+    rows = pairing_rows(world, firms=[world["firms"][0], world["west_firm"]])
     page, confirmed = import_through_the_screens(client, "pairing_pairing", PAIRING_HEADER, rows)
-    assert confirmed is not None and confirmed.status_code == 302
+    assert confirmed is not None and confirmed.status_code == 302, page
     assert Pairing.objects.active().count() == 3
+    assert Pairing.objects.filter(enterprise=world["west_firm"]).exists()
     assert Pairing.objects.get(cadre=world["cadres"][1]).role == Pairing.Role.ASSIST
     assert AuditEntry.objects.filter(action="pairing_create").count() == 3
     assert last_import()["via"] == "admin" and last_import()["created"] == 3
@@ -166,22 +169,12 @@ def test_pairings_import_within_the_admins_jurisdiction_and_again_change_nothing
     assert last_import()["created"] == 0 and last_import()["unchanged"] == 3
 
 
-def test_a_pairing_outside_the_jurisdiction_is_refused_and_nothing_written(client, world):
+def test_an_admin_given_a_jurisdiction_still_imports_for_the_whole_installation(client, world):
     admin_client(client, jurisdiction_unit=world["east"])
     rows = pairing_rows(world, firms=[world["firms"][0], world["west_firm"]])
     page, confirmed = import_through_the_screens(client, "pairing_pairing", PAIRING_HEADER, rows)
-    assert confirmed is None
-    assert "您的管辖范围内没有这个统一社会信用代码的企业" in page
-    assert not Pairing.objects.exists()
-
-
-def test_an_admin_without_a_jurisdiction_imports_no_pairing(client, world):
-    admin_client(client)
-    rows = pairing_rows(world)
-    page, confirmed = import_through_the_screens(client, "pairing_pairing", PAIRING_HEADER, rows)
-    assert confirmed is None
-    assert "您没有管辖范围，不能导入结对。" in page
-    assert not Pairing.objects.exists()
+    assert confirmed is not None and confirmed.status_code == 302, page
+    assert Pairing.objects.filter(enterprise=world["west_firm"]).count() == 1
 
 
 @pytest.mark.parametrize("model", ["accounts_cadre", "pairing_pairing"])

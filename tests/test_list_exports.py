@@ -31,6 +31,7 @@ PAIRING_HEADER = [
     "企业统一社会信用代码",
     "企业名称",
     "干部工号*",
+    "干部姓名",
     "角色",
     "行动",
     "专项组/服务组",
@@ -206,7 +207,7 @@ def test_the_export_is_in_the_imports_language_whatever_the_pages(client, world,
     assert list(rows[1]) == CADRE_HEADER
     assert ("科级", "在岗") in {r[5:7] for r in rows[2:]}
     pairing_rows = sheet_rows(client.get(pairings_url(world, "?export=csv")))
-    assert {r[3] for r in pairing_rows[1:]} == {"主联系人", "协助"}
+    assert {r[4] for r in pairing_rows[1:]} == {"主联系人", "协助"}
 
 
 def test_the_pages_offer_the_exports(client, world):
@@ -234,6 +235,7 @@ def test_the_pairing_export_has_the_import_columns_and_the_areas_active_pairings
                 world["a"].uscc,
                 "云溪精工机械有限公司",
                 world["zhang"].staff_no,
+                "张伟",
                 "主联系人",
                 "合力扶企行动",
                 "工业组",
@@ -244,6 +246,7 @@ def test_the_pairing_export_has_the_import_columns_and_the_areas_active_pairings
                 world["b"].uscc,
                 '\'=HYPERLINK("http://x")鞋业有限公司',
                 world["formula"].staff_no,
+                "'=1+1",  # the cadre's name, formula-escaped
                 "协助",
                 "合力扶企行动",
                 None,

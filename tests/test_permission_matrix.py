@@ -81,17 +81,18 @@ GET = {
     "enterprises/import/<int:pk>/": only(IMPORTERS, ok=MISSING),  # no import with that id
     "enterprises/import/<int:pk>/commit/": row(NOT_ALLOWED),  # POST only, refused before roles
     "enterprises/import/<int:pk>/columns/": row(NOT_ALLOWED),  # POST only
+    "enterprises/import/<int:pk>/cancel/": row(NOT_ALLOWED),  # POST only
     "enterprises/import/<int:pk>/progress/": only(IMPORTERS, ok=MISSING),
     "enterprises/import/<int:pk>/errors.xlsx": only(IMPORTERS, ok=MISSING),
     "enterprises/<int:pk>/": row(
         MISSING, anonymous=LOGIN, cadre=OK, handler=OK, organiser=OK, leader=OK, admin=OK
     ),
-    # The file's history pages: scoped exactly like the file.
+    # The file's history pages: scoped like the file, but business records: not the admin's.
     "enterprises/<int:pk>/visits/": row(
-        MISSING, anonymous=LOGIN, cadre=OK, handler=OK, organiser=OK, leader=OK, admin=OK
+        MISSING, anonymous=LOGIN, cadre=OK, handler=OK, organiser=OK, leader=OK
     ),
     "enterprises/<int:pk>/tickets/": row(
-        MISSING, anonymous=LOGIN, cadre=OK, handler=OK, organiser=OK, leader=OK, admin=OK
+        MISSING, anonymous=LOGIN, cadre=OK, handler=OK, organiser=OK, leader=OK
     ),
     # Full numbers only with the full-PII permission, which no persona here holds.
     "enterprises/<int:pk>/contact-phone/": row(FORBIDDEN, anonymous=LOGIN),
@@ -153,11 +154,13 @@ GET = {
     "pairing/import/cadres/template.xlsx": only(IMPORTERS),
     "pairing/import/cadres/<int:pk>/": only(IMPORTERS, ok=MISSING),  # no import with that id
     "pairing/import/cadres/<int:pk>/commit/": row(NOT_ALLOWED),  # POST only
+    "pairing/import/cadres/<int:pk>/cancel/": row(NOT_ALLOWED),  # POST only
     "pairing/import/cadres/<int:pk>/errors.xlsx": only(IMPORTERS, ok=MISSING),
     "pairing/import/pairings/": only({"organiser"}),
     "pairing/import/pairings/template.xlsx": only({"organiser"}),
     "pairing/import/pairings/<int:pk>/": only({"organiser"}, ok=MISSING),
     "pairing/import/pairings/<int:pk>/commit/": row(NOT_ALLOWED),  # POST only
+    "pairing/import/pairings/<int:pk>/cancel/": row(NOT_ALLOWED),  # POST only
     "pairing/import/pairings/<int:pk>/errors.xlsx": only({"organiser"}, ok=MISSING),
     "i18n/setlang/": row(REDIRECT),
 }

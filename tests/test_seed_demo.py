@@ -67,6 +67,15 @@ def test_tickets_cover_every_status_and_level_consistently(seeded):
         assert moves[-1].to_status == ticket.status
 
 
+def test_the_decisions_of_issue_21_are_in_the_demo(seeded):
+    escalated = Ticket.objects.get(title="厂区扩建用地需跨部门协调")
+    withdrawn = escalated.events.get(action="co_task_withdrawn")
+    assert withdrawn.actor.username == "demo_organiser" and withdrawn.note == "市住建局"
+    assert escalated.tasks.get().answer == "规划调整已报批。"
+    extended = Ticket.objects.get(title="污水管网接入审批进度慢")
+    assert extended.events.filter(action="approve_extension").count() == 2
+
+
 def test_demo_logins_work_and_have_their_data(seeded):
     for username, role, _what in DEMO_LOGINS:
         user = authenticate(username=username, password=DEMO_PASSWORD)

@@ -1,7 +1,7 @@
 """Reading the values that office spreadsheets really hold: stray and full-width characters,
 amounts with units and separators, dates as text in several forms or as Excel serial numbers.
 
-Each parser returns a clean value or raises CellError with a Chinese message for the error report.
+Each parser returns a clean value or raises CellError with a message code for the error report.
 """
 
 from __future__ import annotations
@@ -11,11 +11,18 @@ import re
 from decimal import Decimal, InvalidOperation
 from itertools import islice
 
+from enterprises.spreadsheets import messages
+
 EXCEL_EPOCH = datetime.date(1899, 12, 30)  # serial 1 = 1900-01-01, counting Excel's 1900 leap bug
 
 
 class CellError(ValueError):
-    """A cell that cannot be read; str() is the message for the person who filled it in."""
+    """A cell that cannot be read: a message code and its parameters (messages.py); str() is the
+    message in Chinese for the person who filled it in."""
+
+    def __init__(self, code: str, **params):
+        self.code, self.params = code, params
+        super().__init__(messages.source(code, params))
 
 
 # Full-width ASCII (U+FF01–FF5E) to half-width, and the ideographic space to a space.
@@ -63,11 +70,11 @@ def parse_amount(value, *, default_unit: str = "万元") -> Decimal | None:
         return None
     match = _AMOUNT.match(text)
     if not match:
-        raise CellError(f"“{fold(value)}”不是金额（示例：1,200万元、1.5亿元、350000元）")
+        raise CellError("not_amount", value=fold(value))
     try:
         number = Decimal(match.group(1).replace(",", ""))
     except InvalidOperation as exc:
-        raise CellError(f"“{fold(value)}”不是金额") from exc
+        raise CellError("not_amount_number", value=fold(value)) from exc
     return number * _UNITS[match.group(2) or default_unit]
 
 
@@ -90,7 +97,7 @@ def parse_date(value) -> datetime.date | None:
     if isinstance(value, int | float) and not isinstance(value, bool):
         if 1 <= value < 2958466:  # up to 9999-12-31
             return EXCEL_EPOCH + datetime.timedelta(days=int(value))
-        raise CellError(f"“{value}”不是有效的日期序号")
+        raise CellError("bad_date_serial", value=str(value))
     text = fold(value).split(" ")[0]
     if text.isdigit() and len(text) <= 5:
         return parse_date(int(text))
@@ -101,8 +108,8 @@ def parse_date(value) -> datetime.date | None:
             try:
                 return datetime.date(year, month, day)
             except ValueError as exc:
-                raise CellError(f"“{fold(value)}”不是存在的日期") from exc
-    raise CellError(f"“{fold(value)}”不是日期（示例：2020-01-02、2020年1月2日）")
+                raise CellError("no_such_date", value=fold(value)) from exc
+    raise CellError("not_date", value=fold(value))
 
 
 def parse_int(value) -> int | None:
@@ -116,7 +123,7 @@ def parse_int(value) -> int | None:
     if not text:
         return None
     if not text.removeprefix("-").isdigit():
-        raise CellError(f"“{fold(value)}”不是整数")
+        raise CellError("not_integer", value=fold(value))
     return int(text)
 
 

@@ -4,13 +4,13 @@ the sheet names it, the value and a Chinese message."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from django.utils import translation
 
 from accounts.exports import unescape_cell
-from enterprises.spreadsheets import reader
+from enterprises.spreadsheets import messages, reader
 from enterprises.spreadsheets.cells import CellError, fold, summary_row
 from enterprises.spreadsheets.safety import check_upload
 
@@ -27,7 +27,9 @@ class RowError:
     row: int
     column: str
     value: str
-    message: str
+    message: str  # in Chinese, for the error workbook and for readers of older records
+    code: str = ""  # the message's code in spreadsheets.messages, worded for the page's reader
+    params: dict = field(default_factory=dict)
 
 
 class Planned:
@@ -103,15 +105,24 @@ class SheetRow:
     def label(self, name: str) -> str:
         return self.header.labels.get(name, self.aliases[name][0])
 
-    def fail(self, name: str, message: str) -> None:
-        self.errors.append(RowError(self.number, self.label(name), self.text(name), message))
+    def fail_with(self, name: str, code: str, **params) -> None:
+        """An error of the field's cell by its message code (messages.py) and parameters."""
+        self.fail(name, messages.source(code, params), code=code, params=params)
+
+    def fail(self, name: str, message: str, *, code: str = "", params: dict | None = None) -> None:
+        """An error of the field's cell: its message in Chinese and, when it has one, the code
+        and parameters that word it for the page's reader (messages.py)."""
+        row_error = RowError(
+            self.number, self.label(name), self.text(name), message, code, params or {}
+        )
+        self.errors.append(row_error)
 
     def parse(self, name: str, parser):
         """The cell through a cells.py parser; None, and an error, when it cannot be read."""
         try:
             return parser(self.cell(name))
         except CellError as exc:
-            self.fail(name, str(exc))
+            self.fail(name, str(exc), code=exc.code, params=exc.params)
             return None
 
     @property

@@ -17,6 +17,9 @@ OTHER_EVENTS = {
     "resolved_with_lead": gettext_lazy("随共性问题统一办结"),
     "model_case": gettext_lazy("列为典型案例"),  # reports.cases
     "model_case_removed": gettext_lazy("取消典型案例"),
+    "ungrouped": gettext_lazy("单独交办，移出共性问题"),
+    "member_left": gettext_lazy("一条并入的难题单独交办，已移出"),
+    "co_task_withdrawn": gettext_lazy("协办任务撤回"),
 }
 FALLBACK = gettext_lazy("办理")  # an action this release does not know: never its raw code
 

@@ -1,5 +1,6 @@
 // The visit form: add and remove problems, and keep what was typed in this browser until the
-// server has saved it (a form that fails to send on a weak signal loses nothing).
+// server has saved it (a form that fails to send on a weak signal loses nothing). The draft keeps
+// the form's hidden one-time token too, so a resend of a restored draft is known as the same visit.
 (function () {
   "use strict";
   var form = document.querySelector("form[data-draft]");

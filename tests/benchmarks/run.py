@@ -79,6 +79,8 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["DATABASE_URL"] = url
     os.environ.pop("REDIS_URL", None)  # jobs inline: benchmarks measure the database work
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pairing.settings")
+    # Measured as deployed (DEBUG off), which refuses to start without a key of its own.
+    os.environ.setdefault("SECRET_KEY", "bench-only-key-" + "x" * 50)
     sys.path.insert(0, str(ROOT))
     import django
 
