@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from accounts import scoping
 from accounts.models import OrgUnit
-from pairing import services
+from pairing import services, workload
 from pairing.models import Pairing
 from tests import factories as f
 from tests.helpers import sign_in
@@ -66,7 +66,8 @@ def pair(actor, cadre, world):
         [(cadre, world["firm"])],
         campaign=world["campaign"],
         cadres={cadre.pk: cadre},
-        loads=services.active_loads([cadre.pk]),
+        loads=workload.campaign_loads(world["campaign"], [cadre.pk]),
+        caps=workload.Caps.of(world["campaign"]),
     )
 
 
