@@ -4,11 +4,13 @@ cadres on their visits. About half end solved, as in Rui'an (1,613 collected, 79
 from __future__ import annotations
 
 import datetime
+import functools
 import random
 
 from django.utils import timezone
 
 from accounts.demo import OrgTree, weighted_choice
+from enterprises.models import Enterprise
 from issues.models import (
     OPEN_STATUSES,
     Category,
@@ -21,6 +23,7 @@ from issues.models import (
     TicketEvent,
     Urgency,
 )
+from issues.workdays import WorkCalendar
 from pairing.models import Pairing, Visit
 
 # The department that owns each category of problem.
@@ -68,7 +71,16 @@ OUTCOME_MIX = [(Outcome.SOLVED, 78), (Outcome.REPLIED, 15), (Outcome.DEFERRED, 7
 RATING_MIX = [(Rating.SATISFIED, 78), (Rating.BASICALLY, 22)]
 URGENCY_MIX = [(Urgency.NORMAL, 80), (Urgency.URGENT, 17), (Urgency.CRITICAL, 3)]
 REPLY = "已与企业沟通并书面答复。"
+# Open tickets are younger than this many days, so the overdue list is a realistic minority.
+OPEN_AGE = 75
 DESCRIPTION = "{title}。企业希望相关部门尽快协调解决。"
+# How many days (from, to) a ticket waits in each status before the next.
+STEP_DAYS = {
+    Status.REGISTERED: (1, 3),
+    Status.ASSIGNED: (1, 4),
+    Status.ACCEPTED: (5, 42),
+    Status.RESOLVED: (2, 10),
+}
 # The path a ticket travels to each status, and the action that brings it there.
 TIMELINE = {
     Status.REGISTERED: "register",
@@ -88,9 +100,16 @@ def build_tickets(
     today: datetime.date,
     raised_by=None,
     status_cycle: bool = False,
+    max_age: int = 360,
+    above: dict | None = None,
+    owner_unit=None,
 ) -> list[Ticket]:
-    """`count` tickets on the enterprises of `pairings`, raised by their cadres (or `raised_by`).
-    With `status_cycle`, statuses and levels take every value in turn (for the demo logins)."""
+    """`count` tickets on the enterprises of `pairings`, raised by their cadres (or `raised_by`),
+    the finished ones over the past `max_age` days, the open ones recent. With `status_cycle`,
+    statuses and levels take every value in turn (for the demo logins). Who owns a ticket follows
+    its level: the firm's county bureau at 本级 where the county has one, the city's bureau above
+    it, and for some county-head tickets the bureau `above` (the province's, by the same names);
+    or `owner_unit` for all of them."""
     # The first visit of each cadre to each firm: its tickets were raised on it.
     visits_by_pair = {}
     cadre_ids = {p.cadre_id for p in pairings}
@@ -98,8 +117,21 @@ def build_tickets(
         cadre_id__in=cadre_ids
     ).values_list("id", "cadre_id", "enterprise_id"):
         visits_by_pair.setdefault((cadre_id, enterprise_id), visit_id)
-    departments = tree.department_by_name
+    county_of_town = {t.pk: t.parent_id for t in tree.towns}
+    county_of_firm = {
+        pk: county_of_town.get(town_id)
+        for pk, town_id in Enterprise.objects.filter(
+            pk__in={p.enterprise_id for p in pairings}
+        ).values_list("pk", "town_id")
+    }
     tz = timezone.get_current_timezone()
+    now = timezone.now()
+    # Deadlines in working days from the assignment, as the workflow sets them: 10, five more a
+    # level (about 14 calendar days, and a week more a level).
+    calendar = WorkCalendar.load(
+        today - datetime.timedelta(days=max_age + 10), today + datetime.timedelta(days=120)
+    )
+    deadline = functools.cache(calendar.add_working_days)
     tickets, plans = [], []
     statuses = [s for s, _w in STATUS_MIX]
     for n in range(count):
@@ -108,18 +140,30 @@ def build_tickets(
         status = statuses[n % len(statuses)] if status_cycle else weighted_choice(rng, STATUS_MIX)
         level = Level.values[n % 4] if status_cycle else weighted_choice(rng, LEVEL_MIX)
         visit = visits_by_pair.get((pairing.cadre_id, pairing.enterprise_id))
-        # Open tickets are recent, so the overdue list is a realistic minority.
-        age = rng.randrange(1, 45) if status in OPEN_STATUSES else rng.randrange(15, 170)
-        created = today - datetime.timedelta(days=age)
-        owner = (
-            None
-            if status == Status.REGISTERED
-            else departments[rng.choice(OWNER_BY_CATEGORY[category])]
+        age = (
+            rng.randrange(1, min(OPEN_AGE, max_age))
+            if status in OPEN_STATUSES
+            else rng.randrange(min(15, max_age - 1), max_age)
         )
-        outcome = (
-            weighted_choice(rng, OUTCOME_MIX) if status in (Status.RESOLVED, Status.CLOSED) else ""
+        created = datetime.datetime.combine(
+            today - datetime.timedelta(days=age), datetime.time(9, 0), tz
         )
-        due = created + datetime.timedelta(days=14 + 7 * (level - 1)) if owner else None
+        stamps = _stamps(rng, created, status, now)
+        owner = None
+        if status != Status.REGISTERED:
+            name = rng.choice(OWNER_BY_CATEGORY[category])
+            owner = tree.department_by_name[name]
+            county = tree.county_departments.get(county_of_firm.get(pairing.enterprise_id), {})
+            if level == Level.LOCAL and name in county:
+                owner = county[name]
+            elif level == Level.COUNTY_HEAD and above and name in above and rng.random() < 0.4:
+                owner = above[name]
+            owner = owner_unit or owner
+        assigned_at = stamps.get(Status.ASSIGNED)
+        due_days = 10 + 5 * (level - 1) if owner else None
+        resolved_at = stamps.get(Status.RESOLVED)
+        outcome = weighted_choice(rng, OUTCOME_MIX) if resolved_at else ""
+        due = deadline(timezone.localdate(assigned_at), due_days) if owner else None
         tickets.append(
             Ticket(
                 enterprise_id=pairing.enterprise_id,
@@ -136,29 +180,47 @@ def build_tickets(
                 owner_unit=owner,
                 assignee=None,
                 due_date=due,
+                due_days=due_days,
+                assigned_at=assigned_at,
+                assign_count=1 if owner else 0,
                 outcome=outcome,
                 reply=REPLY if outcome else "",
+                replied_at=resolved_at,
+                resolved_at=resolved_at,
                 rating=weighted_choice(rng, RATING_MIX) if status == Status.CLOSED else "",
                 is_common=rng.random() < 0.05,
-                created_at=datetime.datetime.combine(created, datetime.time(9, 0), tz),
+                created_at=created,
             )
         )
-        plans.append((status, owner))
+        plans.append((stamps, owner))
     tickets = Ticket.objects.bulk_create(tickets, batch_size=2000)
-    _timelines(rng, tickets, plans, departments)
+    _timelines(rng, tickets, plans, tree.department_by_name)
     return tickets
+
+
+def _stamps(
+    rng: random.Random, created: datetime.datetime, status: str, now: datetime.datetime
+) -> dict[str, datetime.datetime]:
+    """When the ticket reached each status on its way to `status`: a day or three to be assigned
+    and accepted, one to six weeks of work (some past the deadline), a few days to be rated."""
+    stamps, at = {}, created
+    for current in TIMELINE:
+        stamps[current] = at
+        if current == status:
+            break
+        days = rng.randrange(*STEP_DAYS[current])
+        at = min(at + datetime.timedelta(days=days, hours=rng.randrange(0, 8)), now)
+    return stamps
 
 
 def _timelines(rng: random.Random, tickets: list[Ticket], plans, departments) -> None:
     """The events of the path each ticket has travelled, and co-units for some escalated ones."""
     through = Ticket.co_units.through
-    path = list(TIMELINE)
     dept_list = list(departments.values())
     co_rows, events = [], []
-    for ticket, (status, owner) in zip(tickets, plans, strict=True):
-        at = ticket.created_at
+    for ticket, (stamps, owner) in zip(tickets, plans, strict=True):
         previous = ""
-        for current in path[: path.index(status) + 1]:
+        for current, at in stamps.items():
             actor = ticket.raised_by_id if current in (Status.REGISTERED, Status.CLOSED) else None
             events.append(
                 TicketEvent(
@@ -171,7 +233,6 @@ def _timelines(rng: random.Random, tickets: list[Ticket], plans, departments) ->
                 )
             )
             previous = current
-            at += datetime.timedelta(days=rng.randrange(1, 6), hours=rng.randrange(0, 8))
         if owner is not None and ticket.level >= Level.SYSTEM and rng.random() < 0.3:
             co_unit = rng.choice(dept_list)
             if co_unit.pk != owner.pk:
