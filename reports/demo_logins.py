@@ -244,12 +244,15 @@ def _take_over(
     cadre: Cadre, campaign: Campaign, where: Q, count: int, today, smallest: bool
 ) -> list[Pairing]:
     """The lead pairings of the `count` biggest (or smallest) firms matching `where` that no other
-    demo login holds, handed to `cadre`."""
+    demo login holds, handed to `cadre`. Only a leader takes a leader's firm (their 1:1 pairing)."""
     output = "enterprise__annual_output" if smallest else "-enterprise__annual_output"
+    others = Q(cadre__staff_no__startswith="DEMO-")
+    if cadre.rank != Rank.CITY_LEADER:
+        others |= Q(cadre__rank=Rank.CITY_LEADER)
     handed = list(
         Pairing.objects.active()
         .filter(where, campaign=campaign, role=Pairing.Role.LEAD)
-        .exclude(cadre__staff_no__startswith="DEMO-")
+        .exclude(others)
         .order_by(output, "enterprise_id")[:count]
     )
     start = max([today - datetime.timedelta(days=90)] + [p.start for p in handed])
@@ -270,9 +273,11 @@ def _take_over(
 
 
 def _assist_biggest(cadre: Cadre, campaign: Campaign, town: OrgUnit, *, today) -> None:
-    """demo_cadre also assists the town's biggest firm (many to one)."""
-    big = Enterprise.objects.filter(town=town).order_by("-annual_output").first()
-    if big and not Pairing.objects.active().filter(cadre=cadre, enterprise=big).exists():
+    """demo_cadre also assists the town's biggest firm they do not lead (many to one)."""
+    mine = Pairing.objects.active().filter(cadre=cadre).values("enterprise_id")
+    big = Enterprise.objects.filter(town=town).exclude(pk__in=mine).order_by("-annual_output")
+    big = big.first()
+    if big:
         Pairing.objects.create(
             cadre=cadre,
             enterprise=big,
