@@ -71,8 +71,9 @@ OUTCOME_MIX = [(Outcome.SOLVED, 78), (Outcome.REPLIED, 15), (Outcome.DEFERRED, 7
 RATING_MIX = [(Rating.SATISFIED, 78), (Rating.BASICALLY, 22)]
 URGENCY_MIX = [(Urgency.NORMAL, 80), (Urgency.URGENT, 17), (Urgency.CRITICAL, 3)]
 REPLY = "已与企业沟通并书面答复。"
-# Open tickets are younger than this many days, so the overdue list is a realistic minority.
-OPEN_AGE = 75
+# Open tickets are this many days old on average (most of them recent, a tail older), so the
+# overdue list is a realistic minority.
+OPEN_MEAN_AGE = 12
 DESCRIPTION = "{title}。企业希望相关部门尽快协调解决。"
 # How many days (from, to) a ticket waits in each status before the next.
 STEP_DAYS = {
@@ -141,7 +142,7 @@ def build_tickets(
         level = Level.values[n % 4] if status_cycle else weighted_choice(rng, LEVEL_MIX)
         visit = visits_by_pair.get((pairing.cadre_id, pairing.enterprise_id))
         age = (
-            rng.randrange(1, min(OPEN_AGE, max_age))
+            min(1 + int(rng.expovariate(1 / OPEN_MEAN_AGE)), max_age - 1)
             if status in OPEN_STATUSES
             else rng.randrange(min(15, max_age - 1), max_age)
         )

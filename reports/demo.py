@@ -25,7 +25,7 @@ from issues import demo as issues_demo
 from pairing import demo as pairing_demo
 from pairing import suggest
 from pairing.models import Campaign, Pairing
-from reports import demo_history
+from reports import demo_history, notices
 from reports.demo_logins import DEMO_LOGINS, add_demo_logins
 
 __all__ = ["DEMO_LOGINS", "SCALES", "Size", "seed"]
@@ -129,6 +129,8 @@ def seed(size: Size, *, seed: int = 2026, today: datetime.date | None = None) ->
     # Each app's depth on the built province, in the order of the apps (add new ones here).
     _suggestions_waiting(logins, second)
     demo_history.build_month_end_snapshots(tree.root, today=today)
+    # Tonight's figures too: the dashboards open at once and the trend reaches this month.
+    notices.nightly_snapshot(today)
     return {
         "org_units": OrgUnit.objects.count(),
         "cadres": Cadre.objects.count(),

@@ -157,7 +157,7 @@ def add_demo_logins(
             rng,
             tree,
             taken,
-            count=10 if username == "demo_cadre" else 5,
+            count=20 if username == "demo_cadre" else 5,
             today=today,
             raised_by=user,
             status_cycle=True,
