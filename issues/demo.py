@@ -1,5 +1,7 @@
 """Demo tickets in every status, level and category, with their timelines, raised by the paired
-cadres on their visits. About half end solved, as in Rui'an (1,613 collected, 796 solved)."""
+cadres on their visits. Each ticket lives its own life from the day it was raised (a few days to be
+assigned and accepted, weeks of work, some stuck for months), so its status today, its stamps and
+the open and overdue counts of every past night all follow from its dates."""
 
 from __future__ import annotations
 
@@ -53,6 +55,7 @@ TITLES = {
     Category.SAFETY: ["危化品仓库整改指导", "安全生产标准化咨询"],
     Category.OTHER: ["周边违章建筑影响经营", "企业名称变更手续咨询"],
 }
+# The statuses (in turn for the demo logins; drawn in these shares by the province builder).
 STATUS_MIX = [
     (Status.REGISTERED, 5),
     (Status.ASSIGNED, 12),
@@ -79,9 +82,12 @@ DESCRIPTION = "{title}。企业希望相关部门尽快协调解决。"
 STEP_DAYS = {
     Status.REGISTERED: (1, 3),
     Status.ASSIGNED: (1, 4),
-    Status.ACCEPTED: (5, 42),
+    Status.ACCEPTED: (3, 25),
     Status.RESOLVED: (2, 10),
 }
+# One ticket in ten waits this many days (from, to) for its work to end: the backlog.
+STUCK_SHARE = 0.1
+STUCK_DAYS = (42, 150)
 # The path a ticket travels to each status, and the action that brings it there.
 TIMELINE = {
     Status.REGISTERED: "register",
@@ -138,18 +144,23 @@ def build_tickets(
     for n in range(count):
         pairing = rng.choice(pairings)
         category = rng.choice(list(Category))
-        status = statuses[n % len(statuses)] if status_cycle else weighted_choice(rng, STATUS_MIX)
         level = Level.values[n % 4] if status_cycle else weighted_choice(rng, LEVEL_MIX)
         visit = visits_by_pair.get((pairing.cadre_id, pairing.enterprise_id))
-        age = (
-            min(1 + int(rng.expovariate(1 / OPEN_MEAN_AGE)), max_age - 1)
-            if status in OPEN_STATUSES
-            else rng.randrange(min(15, max_age - 1), max_age)
-        )
+        if status_cycle:
+            # Statuses in turn, open ones recent and finished ones older.
+            target = statuses[n % len(statuses)]
+            age = (
+                min(1 + int(rng.expovariate(1 / OPEN_MEAN_AGE)), max_age - 1)
+                if target in OPEN_STATUSES
+                else rng.randrange(min(15, max_age - 1), max_age)
+            )
+        else:
+            target, age = None, rng.randrange(0, max_age)
         created = datetime.datetime.combine(
             today - datetime.timedelta(days=age), datetime.time(9, 0), tz
         )
-        stamps = _stamps(rng, created, status, now)
+        stamps = _stamps(rng, created, target, now)
+        status = list(stamps)[-1]
         owner = None
         if status != Status.REGISTERED:
             name = rng.choice(OWNER_BY_CATEGORY[category])
@@ -200,17 +211,24 @@ def build_tickets(
 
 
 def _stamps(
-    rng: random.Random, created: datetime.datetime, status: str, now: datetime.datetime
+    rng: random.Random, created: datetime.datetime, target: str | None, now: datetime.datetime
 ) -> dict[str, datetime.datetime]:
-    """When the ticket reached each status on its way to `status`: a day or three to be assigned
-    and accepted, one to six weeks of work (some past the deadline), a few days to be rated."""
+    """When the ticket reached each status: a day or three to be assigned and accepted, up to
+    four weeks of work (one in ten stuck for months), a few days to be rated. It stops at `target`
+    (reached by now at the latest), or without one wherever its life has got to by now."""
     stamps, at = {}, created
     for current in TIMELINE:
         stamps[current] = at
-        if current == status:
+        if current == target:
             break
-        days = rng.randrange(*STEP_DAYS[current])
-        at = min(at + datetime.timedelta(days=days, hours=rng.randrange(0, 8)), now)
+        low, high = STEP_DAYS.get(current, (0, 1))
+        if current == Status.ACCEPTED and rng.random() < STUCK_SHARE:
+            low, high = STUCK_DAYS
+        at = at + datetime.timedelta(days=rng.randrange(low, high), hours=rng.randrange(0, 8))
+        if at > now:
+            if target is None:
+                break
+            at = now
     return stamps
 
 
