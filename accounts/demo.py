@@ -13,6 +13,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from accounts.models import Cadre, CadrePost, OrgUnit, User
+from accounts.pinyin import initials
 from accounts.roles import Role
 
 DEMO_PASSWORD = "Pairing-2026"
@@ -425,7 +426,14 @@ def build_cadres(
     )
     cadres = Cadre.objects.bulk_create(
         [
-            Cadre(user=u, staff_no=f"AL{i + 1:06d}", rank=rank, unit=unit, post=post)
+            Cadre(
+                user=u,
+                staff_no=f"AL{i + 1:06d}",
+                rank=rank,
+                unit=unit,
+                post=post,
+                initials=initials(u.display_name),
+            )
             for i, (u, (rank, unit, post)) in enumerate(zip(users, cadre_rows, strict=True))
         ],
         batch_size=2000,

@@ -170,6 +170,15 @@ class User(AbstractUser):
     def has_role(self, role: str) -> bool:
         return role in self.roles
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        fields = kwargs.get("update_fields")
+        if fields is None or "display_name" in fields:
+            # The cadre picker searches the name's initials stored on the cadre.
+            from accounts.pinyin import initials
+
+            Cadre.objects.filter(user_id=self.pk).update(initials=initials(self.display_name))
+
     def set_password(self, raw_password):
         # Remembered for accounts.passwords.RecentPasswordValidator, which keeps the replaced hash.
         self._replaced_password_hash = self.password
@@ -245,14 +254,31 @@ class Cadre(models.Model):
     status = models.CharField(
         _("状态"), max_length=16, choices=Status.choices, default=Status.ACTIVE
     )
+    # The pinyin initials of the cadre's name (张三 → "zs"), kept here so the cadre picker finds
+    # a cadre by them with one indexed prefix query (accounts.pinyin.initials fills it).
+    initials = models.CharField(_("姓名拼音首字母"), max_length=50, blank=True)
 
     class Meta:
         verbose_name = _("干部")
         verbose_name_plural = _("干部")
-        indexes = [models.Index(fields=["unit", "status"], name="cadre_unit_status")]
+        indexes = [
+            models.Index(fields=["unit", "status"], name="cadre_unit_status"),
+            # The cadre picker: initials LIKE 'zs%'.
+            models.Index(
+                fields=["initials"], name="cadre_initials", opclasses=["varchar_pattern_ops"]
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_rank_display()})"
+
+    def save(self, *args, **kwargs):
+        from accounts.pinyin import initials
+
+        self.initials = initials(self.user.display_name)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "initials"}
+        super().save(*args, **kwargs)
 
 
 class CadrePost(models.Model):

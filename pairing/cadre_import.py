@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from accounts import audit
 from accounts.masking import is_masked
 from accounts.models import Cadre, CadrePost, OrgUnit, User
+from accounts.pinyin import initials
 from accounts.roles import Role
 from enterprises.spreadsheets.cells import fold
 from enterprises.spreadsheets.reader import Header, UnreadableSheet
@@ -311,7 +312,14 @@ def _create(rows: list[CadreRow], *, actor, request, today) -> None:
     )
     cadres = Cadre.objects.bulk_create(
         [
-            Cadre(user=u, staff_no=row.staff_no, rank=row.rank, unit=row.unit, post=row.post or "")
+            Cadre(
+                user=u,
+                staff_no=row.staff_no,
+                rank=row.rank,
+                unit=row.unit,
+                post=row.post or "",
+                initials=initials(row.name),
+            )
             for u, row in zip(users, rows, strict=True)
         ],
         batch_size=1000,
@@ -333,6 +341,8 @@ def _update(cadre: Cadre, row: CadreRow, *, actor, request, today) -> None:
     changes = _account_changes(row, cadre)
     if changes:
         User.objects.filter(pk=cadre.user_id).update(**changes)
+        if "display_name" in changes:
+            Cadre.objects.filter(pk=cadre.pk).update(initials=initials(changes["display_name"]))
         # Which fields changed, not their values: the trail holds no phone numbers.
         audit.record(
             "cadre_update",

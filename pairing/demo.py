@@ -12,10 +12,13 @@ import datetime
 import random
 from collections import defaultdict
 
+from django.db.models import Count
+
 from accounts.demo import OrgTree, person_name, weighted_choice
 from accounts.models import Cadre
 from enterprises.models import Enterprise, Tag
 from pairing.models import (
+    CadreCategory,
     Campaign,
     CampaignBatch,
     CoverageTarget,
@@ -23,7 +26,10 @@ from pairing.models import (
     Pairing,
     ServiceGroup,
     Visit,
+    WorkloadCap,
+    WorkloadExtension,
 )
+from pairing.workload import DEFAULT_CAPS
 
 GROUPS = [
     ("工业专项组", "市经信局"),
@@ -61,7 +67,8 @@ OUTPUT_SEEN = ["normal"] * 9 + ["reduced"]
 HAND_OVER_REASON = "干部岗位调整，工作交接"
 FIRST_CAMPAIGN_DAYS = 380
 SECOND_CAMPAIGN_DAYS = 56
-TARGET_TAGS = ["above_scale", "specialised", "high_tech", "key_project"]
+# (Key projects are a hand-picked list: build_campaign_structure adds it.)
+TARGET_TAGS = ["above_scale", "specialised", "high_tech"]
 # The second campaign's batches and the day each starts on (the third is still to come).
 SECOND_BATCHES = [("第一批", 0), ("第二批", 28), ("第三批", SECOND_CAMPAIGN_DAYS + 14)]
 # Hainan's ten service groups, each led by a province bureau.
@@ -325,3 +332,128 @@ def build_help_plans(
             )
         )
     return HelpPlan.objects.bulk_create(rows, batch_size=2000)
+
+
+# Campaign structure (issue 12): batches with dates, service groups that are people, counted
+# targets, and the campaign's own workload caps with Rui'an's extensions.
+GROUP_MEMBERS = 6
+TARGET_SHARE = 0.8  # counted targets ask for about this share of each kind's firms
+KEY_PROJECTS = 29  # Hainan's 29 parks / key projects, as a hand-picked list
+EXTENSIONS = {CadreCategory.LEADER: 2, CadreCategory.DEPARTMENT: 4}
+
+
+def build_campaign_structure(
+    rng: random.Random, campaign: Campaign, *, second_batch_after: int = 10
+) -> None:
+    """Give a demo campaign what a province's campaign has: two dated batches (the campaign's
+    pairings fall into them by start date), each service group a lead cadre and members from
+    several levels (those who already serve in it, and a leader), counted targets per kind of firm
+    and a hand-picked list of key projects, and caps by rank with Rui'an's +2/+4 extensions.
+    Safe on a campaign with or without pairings and groups."""
+    batches = list(campaign.batches.order_by("start"))
+    if not batches:
+        batches = CampaignBatch.objects.bulk_create(
+            [
+                CampaignBatch(campaign=campaign, name="第一批", start=campaign.start),
+                CampaignBatch(
+                    campaign=campaign,
+                    name="第二批",
+                    start=campaign.start + datetime.timedelta(days=second_batch_after),
+                ),
+            ]
+        )
+    pairings = Pairing.objects.filter(campaign=campaign)
+    for batch, after in zip(batches, [*batches[1:], None], strict=True):
+        in_batch = pairings.filter(start__gte=batch.start)
+        if after is not None:
+            in_batch = in_batch.filter(start__lt=after.start)
+        in_batch.update(batch=batch)
+    _staff_groups(rng, campaign)
+    _counted_targets(campaign)
+    _caps(campaign)
+
+
+def _staff_groups(rng: random.Random, campaign: Campaign) -> None:
+    served = defaultdict(set)
+    for group_id, cadre_id in (
+        Pairing.objects.filter(campaign=campaign, group__isnull=False)
+        .values_list("group_id", "cadre_id")
+        .distinct()
+    ):
+        served[group_id].add(cadre_id)
+    leaders = list(
+        Cadre.objects.filter(
+            rank__in=[Cadre.Rank.CITY_LEADER, Cadre.Rank.COUNTY],
+            unit__path__startswith=campaign.scope_unit.path,
+        ).values_list("pk", flat=True)
+    ) or list(
+        Cadre.objects.filter(rank__in=[Cadre.Rank.CITY_LEADER, Cadre.Rank.COUNTY]).values_list(
+            "pk", flat=True
+        )
+    )
+    groups = list(campaign.groups.all())
+    rng.shuffle(leaders)
+    members = ServiceGroup.members.through
+    rows = []
+    for i, group in enumerate(groups):
+        if leaders:
+            group.lead_cadre_id = leaders[i % len(leaders)]
+        pool = sorted(served.get(group.pk, ()))
+        chosen = set(rng.sample(pool, min(GROUP_MEMBERS, len(pool))))
+        chosen.discard(group.lead_cadre_id)
+        rows += [members(servicegroup_id=group.pk, cadre_id=c) for c in sorted(chosen)]
+    ServiceGroup.objects.bulk_update(groups, ["lead_cadre"])
+    members.objects.bulk_create(rows, ignore_conflicts=True)
+
+
+def _counted_targets(campaign: Campaign) -> None:
+    """Counts rather than percentages, as Hainan set them ("83家工业企业…")."""
+    in_scope = Enterprise.objects.filter(town__path__startswith=campaign.scope_unit.path)
+    eligible = dict(
+        Enterprise.tags.through.objects.filter(enterprise__in=in_scope.values("pk"))
+        .values("tag_id")
+        .annotate(n=Count("pk"))
+        .values_list("tag_id", "n")
+    )
+    targets = {t.tag_id: t for t in campaign.coverage_targets.filter(tag__isnull=False)}
+    for tag_id, n in eligible.items():
+        count = max(1, int(n * TARGET_SHARE))
+        if tag_id in targets:
+            target = targets[tag_id]
+            target.target_count, target.target_percent = count, None
+            target.save(update_fields=["target_count", "target_percent"])
+        else:
+            CoverageTarget.objects.create(campaign=campaign, tag_id=tag_id, target_count=count)
+    projects = list(
+        in_scope.order_by("-annual_output", "pk").values_list("pk", flat=True)[:KEY_PROJECTS]
+    )
+    if projects and not campaign.coverage_targets.filter(tag__isnull=True).exists():
+        key = CoverageTarget.objects.create(
+            campaign=campaign, name="重点项目", target_count=len(projects)
+        )
+        key.enterprises.set(projects)
+
+
+def _caps(campaign: Campaign) -> None:
+    """The usual caps, raised where the demo's pairings already go beyond them (a demo built
+    by bulk inserts never passed the cap check)."""
+    loads = defaultdict(int)
+    rows = (
+        Pairing.objects.active()
+        .filter(campaign=campaign)
+        .values("cadre_id", "cadre__rank")
+        .annotate(n=Count("pk"))
+    )
+    for row in rows:
+        loads[row["cadre__rank"]] = max(loads[row["cadre__rank"]], row["n"])
+    WorkloadCap.objects.filter(campaign=campaign).delete()
+    WorkloadCap.objects.bulk_create(
+        [
+            WorkloadCap(campaign=campaign, rank=rank, cap=max(cap, loads[rank]))
+            for rank, cap in DEFAULT_CAPS.items()
+        ]
+    )
+    WorkloadExtension.objects.bulk_create(
+        [WorkloadExtension(campaign=campaign, category=k, extra=e) for k, e in EXTENSIONS.items()],
+        ignore_conflicts=True,
+    )

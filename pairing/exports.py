@@ -79,6 +79,7 @@ def export_pairings(request, pairings, kind: str, *, filters: dict):
             "role": str(pairing.get_role_display()),
             "campaign": pairing.campaign.name,
             "group": pairing.group.name if pairing.group_id else "",
+            "batch": pairing.batch.name if pairing.batch_id else "",
             "start": pairing.start,
         }
         return [values[field] for field in pairing_import.ALIASES]

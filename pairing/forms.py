@@ -10,14 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Cadre, OrgUnit
 from enterprises.models import Enterprise
 from enterprises.uscc import normalise as normalise_uscc
-from pairing.models import (
-    Campaign,
-    CampaignBatch,
-    CoverageTarget,
-    HelpPlan,
-    Pairing,
-    ServiceGroup,
-)
+from pairing.campaign_forms import PickerInput, PickerTextarea
+from pairing.models import Campaign, HelpPlan, Pairing
 
 MAX_FIRMS_PER_FORM = 200
 
@@ -30,26 +24,42 @@ def cadre_by_staff_no(value: str) -> Cadre:
     return cadre
 
 
-class PairForm(forms.Form):
-    cadre = forms.CharField(label=_("干部工号"), max_length=32)
+class BatchGroupStartMixin:
+    """The campaign's group and batch, and a start date that defaults to the batch's."""
+
+    def add_batch_group_start(self, campaign: Campaign) -> None:
+        self.fields["group"] = forms.ModelChoiceField(
+            label=_("专项组/服务组"), queryset=campaign.groups.order_by("pk"), required=False
+        )
+        self.fields["batch"] = forms.ModelChoiceField(
+            label=_("批次"), queryset=campaign.batches.order_by("start", "pk"), required=False
+        )
+        self.fields["start"] = forms.DateField(
+            label=_("开始日期"),
+            required=False,
+            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            help_text=_("不填时：选了批次的从批次日期开始，否则从今天开始"),
+        )
+
+
+class PairForm(BatchGroupStartMixin, forms.Form):
+    cadre = forms.CharField(
+        label=_("干部工号"),
+        max_length=32,
+        widget=PickerInput(kind="cadres"),
+        help_text=_("在下方输入姓名、单位、工号或拼音首字母查找本级和上级干部"),
+    )
     usccs = forms.CharField(
         label=_("企业统一社会信用代码"),
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("每行一个，可一次结对多家企业"),
+        widget=PickerTextarea(kind="firms", multiple=True, attrs={"rows": 5}),
+        help_text=_("每行一个，可一次结对多家企业；可在下方按名称或信用代码查找"),
     )
     role = forms.ChoiceField(label=_("角色"), choices=Pairing.Role.choices)
-    group = forms.ModelChoiceField(
-        label=_("专项组/服务组"), queryset=ServiceGroup.objects.none(), required=False
-    )
-    start = forms.DateField(
-        label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
 
     def __init__(self, *args, campaign, area: OrgUnit, **kwargs):
         super().__init__(*args, **kwargs)
         self.area = area
-        self.fields["group"].queryset = campaign.groups.all()
-        self.fields["start"].initial = timezone.localdate()
+        self.add_batch_group_start(campaign)
 
     def clean_cadre(self):
         return cadre_by_staff_no(self.cleaned_data["cadre"])
@@ -73,6 +83,14 @@ class PairForm(forms.Form):
                 _("未找到以下企业，或不在您的管辖范围内：%(codes)s") % {"codes": "、".join(unknown)}
             )
         return [found[c] for c in codes]
+
+
+class SuggestForm(BatchGroupStartMixin, forms.Form):
+    """What accepted suggestions are made with; given a group, only its people are proposed."""
+
+    def __init__(self, *args, campaign: Campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_batch_group_start(campaign)
 
 
 class EndPairingForm(forms.Form):
@@ -174,16 +192,3 @@ class CampaignForm(forms.ModelForm):
             kind__in=OrgUnit.AREA_KINDS
         )
         self.fields["visit_every_days"].validators.append(MinValueValidator(1))
-
-
-def _inline(model, fields, **widgets):
-    return forms.inlineformset_factory(
-        Campaign, model, fields=fields, extra=2, can_delete=True, widgets=widgets
-    )
-
-
-BatchFormSet = _inline(
-    CampaignBatch, ["name", "start"], start=forms.DateInput(attrs={"type": "date"})
-)
-GroupFormSet = _inline(ServiceGroup, ["name", "kind", "lead_unit"])
-TargetFormSet = _inline(CoverageTarget, ["tag", "target_percent"])

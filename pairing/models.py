@@ -26,6 +26,9 @@ class Campaign(models.Model):
     )
     description = models.TextField(_("说明"), blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    # Raised by every pairing made or ended in the campaign: coverage figures kept for an older
+    # version (CoverageFigures) are computed again.
+    coverage_version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("行动")
@@ -43,7 +46,9 @@ class Campaign(models.Model):
 
 
 class CampaignBatch(models.Model):
-    """A batch (批次) of a campaign, e.g. Hainan's Sep 16 and Sep 26 waves."""
+    """A batch (批次) of a campaign, e.g. Hainan's Sep 16 and Sep 26 waves. Pairings made in a
+    batch start on its date unless the organiser gives another; its date lies in the campaign's
+    period (checked by the campaign form)."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="batches")
     name = models.CharField(_("批次"), max_length=100)
@@ -59,26 +64,59 @@ class CampaignBatch(models.Model):
 
 
 class CoverageTarget(models.Model):
-    """The share of a tag's enterprises that must have a paired cadre (覆盖率 target)."""
+    """A coverage target (覆盖目标) of a campaign: the firms of a tag, or a hand-picked list of
+    firms (key projects, parks), of which a count or a percentage must have a paired cadre
+    (Hainan: "800个重点服务对象，9类", 83 industrial, 138 agricultural, …)."""
 
     campaign = models.ForeignKey(
         Campaign, on_delete=models.CASCADE, related_name="coverage_targets"
     )
-    tag = models.ForeignKey(Tag, verbose_name=_("标签"), on_delete=models.PROTECT, related_name="+")
-    target_percent = models.PositiveSmallIntegerField(_("目标覆盖率（%）"), default=100)
+    name = models.CharField(_("目标名称"), max_length=100, blank=True)
+    tag = models.ForeignKey(
+        Tag,
+        verbose_name=_("标签"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # A hand-picked list instead of a tag (key projects, a park's firms).
+    enterprises = models.ManyToManyField(
+        Enterprise, verbose_name=_("指定企业"), blank=True, related_name="+"
+    )
+    target_percent = models.PositiveSmallIntegerField(_("目标覆盖率（%）"), null=True, blank=True)
+    target_count = models.PositiveIntegerField(_("目标户数"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("覆盖目标")
         verbose_name_plural = _("覆盖目标")
         constraints = [
-            models.UniqueConstraint(fields=["campaign", "tag"], name="one_target_per_campaign_tag"),
+            models.UniqueConstraint(
+                fields=["campaign", "tag"],
+                condition=Q(tag__isnull=False),
+                name="one_target_per_campaign_tag",
+            ),
             models.CheckConstraint(
-                condition=Q(target_percent__lte=100), name="target_percent_max_100"
+                condition=Q(target_percent__isnull=True) | Q(target_percent__lte=100),
+                name="target_percent_max_100",
+            ),
+            # A target is a count or a percentage, never both nor neither.
+            models.CheckConstraint(
+                condition=Q(target_percent__isnull=True, target_count__isnull=False)
+                | Q(target_percent__isnull=False, target_count__isnull=True),
+                name="target_count_or_percent",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.tag} {self.target_percent}%"
+        label = self.name or (self.tag.name if self.tag_id else "")
+        if self.target_count is not None:
+            return f"{label} {self.target_count}"
+        return f"{label} {self.target_percent}%"
+
+    @property
+    def label(self) -> str:
+        return self.name or (self.tag.name if self.tag_id else str(_("指定企业")))
 
 
 class ServiceGroup(models.Model):
@@ -97,6 +135,19 @@ class ServiceGroup(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # Hainan's groups are people: a leading cadre (a province leader) and members from several
+    # levels; the group's firms are those of the pairings that carry it.
+    lead_cadre = models.ForeignKey(
+        Cadre,
+        verbose_name=_("组长"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="groups_led",
+    )
+    members = models.ManyToManyField(
+        Cadre, verbose_name=_("成员"), blank=True, related_name="service_groups"
+    )
 
     class Meta:
         verbose_name = _("专项组/服务组")
@@ -107,6 +158,84 @@ class ServiceGroup(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CoverageFigures(models.Model):
+    """A campaign's coverage page figures (reports.metrics.campaign_coverage) for one area path,
+    batch and group, kept so the page reads one row at province scale instead of counting
+    300,000 firms on each view. Valid while the campaign's coverage_version is unchanged and
+    younger than settings.AREA_FIGURES_MAX_AGE (a roster import changes the firms' side)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    path = models.CharField(max_length=255)
+    batch_id_key = models.PositiveIntegerField(default=0)  # 0: every batch
+    group_id_key = models.PositiveIntegerField(default=0)  # 0: every group
+    version = models.PositiveIntegerField()
+    computed_at = models.DateTimeField()
+    data = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "path", "batch_id_key", "group_id_key"],
+                name="one_coverage_figures_per_view",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} {self.path} {self.batch_id_key}/{self.group_id_key}"
+
+
+class CadreCategory(models.TextChoices):
+    """Who a cadre is for a campaign's workload: Rui'an let leader-group cadres take 2 more firms
+    and department cadres 4 more (pairing.workload.cadre_category decides)."""
+
+    LEADER = "leader", _("领导班子成员")
+    DEPARTMENT = "department", _("部门干部")
+    TERRITORY = "territory", _("镇街干部")
+
+
+class WorkloadCap(models.Model):
+    """The most active pairings a cadre of a rank carries in one campaign (pairings in other
+    campaigns do not count). A rank with no row has no cap."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="workload_caps")
+    rank = models.CharField(_("职级"), max_length=16, choices=Cadre.Rank.choices)
+    cap = models.PositiveSmallIntegerField(_("联系企业上限"))
+
+    class Meta:
+        verbose_name = _("联系企业上限")
+        verbose_name_plural = _("联系企业上限")
+        ordering = ["campaign", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "rank"], name="one_cap_per_campaign_rank")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_rank_display()} {self.cap}"
+
+
+class WorkloadExtension(models.Model):
+    """Extra firms a category of cadre may take on top of their rank's cap in one campaign."""
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="workload_extensions"
+    )
+    category = models.CharField(_("干部类别"), max_length=12, choices=CadreCategory.choices)
+    extra = models.PositiveSmallIntegerField(_("增加户数"))
+
+    class Meta:
+        verbose_name = _("上限增加")
+        verbose_name_plural = _("上限增加")
+        ordering = ["campaign", "category"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "category"], name="one_extension_per_campaign_category"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} +{self.extra}"
 
 
 class PairingQuerySet(models.QuerySet):
@@ -149,6 +278,14 @@ class Pairing(models.Model):
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
+        related_name="pairings",
+    )
+    batch = models.ForeignKey(
+        CampaignBatch,
+        verbose_name=_("批次"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="pairings",
     )
     role = models.CharField(_("角色"), max_length=8, choices=Role.choices, default=Role.LEAD)
@@ -195,6 +332,14 @@ class Pairing(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cadre.user} ↔ {self.enterprise}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # A pairing saved one by one (ended, edited in the admin) changes its campaign's
+        # coverage: figures kept for it are stale. pair_many's bulk insert raises it itself.
+        Campaign.objects.filter(pk=self.campaign_id).update(
+            coverage_version=models.F("coverage_version") + 1
+        )
 
 
 class VisitQuerySet(models.QuerySet):
@@ -338,6 +483,14 @@ class SuggestionRun(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     uncovered = models.PositiveIntegerField(default=0)
     unmatched = models.PositiveIntegerField(default=0)
+    # What accepted rows are made with: the organiser's choice when asking for suggestions.
+    group = models.ForeignKey(
+        ServiceGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    batch = models.ForeignKey(
+        CampaignBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    start = models.DateField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("结对建议")
@@ -399,6 +552,15 @@ class PeopleImport(models.Model):
     campaign = models.ForeignKey(
         Campaign,
         verbose_name=_("行动"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # The batch chosen at upload: its pairings belong to it and start on its date by default.
+    batch = models.ForeignKey(
+        CampaignBatch,
+        verbose_name=_("批次"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,

@@ -33,7 +33,8 @@ from enterprises.spreadsheets.validation import (
 )
 from enterprises.uscc import normalise, validate_uscc
 from pairing import selectors, services
-from pairing.models import Campaign, Pairing, ServiceGroup
+from pairing.models import Campaign, CampaignBatch, Pairing, ServiceGroup
+from pairing.workload import Caps, campaign_loads
 
 ALIASES = {
     "uscc": ["企业统一社会信用代码", "统一社会信用代码", "社会信用代码", "信用代码"],
@@ -42,6 +43,7 @@ ALIASES = {
     "role": ["角色", "结对角色"],
     "campaign": ["行动", "行动名称"],
     "group": ["专项组/服务组", "服务组", "专项组"],
+    "batch": ["批次"],
     "start": ["开始日期", "结对日期"],
 }
 REQUIRED = ["staff_no"]
@@ -55,12 +57,14 @@ SHEET_TITLE = gettext_lazy("结对")
 
 @dataclass(frozen=True)
 class Batch:
-    """Pairings pair_many makes in one call: one campaign, role, group and start date."""
+    """Pairings pair_many makes in one call: one campaign, role, group, campaign batch (批次)
+    and start date."""
 
     campaign: Campaign
     role: str
     group: ServiceGroup | None
     start: datetime.date
+    campaign_batch: CampaignBatch | None = None
 
 
 @dataclass
@@ -101,11 +105,14 @@ class Lookups:
         self.campaigns = defaultdict(list)
         for campaign in selectors.campaigns_for_area(area):
             self.campaigns[fold(campaign.name)].append(campaign)
+        campaigns = [c for cs in self.campaigns.values() for c in cs]
         self.groups = {
             (g.campaign_id, fold(g.name)): g
-            for g in ServiceGroup.objects.filter(
-                campaign__in=[c for cs in self.campaigns.values() for c in cs]
-            )
+            for g in ServiceGroup.objects.filter(campaign__in=campaigns)
+        }
+        self.batches = {
+            (b.campaign_id, fold(b.name)): b
+            for b in CampaignBatch.objects.filter(campaign__in=campaigns)
         }
         in_area = Enterprise.objects.filter(town__path__startswith=area.path).select_related("town")
         codes = {normalise(r.text("uscc")) for r in rows} - {""}
@@ -121,7 +128,7 @@ class Lookups:
             self.cadres.update(
                 {
                     c.staff_no: c
-                    for c in Cadre.objects.select_related("user").filter(staff_no__in=chunk)
+                    for c in Cadre.objects.select_related("user", "unit").filter(staff_no__in=chunk)
                 }
             )
 
@@ -132,16 +139,23 @@ def _chunks(keys: list[str], size: int = 2000):
 
 
 def read_plan(
-    stream: BinaryIO, filename: str, *, actor, campaign: Campaign | None = None
+    stream: BinaryIO,
+    filename: str,
+    *,
+    actor,
+    campaign: Campaign | None = None,
+    batch: CampaignBatch | None = None,
 ) -> PairingPlan:
     """Everything short of writing: the file checked, every row validated against the actor's
-    jurisdiction, each classified. `campaign` serves rows that name none."""
+    jurisdiction, each classified. `campaign` and its `batch` serve rows that name none."""
     return plan_sheet(
-        read_sheet(stream, filename, ALIASES, REQUIRED), actor=actor, campaign=campaign
+        read_sheet(stream, filename, ALIASES, REQUIRED), actor=actor, campaign=campaign, batch=batch
     )
 
 
-def plan_sheet(sheet: Sheet, *, actor, campaign: Campaign | None = None) -> PairingPlan:
+def plan_sheet(
+    sheet: Sheet, *, actor, campaign: Campaign | None = None, batch: CampaignBatch | None = None
+) -> PairingPlan:
     """The plan for a sheet already read: the import page's file or the admin screen's rows."""
     if actor.jurisdiction_unit is None:
         raise UnreadableSheet("您没有管辖范围，不能导入结对。")
@@ -153,7 +167,7 @@ def plan_sheet(sheet: Sheet, *, actor, campaign: Campaign | None = None) -> Pair
     lookups = Lookups(actor.jurisdiction_unit, rows)
     parsed, first_row = [], {}
     for row in rows:
-        pairing_row = _parse_row(row, lookups, campaign)
+        pairing_row = _parse_row(row, lookups, campaign, batch)
         if pairing_row is None:
             continue
         key = (pairing_row.cadre.pk, pairing_row.enterprise.pk, pairing_row.batch.campaign.pk)
@@ -175,7 +189,12 @@ def _firm_field(row: SheetRow) -> str:
     return "uscc"
 
 
-def _parse_row(row: SheetRow, lookups: Lookups, default: Campaign | None) -> PairingRow | None:
+def _parse_row(
+    row: SheetRow,
+    lookups: Lookups,
+    default: Campaign | None,
+    default_batch: CampaignBatch | None = None,
+) -> PairingRow | None:
     firm = _firm_field(row)
     enterprise = None
     if firm == "uscc" and row.text("uscc"):
@@ -223,10 +242,17 @@ def _parse_row(row: SheetRow, lookups: Lookups, default: Campaign | None) -> Pai
         group = lookups.groups.get((campaign.pk, row.text("group")))
         if group is None:
             row.fail("group", f"行动“{campaign.name}”中没有这个专项组/服务组")
-    start = row.parse("start", parse_date) or timezone.localdate()
+    campaign_batch = default_batch if campaign == default else None
+    if campaign is not None and row.text("batch"):
+        campaign_batch = lookups.batches.get((campaign.pk, row.text("batch")))
+        if campaign_batch is None:
+            row.fail("batch", f"行动“{campaign.name}”中没有这个批次")
+    start = row.parse("start", parse_date) or (
+        campaign_batch.start if campaign_batch else timezone.localdate()
+    )
     if not row.ok:
         return None
-    return PairingRow(row, cadre, enterprise, Batch(campaign, role, group, start))
+    return PairingRow(row, cadre, enterprise, Batch(campaign, role, group, start, campaign_batch))
 
 
 def _classify(plan: PairingPlan, parsed: list[PairingRow], actor) -> None:
@@ -256,18 +282,27 @@ def _classify(plan: PairingPlan, parsed: list[PairingRow], actor) -> None:
                 "导入不修改已有结对，如需调整请先结束原结对",
             )
     cadres = {row.cadre.pk: row.cadre for rows in batches.values() for row in rows}
-    loads = services.active_loads(list(cadres))
+    loads, caps = {}, {}
     for batch, rows in batches.items():
-        refusal = services.request_refusal(batch.campaign, batch.group, batch.start)
+        campaign = batch.campaign
+        if campaign.pk not in loads:
+            loads[campaign.pk] = campaign_loads(campaign, list(cadres))
+            caps[campaign.pk] = Caps.of(campaign)
+        refusal = services.request_refusal(campaign, batch.group, batch.start, batch.campaign_batch)
         for row in rows if refusal else ():
             row.row.fail("start", refusal)
         pairs = [(row.cadre, row.enterprise) for row in rows]
         for index, subject, message in services.pair_refusals(
-            actor, pairs, campaign=batch.campaign, cadres=cadres, loads=loads
+            actor,
+            pairs,
+            campaign=campaign,
+            cadres=cadres,
+            loads=loads[campaign.pk],
+            caps=caps[campaign.pk],
         ):
             row = rows[index].row
             row.fail("staff_no" if subject == "cadre" else _firm_field(row), message)
-        loads.update(cadre.pk for cadre, _e in pairs)
+        loads[campaign.pk].update(cadre.pk for cadre, _e in pairs)
         plan.batches[batch] = pairs
 
 
@@ -285,6 +320,7 @@ def commit(
             campaign=batch.campaign,
             role=batch.role,
             group=batch.group,
+            batch=batch.campaign_batch,
             start=batch.start,
             request=request,
         )

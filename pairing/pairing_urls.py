@@ -1,14 +1,17 @@
 from django.urls import path
 
+from pairing import campaign_views as campaigns
 from pairing import people_import_views as imports
 from pairing import views
 
 urlpatterns = [
-    path("campaigns/new/", views.campaign_edit, name="campaign_new"),
-    path("campaigns/<int:pk>/", views.campaign_detail, name="campaign_detail"),
-    path("campaigns/<int:pk>/edit/", views.campaign_edit, name="campaign_edit"),
-    path("campaigns/<int:pk>/uncovered/", views.uncovered_list, name="uncovered_list"),
-    path("campaigns/<int:pk>/pairings/", views.campaign_pairings, name="campaign_pairings"),
+    path("campaigns/new/", campaigns.campaign_edit, name="campaign_new"),
+    path("campaigns/<int:pk>/", campaigns.campaign_detail, name="campaign_detail"),
+    path("campaigns/<int:pk>/edit/", campaigns.campaign_edit, name="campaign_edit"),
+    path("campaigns/<int:pk>/uncovered/", campaigns.uncovered_list, name="uncovered_list"),
+    path("campaigns/<int:pk>/pairings/", campaigns.campaign_pairings, name="campaign_pairings"),
+    path("picker/cadres/", campaigns.picker_cadres, name="picker_cadres"),
+    path("picker/firms/", campaigns.picker_firms, name="picker_firms"),
     path("campaigns/<int:pk>/pair/", views.pair_new, name="pair_new"),
     path("campaigns/<int:pk>/suggest/", views.suggestion_new, name="suggestion_new"),
     path("suggestions/<int:pk>/", views.suggestion_run, name="suggestion_run"),

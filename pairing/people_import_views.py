@@ -31,7 +31,7 @@ from enterprises.spreadsheets import workbooks
 from enterprises.spreadsheets.reader import UnreadableSheet
 from enterprises.spreadsheets.safety import UnsafeUpload
 from pairing import cadre_import, pairing_import, selectors
-from pairing.models import Campaign, Pairing, PeopleImport
+from pairing.models import Campaign, CampaignBatch, Pairing, PeopleImport
 
 ERRORS_KEPT = 1000
 Status = RosterImport.Status
@@ -81,15 +81,35 @@ class PairingUploadForm(UploadForm):
         help_text=gettext_lazy("用于“行动”一列为空的行"),
     )
 
+    batch = forms.ModelChoiceField(
+        label=gettext_lazy("批次"),
+        queryset=CampaignBatch.objects.none(),
+        required=False,
+        help_text=gettext_lazy("所选行动的批次，用于“批次”一列为空的行；结对默认从批次日期开始"),
+    )
+
     def __init__(self, *args, area, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["campaign"].queryset = selectors.campaigns_for_area(area)
+        campaigns = selectors.campaigns_for_area(area)
+        self.fields["campaign"].queryset = campaigns
+        self.fields["batch"].queryset = CampaignBatch.objects.filter(
+            campaign__in=campaigns.values("pk")
+        ).select_related("campaign")
+
+    def clean(self):
+        data = super().clean()
+        batch, campaign = data.get("batch"), data.get("campaign")
+        if batch is not None and (campaign is None or batch.campaign_id != campaign.pk):
+            self.add_error("batch", _("请选择所选行动的批次。"))
+        return data
 
 
-def _plan(spec: ImportKind, user, stream, filename: str, campaign):
+def _plan(spec: ImportKind, user, stream, filename: str, campaign, batch=None):
     try:
         if spec is PAIRINGS:
-            plan = pairing_import.read_plan(stream, filename, actor=user, campaign=campaign)
+            plan = pairing_import.read_plan(
+                stream, filename, actor=user, campaign=campaign, batch=batch
+            )
         else:
             plan = cadre_import.read_plan(stream, filename)
     except (UnsafeUpload, UnreadableSheet) as exc:
@@ -120,7 +140,8 @@ def _upload(request, spec: ImportKind):
         form = UploadForm(*data)
     if request.method == "POST" and form.is_valid():
         upload, campaign = form.cleaned_data["file"], form.cleaned_data.get("campaign")
-        plan, refusal = _plan(spec, request.user, upload, upload.name, campaign)
+        batch = form.cleaned_data.get("batch")
+        plan, refusal = _plan(spec, request.user, upload, upload.name, campaign, batch)
         if refusal:
             form.add_error("file", refusal)
         else:
@@ -131,6 +152,7 @@ def _upload(request, spec: ImportKind):
                 filename=upload.name[:255],
                 file=upload,
                 campaign=campaign,
+                batch=batch,
                 status=Status.PLANNED if plan.ok else Status.REJECTED,
                 rows=plan.rows,
                 error_count=len(plan.errors),
@@ -158,7 +180,9 @@ def _commit(request, spec: ImportKind, pk: int):
     # Planned again at commit time: the database may have changed since the preview.
     with record.file.open("rb") as stored:
         stream = io.BytesIO(stored.read())
-    plan, refusal = _plan(spec, request.user, stream, record.filename, record.campaign)
+    plan, refusal = _plan(
+        spec, request.user, stream, record.filename, record.campaign, record.batch
+    )
     if refusal or not plan.ok:
         messages.error(request, _("文件在确认时校验未通过，未导入任何数据，请重新上传。"))
         return redirect(f"{spec.url}_detail", pk=record.pk)
@@ -216,7 +240,9 @@ def _error_workbook(request, spec: ImportKind, pk: int):
     record = get_object_or_404(_records(spec, request.user), pk=pk)
     with record.file.open("rb") as stored:
         stream = io.BytesIO(stored.read())
-    plan, refusal = _plan(spec, request.user, stream, record.filename, record.campaign)
+    plan, refusal = _plan(
+        spec, request.user, stream, record.filename, record.campaign, record.batch
+    )
     if refusal:
         raise Http404(refusal)
     title = _("%(sheet)s（标出错误）") % {"sheet": spec.module.SHEET_TITLE}

@@ -16,6 +16,28 @@ def ancestor_paths(path: str) -> list[str]:
     return ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts))]
 
 
+def serving_units(area: OrgUnit) -> QuerySet[OrgUnit]:
+    """The units whose cadres may be paired with the area's firms: the area's own, and those of
+    the levels above it (a city leader's office, a province or city department), not another
+    county's or town's. The units above lie under the area's top ancestor but neither in the
+    area nor in a sibling area of it or of one of its ancestors (services.serves_area, in SQL)."""
+    above = ancestor_paths(area.path)
+    if not above:
+        return OrgUnit.objects.filter(path__startswith=area.path)
+    siblings = OrgUnit.objects.filter(parent__path__in=above, kind__in=OrgUnit.AREA_KINDS).exclude(
+        path__in=[*above, area.path]
+    )
+    units = OrgUnit.objects.filter(path__startswith=above[0])
+    for path in siblings.values_list("path", flat=True):
+        units = units.exclude(path__startswith=path)
+    return units
+
+
+def serving_cadres(area: OrgUnit) -> QuerySet[Cadre]:
+    """Cadres who may be paired with the area's firms (their unit is one of serving_units)."""
+    return Cadre.objects.filter(unit__in=serving_units(area).values("pk"))
+
+
 def campaigns_for_area(area: OrgUnit) -> QuerySet[Campaign]:
     """Campaigns that reach the area: their scope contains it or lies within it."""
     above = ancestor_paths(area.path)
@@ -35,15 +57,33 @@ def enterprises_in(area: OrgUnit, campaign: Campaign) -> QuerySet[Enterprise]:
     return Enterprise.objects.filter(town__path__startswith=scope_path(area, campaign))
 
 
-def paired_in(campaign: Campaign) -> Exists:
-    """'This enterprise has an active pairing in the campaign' (the one definition of covered)."""
-    return Exists(Pairing.objects.active().filter(campaign=campaign, enterprise=OuterRef("pk")))
+def paired_in(
+    campaign: Campaign, *, batch_id: int | None = None, group_id: int | None = None
+) -> Exists:
+    """'This enterprise has an active pairing in the campaign' (the one definition of covered),
+    in the batch or group if given."""
+    pairings = Pairing.objects.active().filter(campaign=campaign, enterprise=OuterRef("pk"))
+    if batch_id:
+        pairings = pairings.filter(batch_id=batch_id)
+    if group_id:
+        pairings = pairings.filter(group_id=group_id)
+    return Exists(pairings)
 
 
 def uncovered(
-    campaign: Campaign, area: OrgUnit, *, tag_id: int | None = None, town_id: int | None = None
+    campaign: Campaign,
+    area: OrgUnit,
+    *,
+    tag_id: int | None = None,
+    town_id: int | None = None,
+    batch_id: int | None = None,
+    group_id: int | None = None,
 ) -> QuerySet[Enterprise]:
-    firms = enterprises_in(area, campaign).exclude(paired_in(campaign))
+    """The firms of the area in the campaign's scope that no active pairing of the campaign
+    covers (none of the batch's or group's, when one is given)."""
+    firms = enterprises_in(area, campaign).exclude(
+        paired_in(campaign, batch_id=batch_id, group_id=group_id)
+    )
     if tag_id:
         firms = firms.filter(
             pk__in=Enterprise.tags.through.objects.filter(tag_id=tag_id).values("enterprise_id")
@@ -59,14 +99,20 @@ def campaign_pairings(
     *,
     tag_id: int | None = None,
     town_id: int | None = None,
+    batch_id: int | None = None,
+    group_id: int | None = None,
     q: str = "",
 ) -> QuerySet[Pairing]:
     """The campaign's active pairings of firms both in the area and in the campaign's scope (the
-    firms the coverage counts as paired), filtered by tag, town, or a firm's or cadre's name or
-    code."""
+    firms the coverage counts as paired), filtered by tag, town, batch, group, or a firm's or
+    cadre's name or code."""
     pairings = Pairing.objects.active().filter(
         campaign=campaign, enterprise__town__path__startswith=scope_path(area, campaign)
     )
+    if batch_id:
+        pairings = pairings.filter(batch_id=batch_id)
+    if group_id:
+        pairings = pairings.filter(group_id=group_id)
     if tag_id:
         pairings = pairings.filter(
             enterprise__in=Enterprise.tags.through.objects.filter(tag_id=tag_id).values(
@@ -83,7 +129,7 @@ def campaign_pairings(
             | Q(cadre__staff_no=q)
         )
     return pairings.select_related(
-        "enterprise__town", "cadre__user", "cadre__unit", "campaign", "group"
+        "enterprise__town", "cadre__user", "cadre__unit", "campaign", "group", "batch"
     ).order_by("enterprise__town__path", "enterprise__name", "pk")
 
 

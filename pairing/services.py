@@ -11,36 +11,33 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import audit
 from accounts.models import Cadre, CadrePost, OrgUnit
 from enterprises.models import Enterprise
-from pairing.models import Campaign, HelpPlan, Pairing, ServiceGroup
+from pairing.models import Campaign, CampaignBatch, HelpPlan, Pairing, ServiceGroup
+from pairing.workload import Caps, campaign_loads
 
 
-def workload_limit(rank: str) -> int:
-    """The most active pairings a cadre of this rank carries (settings.PAIRING_WORKLOAD_LIMITS)."""
-    limits = settings.PAIRING_WORKLOAD_LIMITS
-    return limits.get(rank, max(limits.values()))
-
-
-def active_loads(cadre_ids: Iterable[int] | QuerySet) -> Counter:
-    """Active pairings per cadre, in every campaign and role (ids, or a subquery of them)."""
-    if not isinstance(cadre_ids, QuerySet):
-        cadre_ids = list(cadre_ids)
+def active_loads(cadre_ids: Iterable[int]) -> Counter:
+    """Active pairings per cadre in every campaign (a cadre leaving must hand them all over)."""
     rows = (
         Pairing.objects.active()
-        .filter(cadre_id__in=cadre_ids)
+        .filter(cadre_id__in=list(cadre_ids))
         .values("cadre_id")
         .annotate(n=Count("pk"))
     )
     return Counter({row["cadre_id"]: row["n"] for row in rows})
+
+
+def bump_coverage(campaign_id: int) -> None:
+    """The campaign's coverage changed: figures kept for it are stale (CoverageFigures)."""
+    Campaign.objects.filter(pk=campaign_id).update(coverage_version=F("coverage_version") + 1)
 
 
 def governs(actor, unit: OrgUnit) -> bool:
@@ -93,6 +90,7 @@ def pair(
     campaign: Campaign,
     role: str = Pairing.Role.LEAD,
     group: ServiceGroup | None = None,
+    batch: CampaignBatch | None = None,
     start: datetime.date | None = None,
     request=None,
 ) -> list[Pairing]:
@@ -104,17 +102,23 @@ def pair(
         campaign=campaign,
         role=role,
         group=group,
+        batch=batch,
         start=start,
         request=request,
     )
 
 
 def request_refusal(
-    campaign: Campaign, group: ServiceGroup | None, start: datetime.date
+    campaign: Campaign,
+    group: ServiceGroup | None,
+    start: datetime.date,
+    batch: CampaignBatch | None = None,
 ) -> str | None:
-    """Why no pairing can be made in this campaign, group and start date at all, or None."""
+    """Why no pairing can be made in this campaign, group, batch and start date at all, or None."""
     if group is not None and group.campaign_id != campaign.pk:
         return _("所选服务组不属于该行动。")
+    if batch is not None and batch.campaign_id != campaign.pk:
+        return _("所选批次不属于该行动。")
     if campaign.end and start > campaign.end:
         return _("行动已于 %(date)s 结束。") % {"date": campaign.end}
     return None
@@ -133,10 +137,11 @@ def pair_refusals(
     campaign: Campaign,
     cadres: dict[int, Cadre],
     loads: Counter,
+    caps: Caps,
 ) -> list[Refusal]:
     """Each rule a pair breaks: repeated pair, scope, campaign, cadre's state, the one-active-
-    pairing rule, and the workload limit given the cadres' current `loads`. `cadres` holds the
-    pairs' cadres by id, with their users."""
+    pairing rule, and the campaign's workload cap given the cadres' current `loads` in it.
+    `cadres` holds the pairs' cadres by id, with their users and units."""
     errors = []
     seen = set()
     for index, (cadre, enterprise) in enumerate(pairs):
@@ -203,16 +208,20 @@ def pair_refusals(
     adding, over, totals = Counter(), set(), Counter(cadre.pk for cadre, _e in pairs)
     for index, (cadre, _e) in enumerate(pairs):
         adding[cadre.pk] += 1
-        limit = workload_limit(cadres[cadre.pk].rank)
+        limit = caps.limit(cadres[cadre.pk].rank, cadres[cadre.pk].unit.kind)
         # One message per cadre, at the first pair that goes over the limit.
-        if loads[cadre.pk] + adding[cadre.pk] > limit and cadre.pk not in over:
+        if (
+            limit is not None
+            and loads[cadre.pk] + adding[cadre.pk] > limit
+            and cadre.pk not in over
+        ):
             over.add(cadre.pk)
             errors.append(
                 Refusal(
                     index,
                     "cadre",
                     _(
-                        "%(name)s 已联系 %(load)s 家企业，再加 %(n)s 家将超过"
+                        "%(name)s 在本行动中已联系 %(load)s 家企业，再加 %(n)s 家将超过"
                         "%(rank)s的上限 %(limit)s 家。"
                     )
                     % {
@@ -235,26 +244,38 @@ def pair_many(
     campaign: Campaign,
     role: str = Pairing.Role.LEAD,
     group: ServiceGroup | None = None,
+    batch: CampaignBatch | None = None,
     start: datetime.date | None = None,
     request=None,
 ) -> list[Pairing]:
     """The one place pairings are made: checks scope, the campaign, the cadres' state, the
-    one-active-pairing rule and the workload limit for all pairs, then writes them all or none."""
-    start = start or timezone.localdate()
+    one-active-pairing rule and the campaign's workload caps for all pairs, then writes them all
+    or none. Without a start date a pairing starts on its batch's date, else today."""
+    start = start or (batch.start if batch is not None else timezone.localdate())
     if not pairs:
         raise ValidationError(_("没有要结对的企业。"))
-    refusal = request_refusal(campaign, group, start)
+    refusal = request_refusal(campaign, group, start, batch)
     if refusal:
         raise ValidationError(refusal)
-    # Lock the cadres (in id order, so two organisers never deadlock): a concurrent pairing for
-    # the same cadre waits here, and the workload count below stays true until commit.
+    # Lock the campaign's row first (its coverage changes; a change of its caps waits, and so
+    # does it for us), then the cadres (in id order, so two organisers never deadlock): a
+    # concurrent pairing for the same cadre waits here, and the workload count below stays true
+    # until commit.
+    bump_coverage(campaign.pk)
     cadre_ids = sorted({cadre.pk for cadre, _e in pairs})
     locked = {
         c.pk: c
-        for c in Cadre.objects.select_for_update().select_related("user").filter(pk__in=cadre_ids)
+        for c in Cadre.objects.select_for_update(of=("self",))
+        .select_related("user", "unit")
+        .filter(pk__in=cadre_ids)
     }
     errors = pair_refusals(
-        actor, pairs, campaign=campaign, cadres=locked, loads=active_loads(cadre_ids)
+        actor,
+        pairs,
+        campaign=campaign,
+        cadres=locked,
+        loads=campaign_loads(campaign, cadre_ids),
+        caps=Caps.of(campaign),
     )
     if errors:
         raise ValidationError([refusal.message for refusal in errors])
@@ -265,6 +286,7 @@ def pair_many(
                 enterprise=enterprise,
                 campaign=campaign,
                 group=group,
+                batch=batch,
                 role=role,
                 start=start,
                 created_by=actor,
@@ -278,7 +300,13 @@ def pair_many(
         rows,
         user=actor,
         request=request,
-        changes=lambda p: {"campaign": campaign.pk, "role": p.role, "start": str(p.start)},
+        changes=lambda p: {
+            "campaign": campaign.pk,
+            "role": p.role,
+            "start": str(p.start),
+            "group": p.group_id,
+            "batch": p.batch_id,
+        },
     )
     return rows
 
@@ -296,7 +324,7 @@ def end_pairing(
     if end < pairing.start:
         raise ValidationError(_("结束日期不能早于开始日期。"))
     pairing.end, pairing.end_reason = end, reason.strip()[:200]
-    pairing.save(update_fields=["end", "end_reason"])
+    pairing.save(update_fields=["end", "end_reason"])  # raises the campaign's coverage_version
     audit.record(
         "pairing_end",
         user=actor,
@@ -389,6 +417,7 @@ def hand_over(
                 campaign=pairing.campaign,
                 role=pairing.role,
                 group=pairing.group,
+                batch=pairing.batch,
                 start=date,
                 request=request,
             )

@@ -179,19 +179,9 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
-# The most enterprises one cadre is actively paired with, by rank (Rui'an: leaders took 2 more,
-# department cadres 4 more; town cadres carry the small firms of their ground). Overridable.
 # The leader dashboard reads figures computed ahead (reports/area_figures.py, refreshed every 10
 # minutes); a page finding its area's figures older than this computes them again.
 AREA_FIGURES_MAX_AGE = datetime.timedelta(minutes=env_int("AREA_FIGURES_MAX_AGE_MINUTES", 15))
-
-PAIRING_WORKLOAD_LIMITS = {
-    "city_leader": 3,
-    "county": 5,
-    "section": 8,
-    "general": 10,
-    "community": 12,
-}
 
 # Notifications go out by email through Django's backend and by SMS through this class (its
 # `send(phone, text)`); the default only logs. Deployments set their gateway's class.

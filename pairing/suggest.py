@@ -6,8 +6,12 @@ accept in part or in whole.
   高新技术, key projects); department cadres take the above-scale (规上) firms.
 - Territorial rule (属地原则): cadres of a town or street (or of a village/community in it) take
   the other firms on their own ground.
-- Workload: no cadre gets more than their rank's limit (services.workload_limit) minus the
-  pairings they already hold; among those who qualify, the least loaded is chosen first.
+- Workload: no cadre gets more than the campaign's cap for their rank and category
+  (pairing.workload) minus the pairings they already hold in the campaign; among those who
+  qualify, the least loaded is chosen first.
+- Reach: the leaders and departments of the levels above the area serve it too (a county's
+  firms are taken by city leaders and city bureaus: selectors.serving_cadres); given a service
+  group, only its lead cadre and members are proposed.
 A firm no qualifying pool can take falls to the next pool (leaders → departments → its town); a
 firm that no pool can take stays uncovered and is counted as unmatched.
 
@@ -17,6 +21,7 @@ firms and 10,000 cadres take seconds, not one query per firm.
 
 from __future__ import annotations
 
+import datetime
 import heapq
 from collections import defaultdict
 
@@ -25,8 +30,8 @@ from django.db import transaction
 from accounts.models import Cadre, OrgUnit
 from enterprises.models import Enterprise
 from pairing import selectors
-from pairing.models import Campaign, Suggestion, SuggestionRun
-from pairing.services import active_loads, workload_limit
+from pairing.models import Campaign, CampaignBatch, ServiceGroup, Suggestion, SuggestionRun
+from pairing.workload import Caps, campaign_loads
 
 KEY_TAGS = ("specialised", "high_tech")
 ABOVE_SCALE_TAGS = ("above_scale",)
@@ -63,7 +68,13 @@ def _town_of(path: str, town_by_path: dict[str, int]) -> int | None:
     return None
 
 
-def propose(area: OrgUnit, campaign: Campaign) -> tuple[list[tuple[int, int, str]], int]:
+# A rank the campaign does not cap: room enough never to run out.
+UNCAPPED_ROOM = 10**6
+
+
+def propose(
+    area: OrgUnit, campaign: Campaign, group: ServiceGroup | None = None
+) -> tuple[list[tuple[int, int, str]], int]:
     """(enterprise id, cadre id, rule) for each uncovered firm a cadre can take, and the number
     of uncovered firms. Reads only; `run()` stores the result."""
     uncovered = selectors.uncovered(campaign, area)
@@ -85,12 +96,18 @@ def propose(area: OrgUnit, campaign: Campaign) -> tuple[list[tuple[int, int, str
             "path", "pk"
         )
     )
-    in_area = Cadre.objects.filter(status=Cadre.Status.ACTIVE, unit__path__startswith=area.path)
-    cadres = list(in_area.order_by("pk").values_list("pk", "rank", "unit__path", "unit__kind"))
-    loads = active_loads(in_area.values("pk"))
+    serving = selectors.serving_cadres(area).filter(status=Cadre.Status.ACTIVE)
+    if group is not None:
+        serving = serving.filter(
+            pk__in=[group.lead_cadre_id, *group.members.values_list("pk", flat=True)]
+        )
+    cadres = list(serving.order_by("pk").values_list("pk", "rank", "unit__path", "unit__kind"))
+    loads = campaign_loads(campaign, [c[0] for c in cadres])
+    caps = Caps.of(campaign)
     leaders, departments, towns = Pool(), Pool(), defaultdict(Pool)
     for cadre_id, rank, path, kind in cadres:
-        room = workload_limit(rank) - loads[cadre_id]
+        limit = caps.limit(rank, kind)
+        room = (UNCAPPED_ROOM if limit is None else limit) - loads[cadre_id]
         town = _town_of(path, town_by_path)
         if town is not None:
             towns[town].add(cadre_id, room)
@@ -123,16 +140,27 @@ def propose(area: OrgUnit, campaign: Campaign) -> tuple[list[tuple[int, int, str
 
 
 @transaction.atomic
-def run(actor, campaign: Campaign) -> SuggestionRun:
-    """Propose pairings for the actor's area and keep them as a run awaiting decisions."""
+def run(
+    actor,
+    campaign: Campaign,
+    *,
+    group: ServiceGroup | None = None,
+    batch: CampaignBatch | None = None,
+    start: datetime.date | None = None,
+) -> SuggestionRun:
+    """Propose pairings for the actor's area and keep them as a run awaiting decisions; accepted
+    rows are made in the run's group and batch, from its start date (else the batch's)."""
     area = actor.jurisdiction_unit
-    chosen, uncovered = propose(area, campaign)
+    chosen, uncovered = propose(area, campaign, group)
     suggestion_run = SuggestionRun.objects.create(
         campaign=campaign,
         area=area,
         created_by=actor,
         uncovered=uncovered,
         unmatched=uncovered - len(chosen),
+        group=group,
+        batch=batch,
+        start=start,
     )
     Suggestion.objects.bulk_create(
         [

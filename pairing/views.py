@@ -18,28 +18,23 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts import audit
 from accounts.access import get_object_for, role_required
 from accounts.exports import requested_format
 from accounts.masking import can_see_full_pii
-from accounts.models import Cadre, CadrePost, OrgUnit
+from accounts.models import Cadre, CadrePost
 from accounts.paging import query_without_page
 from accounts.roles import Role
-from enterprises.models import Enterprise, Tag
-from pairing import exports, selectors, services, suggest
+from enterprises.models import Enterprise
+from pairing import exports, selectors, services, suggest, workload
 from pairing.forms import (
-    BatchFormSet,
-    CampaignForm,
     EndPairingForm,
-    GroupFormSet,
     HandOverForm,
     HelpPlanForm,
     PairForm,
-    TargetFormSet,
+    SuggestForm,
     TransferForm,
 )
-from pairing.models import Campaign, HelpPlan, Pairing, Suggestion, SuggestionRun
-from reports import metrics
+from pairing.models import HelpPlan, Pairing, Suggestion, SuggestionRun
 
 PAGE_SIZE = 50
 
@@ -73,117 +68,14 @@ def _int(value) -> int | None:
 
 
 @organiser_view
-def campaign_edit(request, area, pk: int | None = None):
-    """An organiser sets up a campaign of their area: period, scope, visit frequency, batches,
-    service groups and coverage targets, in one form saved all together."""
-    campaign = _campaign(area, pk) if pk else Campaign()
-    if pk and not campaign.scope_unit.path.startswith(area.path):
-        raise Http404  # a campaign set by the level above is read here, not edited
-    data = request.POST or None
-    form = CampaignForm(data, instance=campaign, area=area)
-    parts = [
-        formset(data, instance=campaign, prefix=prefix)
-        for formset, prefix in (
-            (BatchFormSet, "batches"),
-            (GroupFormSet, "groups"),
-            (TargetFormSet, "targets"),
-        )
-    ]
-    if request.method == "POST" and form.is_valid() and all(p.is_valid() for p in parts):
-        with transaction.atomic():
-            campaign = form.save()
-            for part in parts:
-                part.instance = campaign
-                part.save()
-            audit.record(
-                "campaign_save",
-                user=request.user,
-                request=request,
-                obj=campaign,
-                changes={"created": pk is None},
-            )
-        messages.success(request, _("行动已保存。"))
-        return redirect("campaign_detail", campaign.pk)
-    return render(
-        request,
-        "pairing/campaign_form.html",
-        {"form": form, "parts": parts, "campaign": campaign},
-        status=400 if request.method == "POST" else 200,
-    )
-
-
-@organiser_view
-def campaign_detail(request, area, pk: int):
-    campaign = _campaign(area, pk)
-    path = selectors.scope_path(area, campaign)
-    by_town = metrics.coverage_by_town(campaign, path)
-    context = {
-        "area": area,
-        "campaign": campaign,
-        "total": metrics.coverage_total(by_town),
-        "by_tag": metrics.coverage_by_tag(campaign, path),
-        "by_town": by_town,
-        "batches": campaign.batches.all(),
-        "groups": campaign.groups.select_related("lead_unit"),
-        "runs": SuggestionRun.objects.filter(campaign=campaign, area=area)[:5],
-        "editable": campaign.scope_unit.path.startswith(area.path),
-    }
-    return render(request, "pairing/campaign_detail.html", context)
-
-
-@organiser_view
-def uncovered_list(request, area, pk: int):
-    campaign = _campaign(area, pk)
-    tag_id, town_id = _int(request.GET.get("tag")), _int(request.GET.get("town"))
-    firms = selectors.uncovered(campaign, area, tag_id=tag_id, town_id=town_id)
-    page = Paginator(firms, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {
-        "area": area,
-        "campaign": campaign,
-        "page": page,
-        "tag": Tag.objects.filter(pk=tag_id).first() if tag_id else None,
-        "town": selectors.enterprises_in(area, campaign)
-        .filter(town_id=town_id)
-        .values_list("town__name", flat=True)
-        .first()
-        if town_id
-        else None,
-        "query": query_without_page(request),
-    }
-    return render(request, "pairing/uncovered_list.html", context)
-
-
-@organiser_view
-def campaign_pairings(request, area, pk: int):
-    """The campaign's active pairings in the area, filtered by tag, town or a name or code;
-    ?export=xlsx|csv downloads them as a pairing import sheet."""
-    campaign = _campaign(area, pk)
-    q = (request.GET.get("q") or "").strip()
-    tag_id, town_id = _int(request.GET.get("tag")), _int(request.GET.get("town"))
-    pairings = selectors.campaign_pairings(campaign, area, tag_id=tag_id, town_id=town_id, q=q)
-    tag = Tag.objects.filter(pk=tag_id).first() if tag_id else None
-    in_scope = OrgUnit.objects.filter(path__startswith=selectors.scope_path(area, campaign))
-    town = in_scope.filter(pk=town_id).first() if town_id else None
-    export = requested_format(request)
-    if export:
-        filters = {"campaign": campaign.name, "tag": tag, "town": town, "q": q}
-        return exports.export_pairings(request, pairings, export, filters=filters)
-    context = {
-        "area": area,
-        "campaign": campaign,
-        "page": Paginator(pairings, PAGE_SIZE).get_page(request.GET.get("page")),
-        "q": q,
-        "tag": tag,
-        "town": town,
-        "query": query_without_page(request),
-    }
-    return render(request, "pairing/campaign_pairings.html", context)
-
-
-@organiser_view
 def pair_new(request, area, pk: int):
     campaign = _campaign(area, pk)
-    initial = {"usccs": request.GET.get("uscc", ""), "cadre": request.GET.get("cadre", "")}
+    initial = {
+        "usccs": request.GET.get("uscc", ""),
+        "cadre": request.GET.get("cadre", ""),
+        "batch": request.GET.get("batch", ""),
+        "group": request.GET.get("group", ""),
+    }
     form = PairForm(request.POST or None, campaign=campaign, area=area, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -194,6 +86,7 @@ def pair_new(request, area, pk: int):
                 campaign=campaign,
                 role=form.cleaned_data["role"],
                 group=form.cleaned_data["group"],
+                batch=form.cleaned_data["batch"],
                 start=form.cleaned_data["start"],
                 request=request,
             )
@@ -237,15 +130,25 @@ def pairing_end(request, area, pk: int):
 @require_POST
 @organiser_view
 def suggestion_new(request, area, pk: int):
+    """Suggestions for the campaign's uncovered firms, to be made in the chosen group and batch
+    from the chosen start date; a forged group or batch (another campaign's) is refused."""
     campaign = _campaign(area, pk)
-    run = suggest.run(request.user, campaign)
+    form = SuggestForm(request.POST, campaign=campaign)
+    if not form.is_valid():
+        messages.error(
+            request,
+            _("未生成建议：%(why)s")
+            % {"why": "；".join(str(m) for errors in form.errors.values() for m in errors)},
+        )
+        return redirect("campaign_detail", campaign.pk)
+    run = suggest.run(request.user, campaign, **form.cleaned_data)
     return redirect("suggestion_run", run.pk)
 
 
 def _run(request, area, pk):
     run = (
         SuggestionRun.objects.filter(pk=pk, area=area, created_by=request.user)
-        .select_related("campaign__scope_unit")
+        .select_related("campaign__scope_unit", "group", "batch")
         .first()
     )
     if run is None:
@@ -290,7 +193,7 @@ def suggestion_decide(request, area, pk: int):
     elif action != "accept_all":
         messages.error(request, _("未知的操作。"))
         return redirect("suggestion_run", run.pk)
-    rows = list(pending.select_related("enterprise__town", "cadre__user"))
+    rows = list(pending.select_related("enterprise__town", "cadre__user", "cadre__unit"))
     if not rows:
         messages.error(request, _("请先勾选要处理的建议。"))
         return redirect("suggestion_run", run.pk)
@@ -304,6 +207,9 @@ def suggestion_decide(request, area, pk: int):
                 request.user,
                 [(r.cadre, r.enterprise) for r in rows],
                 campaign=run.campaign,
+                group=run.group,
+                batch=run.batch,
+                start=run.start,
                 request=request,
             )
             Suggestion.objects.filter(pk__in=[r.pk for r in rows]).update(
@@ -395,8 +301,7 @@ def cadre_detail(request, area, pk: int):
         "transfer": transfer,
         "may_transfer": refusal is None,
         "end_form": EndPairingForm(),
-        "limit": services.workload_limit(cadre.rank),
-        "load": services.active_loads([cadre.pk])[cadre.pk],
+        "loads": workload.loads_by_campaign(cadre),
     }
     return render(
         request,

@@ -298,12 +298,14 @@ def compute(root: OrgUnit | None = None, today: datetime.date | None = None) -> 
 
     unit_ids = {u for k in kinds.values() for per in k["owner_unit"].values() for u in per}
     names = dict(OrgUnit.objects.filter(pk__in=unit_ids - {None}).values_list("pk", "name"))
-    campaign_ids = {c for k in kinds.values() for per in k["campaign"].values() for c in per}
-    campaigns = dict(
-        Campaign.objects.filter(pk__in=campaign_ids - {None})
-        .order_by("-start", "pk")
-        .values_list("pk", "name")
-    )
+    # 分行动 lists every campaign that reaches an area (its scope holds the area or lies in it),
+    # with or without problems yet.
+    campaigns = {
+        pk: (name, path)
+        for pk, name, path in Campaign.objects.order_by("-start", "pk").values_list(
+            "pk", "name", "scope_unit__path"
+        )
+    }
     top_cadres = {
         kind: {
             area_id: sorted(per.items(), key=lambda item: (-item[1]["visits"], item[0]))[
@@ -366,8 +368,9 @@ def compute(root: OrgUnit | None = None, today: datetime.date | None = None) -> 
                 "units": ranked_units(k["owner_unit"][area_id], names)[:TOP_UNITS],
                 "by_campaign": [
                     [campaign_id, name, ticket_counts(k["campaign"][area_id][campaign_id])]
-                    for campaign_id, name in campaigns.items()
+                    for campaign_id, (name, scope) in campaigns.items()
                     if campaign_id in k["campaign"][area_id]
+                    or _nest(scope, tree.units[area_id].path)
                 ],
                 "cadres": [
                     {
@@ -391,6 +394,11 @@ def compute(root: OrgUnit | None = None, today: datetime.date | None = None) -> 
         batch_size=500,
     )
     return len(stored)
+
+
+def _nest(a: str, b: str) -> bool:
+    """One of two unit paths lies within the other."""
+    return a.startswith(b) or b.startswith(a)
 
 
 def _breakdown(per_key: dict, order) -> list[list]:

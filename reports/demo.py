@@ -127,6 +127,8 @@ def seed(size: Size, *, seed: int = 2026, today: datetime.date | None = None) ->
     logins = add_demo_logins(rng, tree, campaign, today=today, second=second)
 
     # Each app's depth on the built province, in the order of the apps (add new ones here).
+    for each in (campaign, second):
+        pairing_demo.build_campaign_structure(rng, each)
     _suggestions_waiting(logins, second)
     demo_history.build_month_end_snapshots(tree.root, today=today)
     # Tonight's figures too: the dashboards open at once and the trend reaches this month.
@@ -167,8 +169,8 @@ def _by_city(tree, cadres: list[Cadre], enterprises: list[Enterprise]):
 
 
 def _suggestions_waiting(logins: dict, second: Campaign) -> None:
-    """The county organiser has run the suggestions for the second campaign and not yet decided
-    them: the organiser's page opens on proposals to accept."""
+    """The county organiser has run the suggestions for the second campaign's coming batch and
+    not yet decided them: the organiser's page opens on proposals to accept."""
     organiser = logins.get("demo_organiser")
     if organiser is not None:
-        suggest.run(organiser, second)
+        suggest.run(organiser, second, batch=second.batches.order_by("start").last())

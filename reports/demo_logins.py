@@ -13,6 +13,7 @@ from django.db.models import Q
 
 from accounts import demo as accounts_demo
 from accounts.models import Cadre, CadrePost, OrgUnit, User
+from accounts.pinyin import initials
 from accounts.roles import Role
 from enterprises.models import Enterprise
 from issues import demo as issues_demo
@@ -228,7 +229,12 @@ def _a_town(towns: list[OrgUnit]) -> OrgUnit:
 
 def _cadre(user: User, rank: str, post: str, *, today: datetime.date) -> Cadre:
     cadre = Cadre.objects.create(
-        user=user, staff_no=f"DEMO-{user.username}", rank=rank, unit=user.home_unit, post=post
+        user=user,
+        staff_no=f"DEMO-{user.username}",
+        rank=rank,
+        unit=user.home_unit,
+        post=post,
+        initials=initials(user.display_name),
     )
     CadrePost.objects.create(
         cadre=cadre,

@@ -18,7 +18,7 @@ from django.utils import timezone
 from enterprises.models import Enterprise, Tag
 from issues.models import OPEN_STATUSES, Outcome, Rating, Status, Ticket
 from issues.workdays import WorkCalendar, WorkdayIndex
-from pairing.models import Campaign, HelpPlan, Pairing, Visit
+from pairing.models import Campaign, CoverageTarget, HelpPlan, Pairing, Visit
 
 RESOLVED_STATUSES = (Status.RESOLVED, Status.CLOSED)
 
@@ -321,7 +321,23 @@ def enterprise_figures(
     )
 
 
-# Coverage of a campaign's scope by tag and by town (the organiser's coverage page).
+# Coverage of a campaign's scope by tag, town, batch and group (the campaign's coverage page).
+# Every function takes the same filters: `batch` and `group` count only the pairings made in that
+# batch or carrying that group (a firm is covered "in the batch" when one of them pairs it).
+
+
+def campaign_pairings(
+    campaign: Campaign, path: str, *, batch: int | None = None, group: int | None = None
+) -> QuerySet[Pairing]:
+    """The campaign's active pairings of firms under `path`, in the batch and group if given."""
+    pairings = Pairing.objects.active().filter(
+        campaign=campaign, enterprise__town__path__startswith=path
+    )
+    if batch:
+        pairings = pairings.filter(batch_id=batch)
+    if group:
+        pairings = pairings.filter(group_id=group)
+    return pairings
 
 
 @dataclass
@@ -330,8 +346,10 @@ class CoverageRow:
     enterprises: int
     paired: int
     target_percent: int | None = None
+    target_count: int | None = None
     tag_id: int | None = None
     town_id: int | None = None
+    key: int | None = None  # the batch, group or target the row is about
 
     @property
     def uncovered(self) -> int:
@@ -342,21 +360,37 @@ class CoverageRow:
         return 100 * self.paired / self.enterprises if self.enterprises else None
 
     @property
+    def has_target(self) -> bool:
+        return self.target_percent is not None or self.target_count is not None
+
+    @property
+    def met(self) -> bool:
+        """达标: the paired firms reach the target's count, or its share of the firms."""
+        if self.target_count is not None:
+            return self.paired >= self.target_count
+        if self.target_percent is not None:
+            return self.percent is not None and self.percent >= self.target_percent
+        return False
+
+    @property
     def short_of_target(self) -> bool:
-        return (
-            self.target_percent is not None
-            and self.percent is not None
-            and self.percent < self.target_percent
-        )
+        return self.has_target and not self.met
 
 
-def coverage_by_tag(campaign: Campaign, path: str) -> list[CoverageRow]:
+def coverage_by_tag(
+    campaign: Campaign, path: str, *, batch: int | None = None, group: int | None = None
+) -> list[CoverageRow]:
     """覆盖率 per tag against the campaign's target: for each tag (targets first), the firms under
     `path` (pairing.selectors.scope_path: the area within the campaign's scope), the paired ones
-    (an active pairing in the campaign), and the target.
+    (an active pairing in the campaign, in the batch and group if given), and the target.
     Two grouped counts (firms per tag; paired firms per tag, through the pairings), never a test
     per firm: at 300,000 firms a per-firm subquery ran for minutes, these for about a second."""
-    targets = dict(campaign.coverage_targets.values_list("tag_id", "target_percent"))
+    targets = {
+        t["tag_id"]: t
+        for t in campaign.coverage_targets.filter(tag__isnull=False).values(
+            "tag_id", "target_percent", "target_count"
+        )
+    }
     totals = dict(
         Enterprise.tags.through.objects.filter(enterprise__town__path__startswith=path)
         .values("tag_id")
@@ -364,33 +398,71 @@ def coverage_by_tag(campaign: Campaign, path: str) -> list[CoverageRow]:
         .values_list("tag_id", "n")
     )
     paired = dict(
-        Pairing.objects.active()
-        .filter(campaign=campaign, enterprise__town__path__startswith=path)
+        campaign_pairings(campaign, path, batch=batch, group=group)
         .values("enterprise__tags")
         .annotate(n=Count("enterprise", distinct=True))
         .values_list("enterprise__tags", "n")
     )
     rows = []
     for tag in Tag.objects.order_by("pk"):
-        if tag.pk in targets or totals.get(tag.pk):
+        target = targets.get(tag.pk, {})
+        if target or totals.get(tag.pk):
             rows.append(
                 CoverageRow(
                     label=tag.name,
                     enterprises=totals.get(tag.pk, 0),
                     paired=paired.get(tag.pk, 0),
-                    target_percent=targets.get(tag.pk),
+                    target_percent=target.get("target_percent"),
+                    target_count=target.get("target_count"),
                     tag_id=tag.pk,
                 )
             )
-    rows.sort(key=lambda r: r.target_percent is None)
+    rows.sort(key=lambda r: not r.has_target)
     return rows
 
 
-def coverage_by_town(campaign: Campaign, path: str) -> list[CoverageRow]:
+def coverage_of_lists(
+    campaign: Campaign, path: str, *, batch: int | None = None, group: int | None = None
+) -> list[CoverageRow]:
+    """The hand-picked targets (key projects, a park's firms): their listed firms under `path`
+    and how many of them are paired (two grouped counts over the lists, whatever their number)."""
+    through = CoverageTarget.enterprises.through.objects.filter(
+        coveragetarget__campaign=campaign, enterprise__town__path__startswith=path
+    )
+    totals = dict(
+        through.values("coveragetarget_id")
+        .annotate(n=Count("pk"))
+        .values_list("coveragetarget_id", "n")
+    )
+    paired = dict(
+        through.filter(
+            enterprise_id__in=campaign_pairings(campaign, path, batch=batch, group=group).values(
+                "enterprise_id"
+            )
+        )
+        .values("coveragetarget_id")
+        .annotate(n=Count("pk"))
+        .values_list("coveragetarget_id", "n")
+    )
+    return [
+        CoverageRow(
+            label=t.name,
+            enterprises=totals.get(t.pk, 0),
+            paired=paired.get(t.pk, 0),
+            target_percent=t.target_percent,
+            target_count=t.target_count,
+            key=t.pk,
+        )
+        for t in campaign.coverage_targets.filter(tag__isnull=True).order_by("pk")
+    ]
+
+
+def coverage_by_town(
+    campaign: Campaign, path: str, *, batch: int | None = None, group: int | None = None
+) -> list[CoverageRow]:
     """Firms per town, and paired firms per town through the pairings (two grouped counts)."""
     paired = dict(
-        Pairing.objects.active()
-        .filter(campaign=campaign, enterprise__town__path__startswith=path)
+        campaign_pairings(campaign, path, batch=batch, group=group)
         .values("enterprise__town_id")
         .annotate(n=Count("enterprise", distinct=True))
         .values_list("enterprise__town_id", "n")
@@ -409,6 +481,42 @@ def coverage_by_town(campaign: Campaign, path: str) -> list[CoverageRow]:
             town_id=row["town_id"],
         )
         for row in rows
+    ]
+
+
+def coverage_by_batch(
+    campaign: Campaign, path: str, enterprises: int, *, group: int | None = None
+) -> list[CoverageRow]:
+    """Per batch of the campaign, the firms under `path` it paired (of `enterprises`, the firms
+    under the path): one grouped count."""
+    paired = dict(
+        campaign_pairings(campaign, path, group=group)
+        .values("batch_id")
+        .annotate(n=Count("enterprise", distinct=True))
+        .values_list("batch_id", "n")
+    )
+    rows = [
+        CoverageRow(label=b.name, enterprises=enterprises, paired=paired.get(b.pk, 0), key=b.pk)
+        for b in campaign.batches.order_by("start", "pk")
+    ]
+    if paired.get(None):
+        rows.append(CoverageRow(label="", enterprises=enterprises, paired=paired[None]))
+    return rows
+
+
+def coverage_by_group(
+    campaign: Campaign, path: str, enterprises: int, *, batch: int | None = None
+) -> list[CoverageRow]:
+    """Per service group, the firms under `path` its pairings cover: one grouped count."""
+    paired = dict(
+        campaign_pairings(campaign, path, batch=batch)
+        .values("group_id")
+        .annotate(n=Count("enterprise", distinct=True))
+        .values_list("group_id", "n")
+    )
+    return [
+        CoverageRow(label=g.name, enterprises=enterprises, paired=paired.get(g.pk, 0), key=g.pk)
+        for g in campaign.groups.order_by("pk")
     ]
 
 

@@ -11,7 +11,7 @@ from accounts.models import Cadre, OrgUnit, User
 from enterprises.models import Enterprise, Industry, Tag
 from enterprises.uscc import check_char
 from issues.models import Status, Ticket
-from pairing.models import Campaign, Pairing, Visit
+from pairing.models import Campaign, Pairing, Visit, WorkloadCap, WorkloadExtension
 
 _seq = itertools.count(1)
 PASSWORD = "Test-pass-2026"
@@ -77,6 +77,20 @@ def make_campaign(*, scope_unit=None, **fields) -> Campaign:
     fields.setdefault("start", datetime.date(2026, 1, 1))
     return Campaign.objects.create(
         scope_unit=scope_unit or make_unit(kind=OrgUnit.Kind.CITY), **fields
+    )
+
+
+def set_caps(campaign: Campaign, extra: dict[str, int] | None = None, **caps: int) -> None:
+    """The campaign's workload caps by rank (a rank not named has none) and extensions."""
+    WorkloadCap.objects.filter(campaign=campaign).delete()
+    WorkloadCap.objects.bulk_create(
+        [WorkloadCap(campaign=campaign, rank=r, cap=c) for r, c in caps.items()]
+    )
+    WorkloadExtension.objects.bulk_create(
+        [
+            WorkloadExtension(campaign=campaign, category=k, extra=e)
+            for k, e in (extra or {}).items()
+        ]
     )
 
 

@@ -9,7 +9,7 @@ import re
 
 import pytest
 from django.core.management import call_command
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,8 +18,8 @@ from accounts.roles import Role
 from enterprises.models import Enterprise
 from issues.models import OPEN_STATUSES, Status, Ticket
 from pairing import selectors
-from pairing.models import Campaign, HelpPlan, Suggestion, SuggestionRun
-from reports import demo_history
+from pairing.models import Campaign, HelpPlan, Pairing, Suggestion, SuggestionRun, WorkloadCap
+from reports import demo_history, metrics
 from reports.demo_logins import DEMO_LOGINS, LEVELS, display_width, login_table
 from reports.models import FigureSnapshot
 from tests.helpers import sign_in
@@ -64,7 +64,27 @@ def test_the_second_campaign_is_part_way_through(province):
     assert second.start > today - datetime.timedelta(days=90) and second.end > today
     assert second.batches.filter(start__lte=today).count() == 2
     assert second.batches.filter(start__gt=today).exists()  # a batch still to come
+    # Pairings belong to the two batches out, from their dates; the third has none yet.
+    first_batch, second_batch, coming = second.batches.order_by("start")
+    pairings = Pairing.objects.active().filter(campaign=second)
+    assert pairings.filter(batch=first_batch).exists() and pairings.filter(batch=second_batch)
+    assert not pairings.filter(batch=coming).exists()
+    assert not pairings.filter(start__lt=F("batch__start")).exists()
+    # Ten service groups, each with a lead cadre and members from several levels.
     assert second.groups.count() == 10
+    levels = set()
+    for group in second.groups.prefetch_related("members__unit"):
+        assert group.lead_cadre_id and group.members.exists(), group.name
+        levels |= {m.unit.kind for m in group.members.all()}
+    assert {Kind.DEPARTMENT, Kind.TOWN} <= levels or {Kind.DEPARTMENT, Kind.STREET} <= levels
+    # Counted targets, not met yet in the second campaign, met in the first; caps of its own.
+    rows = metrics.coverage_by_tag(second, province.path) + metrics.coverage_of_lists(
+        second, province.path
+    )
+    counted = [r for r in rows if r.target_count is not None]
+    assert counted and any(r.short_of_target for r in counted)
+    assert all(r.met for r in metrics.coverage_by_tag(first, province.path) if r.has_target)
+    assert WorkloadCap.objects.filter(campaign=second).exists()
     for county in OrgUnit.objects.filter(kind=Kind.COUNTY):
         firms = Enterprise.objects.filter(town__path__startswith=county.path).count()
         left = selectors.uncovered(second, county).count()

@@ -34,6 +34,7 @@ PAIRING_HEADER = [
     "角色",
     "行动",
     "专项组/服务组",
+    "批次",
     "开始日期",
 ]
 
@@ -236,6 +237,7 @@ def test_the_pairing_export_has_the_import_columns_and_the_areas_active_pairings
                 "主联系人",
                 "合力扶企行动",
                 "工业组",
+                None,
                 datetime.datetime(2026, 1, 1),
             ),
             (
@@ -244,6 +246,7 @@ def test_the_pairing_export_has_the_import_columns_and_the_areas_active_pairings
                 world["formula"].staff_no,
                 "协助",
                 "合力扶企行动",
+                None,
                 None,
                 datetime.datetime(2026, 1, 1),
             ),

@@ -144,8 +144,8 @@ def test_every_bad_row_is_reported_by_row_and_column(area):
     assert not Pairing.objects.exists()
 
 
-def test_the_pairing_rules_are_reported_on_their_rows(area, settings):
-    settings.PAIRING_WORKLOAD_LIMITS = {"general": 2}
+def test_the_pairing_rules_are_reported_on_their_rows(area):
+    f.set_caps(area["campaign"], general=2)
     a, b, c = area["firms"]
     retired = f.make_cadre(user=f.make_user("cadre", display_name="老王"))
     Cadre.objects.filter(pk=retired.pk).update(status=Cadre.Status.RETIRED)
@@ -246,8 +246,8 @@ def test_csv_in_gbk_reads_the_same(area):
     assert plan.ok and plan.rows == 1 and plan.counts["created"] == 1
 
 
-def test_the_workload_limit_counts_a_cadres_rows_across_batches(area, settings):
-    settings.PAIRING_WORKLOAD_LIMITS = {"general": 2}
+def test_the_workload_limit_counts_a_cadres_rows_across_batches(area):
+    f.set_caps(area["campaign"], general=2)
     no = area["cadre"].staff_no
     rows = [  # three batches: a start date, a role, a group of their own
         [firm.uscc, "", no, role, "合力扶企行动", group, start]

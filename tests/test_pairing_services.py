@@ -78,8 +78,8 @@ def test_the_same_active_pairing_twice_is_refused_and_nothing_is_written(area):
     assert Pairing.objects.filter(enterprise=old).count() == 2
 
 
-def test_workload_limit_by_rank(area, settings):
-    settings.PAIRING_WORKLOAD_LIMITS = {"general": 2, "city_leader": 1}
+def test_workload_limit_by_rank(area):
+    f.set_caps(area["campaign"], general=2, city_leader=1)
     cadre = f.make_cadre(unit=area["dept"], rank=Cadre.Rank.GENERAL)
     firms = [f.make_enterprise(town=area["town"]) for _ in range(3)]
     with pytest.raises(ValidationError, match="上限 2"):

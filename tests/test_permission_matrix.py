@@ -107,11 +107,14 @@ GET = {
     "visits/new/<int:enterprise_pk>/": only({"cadre"}) | {"other_cadre": MISSING},
     "visits/<int:pk>/": row(MISSING, anonymous=LOGIN, cadre=OK, organiser=OK, leader=OK),
     "pairing/campaigns/new/": only({"organiser"}),
-    "pairing/campaigns/<int:pk>/": only({"organiser"}),
+    # Leaders read a campaign's own coverage and lists (issue 12), read-only.
+    "pairing/campaigns/<int:pk>/": only({"organiser", "leader"}),
     # The world's campaign is the city's, above the organiser's district: read, not edited.
     "pairing/campaigns/<int:pk>/edit/": only({"organiser"}, ok=MISSING),
-    "pairing/campaigns/<int:pk>/uncovered/": only({"organiser"}),
-    "pairing/campaigns/<int:pk>/pairings/": only({"organiser"}),
+    "pairing/campaigns/<int:pk>/uncovered/": only({"organiser", "leader"}),
+    "pairing/campaigns/<int:pk>/pairings/": only({"organiser", "leader"}),
+    "pairing/picker/cadres/": only({"organiser"}),
+    "pairing/picker/firms/": only({"organiser"}),
     "pairing/campaigns/<int:pk>/pair/": only({"organiser"}),
     "pairing/campaigns/<int:pk>/suggest/": row(NOT_ALLOWED),  # POST only
     "pairing/suggestions/<int:pk>/": only({"organiser"}),

@@ -19,20 +19,21 @@ Rule = Suggestion.Rule
 
 
 @pytest.fixture
-def area(settings):
-    settings.PAIRING_WORKLOAD_LIMITS = {"county": 1, "section": 2, "general": 2}
+def area():
     city = f.make_unit(kind=OrgUnit.Kind.CITY, code="C")
     east = f.make_unit(kind=OrgUnit.Kind.COUNTY, parent=city, code="E")
     town_a = f.make_unit(parent=east, code="EA")
     town_b = f.make_unit(parent=east, code="EB")
     village = f.make_unit(kind=OrgUnit.Kind.COMMUNITY, parent=town_a, code="EA1")
     dept = f.make_unit(kind=OrgUnit.Kind.DEPARTMENT, parent=east, code="ED")
+    campaign = f.make_campaign(scope_unit=city, start=datetime.date(2026, 1, 1))
+    f.set_caps(campaign, county=1, section=2, general=2)
     return {
         "east": east,
         "town_a": town_a,
         "town_b": town_b,
         "organiser": f.make_user("organiser", jurisdiction_unit=east),
-        "campaign": f.make_campaign(scope_unit=city, start=datetime.date(2026, 1, 1)),
+        "campaign": campaign,
         "leader": f.make_cadre(unit=east, rank=Cadre.Rank.COUNTY),
         "dept_cadre": f.make_cadre(unit=dept, rank=Cadre.Rank.SECTION),
         "village_cadre": f.make_cadre(unit=village, rank=Cadre.Rank.GENERAL),
