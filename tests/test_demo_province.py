@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.models import Cadre, OrgUnit, User
 from accounts.roles import Role
 from enterprises.models import Enterprise
+from issues.meetings import agenda_candidates
 from issues.models import OPEN_STATUSES, Status, Ticket
 from pairing import selectors
 from pairing.models import Campaign, HelpPlan, Pairing, Suggestion, SuggestionRun, WorkloadCap
@@ -105,15 +106,18 @@ def test_the_second_campaign_is_part_way_through(province):
     assert HelpPlan.objects.filter(done=True).exists()
 
 
-def test_the_county_organiser_has_firms_to_pair_and_suggestions_waiting(province, client):
+def test_the_county_organiser_has_work_waiting_in_the_second_campaign(province, client):
     organiser = user("demo_organiser")
     second = Campaign.objects.order_by("start").last()
     run = SuggestionRun.objects.get(campaign=second, area=organiser.jurisdiction_unit)
     pending = Suggestion.objects.filter(run=run, decision=Suggestion.Decision.PENDING)
     assert pending.exists() and run.uncovered > 0
+    # Escalated problems wait for a meeting.
+    assert agenda_candidates(Ticket.objects.visible_to(organiser)).exists()
     sign_in(client, organiser)
-    home = client.get(reverse("organiser_home")).content.decode()
-    assert second.name in home
+    response = client.get(reverse("organiser_home"))
+    assert second.name in response.content.decode()
+    assert response.context["owed_plans"] > 0  # help plans owed
     uncovered = client.get(reverse("uncovered_list", args=[second.pk])).content.decode()
     firm = selectors.uncovered(second, organiser.jurisdiction_unit).first()
     assert firm.name in uncovered
