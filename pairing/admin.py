@@ -8,6 +8,7 @@ from accounts.models import Cadre
 from pairing.models import (
     Campaign,
     CampaignBatch,
+    CoverageFigures,
     CoverageTarget,
     HelpPlan,
     Pairing,
@@ -16,6 +17,8 @@ from pairing.models import (
     Suggestion,
     SuggestionRun,
     Visit,
+    WorkloadCap,
+    WorkloadExtension,
 )
 from pairing.resources import CadreResource, PairingResource
 
@@ -79,10 +82,11 @@ class CampaignAdmin(AuditedAdmin):
 
 @admin.register(ServiceGroup)
 class ServiceGroupAdmin(AuditedAdmin):
-    list_display = ["name", "kind", "campaign", "lead_unit"]
+    list_display = ["name", "kind", "campaign", "lead_unit", "lead_cadre"]
     list_filter = ["kind"]
     search_fields = ["name"]
-    list_select_related = ["campaign", "lead_unit"]
+    list_select_related = ["campaign", "lead_unit", "lead_cadre__user"]
+    raw_id_fields = ["lead_cadre", "members"]
 
 
 @admin.register(Pairing)
@@ -93,7 +97,7 @@ class PairingAdmin(PlanImportMixin, AuditedAdmin):
     list_filter = ["role", "campaign"]
     search_fields = ["enterprise__name", "cadre__user__display_name", "cadre__staff_no"]
     list_select_related = ["cadre__user", "enterprise", "campaign"]
-    raw_id_fields = ["cadre", "enterprise", "created_by"]
+    raw_id_fields = ["cadre", "enterprise", "created_by", "batch", "group"]
 
 
 @admin.register(Visit)
@@ -114,8 +118,28 @@ class CampaignBatchAdmin(AuditedAdmin):
 
 @admin.register(CoverageTarget)
 class CoverageTargetAdmin(AuditedAdmin):
-    list_display = ["campaign", "tag", "target_percent"]
+    list_display = ["campaign", "name", "tag", "target_count", "target_percent"]
     list_select_related = ["campaign", "tag"]
+    raw_id_fields = ["enterprises"]
+
+
+@admin.register(WorkloadCap)
+class WorkloadCapAdmin(AuditedAdmin):
+    list_display = ["campaign", "rank", "cap"]
+    list_select_related = ["campaign"]
+
+
+@admin.register(WorkloadExtension)
+class WorkloadExtensionAdmin(AuditedAdmin):
+    list_display = ["campaign", "category", "extra"]
+    list_select_related = ["campaign"]
+
+
+@admin.register(CoverageFigures)
+class CoverageFiguresAdmin(ReadOnlyAdmin):
+    list_display = ["campaign", "path", "batch_id_key", "group_id_key", "version", "computed_at"]
+    list_select_related = ["campaign"]
+    exclude = ["data"]
 
 
 @admin.register(HelpPlan)

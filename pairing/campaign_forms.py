@@ -85,12 +85,24 @@ class BatchForm(forms.ModelForm):
 
 
 class PeriodFormSet(forms.BaseInlineFormSet):
-    """A formset told the campaign's period and scope by the view before it is validated."""
+    """A formset told the campaign's period and scope by the view before it is validated. Its
+    rows' select fields share one list of choices (`shared_choices`), read once for the formset
+    rather than once per row."""
 
     start: datetime.date | None = None
     end: datetime.date | None = None
     scope: OrgUnit | None = None
     area: OrgUnit | None = None
+    shared: tuple[str, ...] = ()
+
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        if self.shared:
+            if not hasattr(self, "_choices"):
+                probe = self.form(**super().get_form_kwargs(None))
+                self._choices = {name: list(probe.fields[name].choices) for name in self.shared}
+            kwargs["shared_choices"] = self._choices
+        return kwargs
 
     def live_forms(self):
         return [
@@ -135,18 +147,20 @@ class GroupForm(forms.ModelForm):
         model = ServiceGroup
         fields = ["name", "kind", "lead_unit"]
 
-    def __init__(self, *args, area: OrgUnit, **kwargs):
+    def __init__(self, *args, area: OrgUnit, shared_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.area = area
         # The lead unit: a department of the area or of the levels above it.
         self.fields["lead_unit"].queryset = selectors.serving_units(area).filter(
             kind=OrgUnit.Kind.DEPARTMENT
         )
+        for name, choices in (shared_choices or {}).items():
+            self.fields[name].choices = choices
         if self.instance.pk:
             if self.instance.lead_cadre_id:
                 self.initial["lead"] = self.instance.lead_cadre.staff_no
             self.initial["member_numbers"] = "\n".join(
-                self.instance.members.order_by("staff_no").values_list("staff_no", flat=True)
+                sorted(m.staff_no for m in self.instance.members.all())
             )
 
     def clean_lead(self):
@@ -181,6 +195,17 @@ class GroupForm(forms.ModelForm):
 
 
 class GroupFormSet(PeriodFormSet):
+    shared = ("lead_unit",)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "queryset",
+            ServiceGroup.objects.select_related("lead_cadre")
+            .prefetch_related("members")
+            .order_by("pk"),
+        )
+        super().__init__(*args, **kwargs)
+
     def clean(self):
         super().clean()
         for form in self.deleted_forms:
@@ -199,14 +224,16 @@ class TargetForm(forms.ModelForm):
         model = CoverageTarget
         fields = ["name", "tag", "target_count", "target_percent"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, shared_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["tag"].queryset = Tag.objects.order_by("pk")
+        for name, choices in (shared_choices or {}).items():
+            self.fields[name].choices = choices
         self.fields["target_percent"].max_value = 100
         self.fields["target_percent"].widget.attrs["max"] = 100
         if self.instance.pk:
             self.initial["firms"] = "\n".join(
-                self.instance.enterprises.order_by("uscc").values_list("uscc", flat=True)
+                sorted(e.uscc for e in self.instance.enterprises.all())
             )
 
     def clean_firms(self):
@@ -237,6 +264,14 @@ class TargetForm(forms.ModelForm):
 class TargetFormSet(PeriodFormSet):
     """Checks each target against the firms the campaign reaches in the organiser's area:
     listed firms must be among them, and a count may not exceed how many there are."""
+
+    shared = ("tag",)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "queryset", CoverageTarget.objects.prefetch_related("enterprises").order_by("pk")
+        )
+        super().__init__(*args, **kwargs)
 
     def clean(self):
         super().clean()

@@ -3,7 +3,16 @@ number of enterprises, pairings or cadres."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+)
 
 from accounts.models import Cadre, OrgUnit
 from enterprises.models import Enterprise
@@ -27,10 +36,10 @@ def serving_units(area: OrgUnit) -> QuerySet[OrgUnit]:
     siblings = OrgUnit.objects.filter(parent__path__in=above, kind__in=OrgUnit.AREA_KINDS).exclude(
         path__in=[*above, area.path]
     )
-    units = OrgUnit.objects.filter(path__startswith=above[0])
-    for path in siblings.values_list("path", flat=True):
-        units = units.exclude(path__startswith=path)
-    return units
+    # A subquery, not a list: the QuerySet stays lazy, read inside whatever query uses it.
+    outer = ExpressionWrapper(OuterRef("path"), output_field=CharField())
+    in_a_sibling = siblings.annotate(outer=outer).filter(outer__startswith=F("path"))
+    return OrgUnit.objects.filter(path__startswith=above[0]).exclude(Exists(in_a_sibling))
 
 
 def serving_cadres(area: OrgUnit) -> QuerySet[Cadre]:

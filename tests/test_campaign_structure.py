@@ -426,3 +426,40 @@ def test_the_dashboard_lists_every_campaign_of_the_area(client, world):
     assert "东城区助企行动" in html  # no problems raised in it yet
     assert reverse("campaign_detail", args=[world["campaign"].pk]) in html
     assert "西城区行动" not in html
+
+
+def test_an_imported_pairing_takes_its_batch_from_its_row_or_the_upload(world):
+    from pairing import pairing_import
+    from tests.helpers import xlsx
+
+    a, b, c = (f.make_enterprise(town=world["town"]) for _ in range(3))
+    no, name = world["dept_cadre"].staff_no, world["campaign"].name
+    sheet = xlsx(
+        ["企业统一社会信用代码", "干部工号", "行动", "批次", "开始日期"],
+        [a.uscc, no, name, "第二批", ""],
+        [b.uscc, no, name, "", ""],
+        [c.uscc, no, name, "第九批", ""],
+    )
+    plan = pairing_import.read_plan(
+        sheet, "结对.xlsx", actor=world["organiser"], batch=world["first"]
+    )
+    assert [(e.row, e.column, e.message) for e in plan.errors] == [
+        (4, "批次", "行动“东城区助企行动”中没有这个批次")
+    ]
+    plan = pairing_import.read_plan(
+        xlsx(
+            ["企业统一社会信用代码", "干部工号", "行动", "批次"],
+            [a.uscc, no, name, "第二批"],
+            [b.uscc, no, name, ""],
+        ),
+        "结对.xlsx",
+        actor=world["organiser"],
+        campaign=world["campaign"],
+        batch=world["first"],
+    )
+    pairing_import.commit(plan, actor=world["organiser"])
+    made = {p.enterprise_id: (p.batch, p.start) for p in Pairing.objects.all()}
+    assert made == {
+        a.pk: (world["second"], D(2026, 9, 26)),
+        b.pk: (world["first"], D(2026, 9, 16)),
+    }

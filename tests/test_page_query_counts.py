@@ -192,6 +192,37 @@ def add_hand_over_rows(world, n):
         )
 
 
+def add_campaign_structure(world, n):
+    """Batches, service groups with a lead and a member, and targets of hand-picked firms, each
+    with a paired firm (the coverage page's batch, group and target tables; the campaign form)."""
+    campaign = world["campaign"]
+    for _ in range(n):
+        i = next(_n)
+        batch = campaign.batches.create(name=f"{ROW}批{i}", start=datetime.date(2026, 1, 1))
+        group = campaign.groups.create(name=f"{ROW}组{i}", lead_cadre=new_cadre(world))
+        group.members.add(new_cadre(world))
+        paired = firm(world, town=new_town(world))
+        target = campaign.coverage_targets.create(name=f"{ROW}目标{i}", target_count=1)
+        target.enterprises.add(paired)
+        f.make_pairing(
+            cadre=world["cadre"], enterprise=paired, campaign=campaign, batch=batch, group=group
+        )
+
+
+def add_campaign_loads(world, n):
+    """Campaigns the cadre is paired in, each with its own cap."""
+    for _ in range(n):
+        campaign = f.make_campaign(scope_unit=world["east"], name=f"{ROW}行动{next(_n)}")
+        f.set_caps(campaign, general=5, extra={"territory": 1})
+        f.make_pairing(cadre=world["cadre"], enterprise=firm(world), campaign=campaign)
+
+
+def campaign_form_url(world):
+    """The form edits campaigns of the organiser's own district."""
+    world["campaign"] = f.make_campaign(scope_unit=world["east"])
+    return reverse("campaign_edit", args=[world["campaign"].pk])
+
+
 def suggestion_run_url(world):
     run = SuggestionRun.objects.create(
         campaign=world["campaign"], area=world["east"], created_by=world["organiser"]
@@ -215,6 +246,26 @@ PAGES = {
         lambda w: reverse("campaign_detail", args=[w["campaign"].pk]),
         "organiser",
         add_coverage,
+    ),
+    "coverage_structure": (
+        lambda w: reverse("campaign_detail", args=[w["campaign"].pk]),
+        "organiser",
+        add_campaign_structure,
+    ),
+    "campaign_pairings": (
+        lambda w: reverse("campaign_pairings", args=[w["campaign"].pk]),
+        "organiser",
+        add_campaign_structure,
+    ),
+    "campaign_form": (
+        lambda w: campaign_form_url(w),
+        "organiser",
+        add_campaign_structure,
+    ),
+    "cadre_loads": (
+        lambda w: reverse("cadre_detail", args=[w["cadre"].pk]),
+        "organiser",
+        add_campaign_loads,
     ),
     "suggestion_run": (suggestion_run_url, "organiser", add_suggestions),
     "sorting_queue": (lambda w: reverse("sorting_queue"), "organiser", add_tickets),

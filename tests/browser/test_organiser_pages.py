@@ -61,6 +61,10 @@ def test_an_organiser_sets_up_a_campaign_and_pairs_by_hand_and_by_suggestion(pag
     page.select_option("#id_scope_unit", label="东城区")
     page.fill("#id_start", "2026-01-01")
     page.fill("#id_visit_every_days", "15")
+    # The lists start empty: each row is added as needed (issue 12: not two fixed empty rows).
+    for part, rows in (("batches", 2), ("groups", 1), ("targets", 1)):
+        for _ in range(rows):
+            page.click(f"[data-add-row={part}]")
     page.fill("#id_batches-0-name", "第一批")
     page.fill("#id_batches-0-start", "2026-01-01")
     page.fill("#id_batches-1-name", "第二批")
@@ -78,7 +82,9 @@ def test_an_organiser_sets_up_a_campaign_and_pairs_by_hand_and_by_suggestion(pag
     go(page, "main button[type=submit]")
     screenshot(page, "phone-campaign-saved")
     text = page.inner_text("main")
-    assert "行动已保存" in text and "第一批 · 2026-01-01" in text and "先进制造服务组" in text
+    assert "行动已保存" in text and "先进制造服务组" in text
+    batches = page.inner_text('[data-coverage="batch"]')
+    assert "第一批" in batches and "2026-01-01" in batches and "2026-03-01" in batches
     campaign = Campaign.objects.get()
     assert (campaign.name, campaign.scope_unit.name, campaign.visit_every_days) == (
         "助企纾困行动",
@@ -120,7 +126,8 @@ def test_an_organiser_sets_up_a_campaign_and_pairs_by_hand_and_by_suggestion(pag
     assert "云溪五金厂" not in listed and "云溪精工机械有限公司" not in listed
 
     page.goto(f"/pairing/campaigns/{campaign.pk}/")
-    go(page, "text=生成结对建议")
+    page.click("[data-suggest] summary")
+    go(page, "[data-suggest] button[type=submit]")
     text = page.inner_text("main")
     assert "云溪纺织有限公司" in text and "云溪电子有限公司" in text
     suggestion = Suggestion.objects.get(enterprise__name="云溪纺织有限公司")
