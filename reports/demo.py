@@ -79,50 +79,36 @@ def seed(size: Size, *, seed: int = 2026, today: datetime.date | None = None) ->
     cadres = accounts_demo.build_cadres(rng, tree, count=size.cadres, today=today)
     enterprises = enterprises_demo.build_enterprises(rng, tree, count=size.enterprises, today=today)
     by_city = _by_city(tree, cadres, enterprises)
-
-    # The first campaign, a year of it.
+    # The first campaign, a year of it; the second, eight weeks in: its first two batches
+    # paired, the third still to come.
     campaign = pairing_demo.build_campaign(tree, today=today)
+    second = pairing_demo.build_second_campaign(tree, today=today)
     visits = tickets = 0
     for city, city_cadres, firms in by_city:
-        pairings = pairing_demo.build_pairings(rng, campaign, city, city_cadres, firms, today=today)
-        visits += len(
-            pairing_demo.build_visits(
-                rng, pairings, today=today, per_enterprise=size.visits_per_enterprise, days=365
-            )
+        share = len(firms) / len(enterprises)
+        v, t = _campaign_in_city(
+            rng,
+            campaign,
+            city,
+            city_cadres,
+            firms,
+            tree,
+            today=today,
+            visits=size.visits_per_enterprise,
+            tickets=round(size.tickets * share),
         )
-        active = [p for p in pairings if p.end is None]
-        count = round(size.tickets * len(firms) / len(enterprises))
-        tickets += len(
-            issues_demo.build_tickets(
-                rng, city, active, count=count, today=today, above=tree.department_by_name
-            )
+        v2, t2 = _campaign_in_city(
+            rng,
+            second,
+            city,
+            city_cadres,
+            pairing_demo.second_campaign_share(rng, firms),
+            tree,
+            today=today,
+            visits=size.visits_per_enterprise / 3,
+            tickets=round(size.tickets * SECOND_TICKETS * share),
         )
-
-    # The second, eight weeks in: its first two batches paired, the third still to come.
-    second = pairing_demo.build_second_campaign(tree, today=today)
-    batches = list(second.batches.filter(start__lte=today))
-    for city, city_cadres, firms in by_city:
-        share = pairing_demo.second_campaign_share(rng, firms)
-        pairings = pairing_demo.build_pairings(
-            rng, second, city, city_cadres, share, today=today, batches=batches
-        )
-        per_firm = size.visits_per_enterprise / 3
-        visits += len(
-            pairing_demo.build_visits(rng, pairings, today=today, per_enterprise=per_firm, days=56)
-        )
-        active = [p for p in pairings if p.end is None]
-        count = round(size.tickets * SECOND_TICKETS * len(firms) / len(enterprises))
-        tickets += len(
-            issues_demo.build_tickets(
-                rng,
-                city,
-                active,
-                count=count,
-                today=today,
-                max_age=pairing_demo.SECOND_CAMPAIGN_DAYS,
-                above=tree.department_by_name,
-            )
-        )
+        visits, tickets = visits + v + v2, tickets + t + t2
     pairing_demo.build_help_plans(rng, enterprises, today=today)
     logins = add_demo_logins(rng, tree, campaign, today=today, second=second)
 
@@ -142,6 +128,30 @@ def seed(size: Size, *, seed: int = 2026, today: datetime.date | None = None) ->
         "visits": visits,
         "tickets": tickets,
     }
+
+
+def _campaign_in_city(
+    rng, campaign: Campaign, city, cadres, firms, tree, *, today, visits: float, tickets: int
+) -> tuple[int, int]:
+    """The campaign's pairings of `firms` (in the batches begun by today), their visits since
+    it began, and `tickets` problems on them; returns the numbers of visits and tickets."""
+    batches = list(campaign.batches.filter(start__lte=today))
+    pairings = pairing_demo.build_pairings(
+        rng, campaign, city, cadres, firms, today=today, batches=batches
+    )
+    days = (today - campaign.start).days
+    made = pairing_demo.build_visits(rng, pairings, today=today, per_enterprise=visits, days=days)
+    active = [p for p in pairings if p.end is None]
+    raised = issues_demo.build_tickets(
+        rng,
+        city,
+        active,
+        count=tickets,
+        today=today,
+        max_age=min(days, pairing_demo.FIRST_CAMPAIGN_DAYS - 20),
+        above=tree.department_by_name,
+    )
+    return len(made), len(raised)
 
 
 def _by_city(tree, cadres: list[Cadre], enterprises: list[Enterprise]):
