@@ -33,7 +33,7 @@ class DemoLogin(NamedTuple):
 LEVELS = {"province": "省级", "city": "市级", "county": "县级", "town": "镇街"}
 
 DEMO_LOGINS = [
-    DemoLogin("demo_leader", Role.LEADER, "province", "省领导：两个市的汇总，逐级下钻到县、镇街"),
+    DemoLogin("demo_leader", Role.LEADER, "province", "省领导：各市的汇总，逐级下钻到县、镇街"),
     DemoLogin("demo_city_leader", Role.LEADER, "city", "市领导：本市各县区的数字与月度趋势"),
     DemoLogin("demo_county_leader", Role.LEADER, "county", "县领导：本县各镇街"),
     DemoLogin("demo_town_leader", Role.LEADER, "town", "镇街领导：demo_cadre 所在镇"),
