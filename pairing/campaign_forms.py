@@ -130,7 +130,15 @@ class BatchFormSet(PeriodFormSet):
                 form.add_error(None, _("该批次已有结对，不能删除。"))
 
 
-class GroupForm(forms.ModelForm):
+class SharedChoices:
+    """A row of a PeriodFormSet: its selects take the formset's choices, read once."""
+
+    def share_choices(self, shared_choices: dict | None) -> None:
+        for name, choices in (shared_choices or {}).items():
+            self.fields[name].choices = choices
+
+
+class GroupForm(SharedChoices, forms.ModelForm):
     lead = forms.CharField(
         label=_("组长（工号）"),
         max_length=32,
@@ -154,8 +162,7 @@ class GroupForm(forms.ModelForm):
         self.fields["lead_unit"].queryset = selectors.serving_units(area).filter(
             kind=OrgUnit.Kind.DEPARTMENT
         )
-        for name, choices in (shared_choices or {}).items():
-            self.fields[name].choices = choices
+        self.share_choices(shared_choices)
         if self.instance.pk:
             if self.instance.lead_cadre_id:
                 self.initial["lead"] = self.instance.lead_cadre.staff_no
@@ -213,7 +220,7 @@ class GroupFormSet(PeriodFormSet):
                 form.add_error(None, _("该服务组已有结对，不能删除。"))
 
 
-class TargetForm(forms.ModelForm):
+class TargetForm(SharedChoices, forms.ModelForm):
     firms = forms.CharField(
         label=_("指定企业（统一社会信用代码，每行一个）"),
         required=False,
@@ -227,8 +234,7 @@ class TargetForm(forms.ModelForm):
     def __init__(self, *args, shared_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["tag"].queryset = Tag.objects.order_by("pk")
-        for name, choices in (shared_choices or {}).items():
-            self.fields[name].choices = choices
+        self.share_choices(shared_choices)
         self.fields["target_percent"].max_value = 100
         self.fields["target_percent"].widget.attrs["max"] = 100
         if self.instance.pk:

@@ -242,6 +242,14 @@ class PairingQuerySet(models.QuerySet):
     def active(self) -> PairingQuerySet:
         return self.filter(end__isnull=True)
 
+    def in_batch_and_group(self, batch_id: int | None, group_id: int | None) -> PairingQuerySet:
+        """Those made in the batch and carrying the group, each when given."""
+        if batch_id:
+            self = self.filter(batch_id=batch_id)
+        if group_id:
+            self = self.filter(group_id=group_id)
+        return self
+
     def visible_to(self, user) -> PairingQuerySet:
         """Cadres: their own pairings. Organisers and leaders: those of their area's enterprises."""
         if scoping.sees_everything(user):

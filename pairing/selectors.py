@@ -72,11 +72,7 @@ def paired_in(
     """'This enterprise has an active pairing in the campaign' (the one definition of covered),
     in the batch or group if given."""
     pairings = Pairing.objects.active().filter(campaign=campaign, enterprise=OuterRef("pk"))
-    if batch_id:
-        pairings = pairings.filter(batch_id=batch_id)
-    if group_id:
-        pairings = pairings.filter(group_id=group_id)
-    return Exists(pairings)
+    return Exists(pairings.in_batch_and_group(batch_id, group_id))
 
 
 def uncovered(
@@ -115,13 +111,11 @@ def campaign_pairings(
     """The campaign's active pairings of firms both in the area and in the campaign's scope (the
     firms the coverage counts as paired), filtered by tag, town, batch, group, or a firm's or
     cadre's name or code."""
-    pairings = Pairing.objects.active().filter(
-        campaign=campaign, enterprise__town__path__startswith=scope_path(area, campaign)
+    pairings = (
+        Pairing.objects.active()
+        .filter(campaign=campaign, enterprise__town__path__startswith=scope_path(area, campaign))
+        .in_batch_and_group(batch_id, group_id)
     )
-    if batch_id:
-        pairings = pairings.filter(batch_id=batch_id)
-    if group_id:
-        pairings = pairings.filter(group_id=group_id)
     if tag_id:
         pairings = pairings.filter(
             enterprise__in=Enterprise.tags.through.objects.filter(tag_id=tag_id).values(

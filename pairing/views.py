@@ -5,8 +5,6 @@ Every page is for organisers with a jurisdiction, and reaches only that area's e
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -26,6 +24,7 @@ from accounts.paging import query_without_page
 from accounts.roles import Role
 from enterprises.models import Enterprise
 from pairing import exports, selectors, services, suggest, workload
+from pairing.campaign_views import area_view, campaign_for
 from pairing.forms import (
     EndPairingForm,
     HandOverForm,
@@ -39,25 +38,8 @@ from pairing.models import HelpPlan, Pairing, Suggestion, SuggestionRun
 PAGE_SIZE = 50
 
 
-def organiser_view(view):
-    """Organisers with a jurisdiction only; the view receives the area."""
-
-    @role_required(Role.ORGANISER)
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        area = request.user.jurisdiction_unit
-        if area is None:
-            return render(request, "reports/no_area.html", {"role_label": Role.ORGANISER.label})
-        return view(request, area, *args, **kwargs)
-
-    return wrapped
-
-
-def _campaign(area, pk):
-    campaign = selectors.campaigns_for_area(area).filter(pk=pk).first()
-    if campaign is None:
-        raise Http404
-    return campaign
+# Organisers with a jurisdiction only; the view receives the area.
+organiser_view = area_view(Role.ORGANISER)
 
 
 def _int(value) -> int | None:
@@ -69,7 +51,7 @@ def _int(value) -> int | None:
 
 @organiser_view
 def pair_new(request, area, pk: int):
-    campaign = _campaign(area, pk)
+    campaign = campaign_for(area, pk)
     initial = {
         "usccs": request.GET.get("uscc", ""),
         "cadre": request.GET.get("cadre", ""),
@@ -132,7 +114,7 @@ def pairing_end(request, area, pk: int):
 def suggestion_new(request, area, pk: int):
     """Suggestions for the campaign's uncovered firms, to be made in the chosen group and batch
     from the chosen start date; a forged group or batch (another campaign's) is refused."""
-    campaign = _campaign(area, pk)
+    campaign = campaign_for(area, pk)
     form = SuggestForm(request.POST, campaign=campaign)
     if not form.is_valid():
         messages.error(

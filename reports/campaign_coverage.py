@@ -67,14 +67,22 @@ def campaign_coverage(
     if kept is not None:
         return _load(kept.data, kept.computed_at)
     figures = compute(campaign, path, batch=batch, group=group)
-    CoverageFigures.objects.update_or_create(
-        **key,
-        defaults={
-            "version": campaign.coverage_version,
-            "computed_at": figures.computed_at,
-            "data": {"total": asdict(figures.total)}
-            | {part: [asdict(row) for row in getattr(figures, part)] for part in PARTS},
-        },
+    data = {"total": asdict(figures.total)} | {
+        part: [asdict(row) for row in getattr(figures, part)] for part in PARTS
+    }
+    # One statement whether the row is new or stale (two views counting at once both land).
+    CoverageFigures.objects.bulk_create(
+        [
+            CoverageFigures(
+                **key,
+                version=campaign.coverage_version,
+                computed_at=figures.computed_at,
+                data=data,
+            )
+        ],
+        update_conflicts=True,
+        unique_fields=["campaign", "path", "batch_id_key", "group_id_key"],
+        update_fields=["version", "computed_at", "data"],
     )
     return figures
 

@@ -330,14 +330,11 @@ def campaign_pairings(
     campaign: Campaign, path: str, *, batch: int | None = None, group: int | None = None
 ) -> QuerySet[Pairing]:
     """The campaign's active pairings of firms under `path`, in the batch and group if given."""
-    pairings = Pairing.objects.active().filter(
-        campaign=campaign, enterprise__town__path__startswith=path
+    return (
+        Pairing.objects.active()
+        .filter(campaign=campaign, enterprise__town__path__startswith=path)
+        .in_batch_and_group(batch, group)
     )
-    if batch:
-        pairings = pairings.filter(batch_id=batch)
-    if group:
-        pairings = pairings.filter(group_id=group)
-    return pairings
 
 
 @dataclass

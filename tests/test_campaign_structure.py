@@ -463,3 +463,52 @@ def test_an_imported_pairing_takes_its_batch_from_its_row_or_the_upload(world):
         a.pk: (world["second"], D(2026, 9, 26)),
         b.pk: (world["first"], D(2026, 9, 16)),
     }
+
+
+@pytest.mark.parametrize("kind", ["cadres", "firms"])
+def test_the_pickers_run_the_same_number_of_queries_for_3_or_20_rows(client, world, kind):
+    """A picker shows at most 20 rows (PICKER_ROWS): 3 rows, then a full list of 20."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def add(n):
+        for _ in range(n):
+            if kind == "cadres":
+                f.make_cadre(
+                    user=f.make_user("cadre", display_name="测试干部"), unit=world["city_dept"]
+                )
+            else:
+                f.make_enterprise(town=world["town"], name="测试精工有限公司")
+
+    organiser(client, world)
+    url = reverse(f"picker_{kind}")
+    client.get(url, {"q": "测试"})
+
+    def render():
+        with CaptureQueriesContext(connection) as captured:
+            html = client.get(url, {"q": "测试"}).content.decode()
+        return len(captured), html.count('class="picker-option"')
+
+    add(3)
+    few, shown = render()
+    add(27)
+    many, shown_many = render()
+    assert (shown, shown_many) == (3, 20)
+    assert few == many
+
+
+def test_the_pairing_upload_refuses_another_campaigns_batch_on_its_field(client, world):
+    from tests.helpers import xlsx
+
+    organiser(client, world)
+    other = f.make_campaign(scope_unit=world["east"], name="另一行动")
+    sheet = xlsx(
+        ["企业统一社会信用代码", "干部工号"], [f.make_enterprise(town=world["town"]).uscc, "X"]
+    )
+    sheet.name = "结对.xlsx"
+    response = client.post(
+        reverse("pairing_import"),
+        {"file": sheet, "campaign": other.pk, "batch": world["first"].pk},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["batch"] == ["请选择所选行动的批次。"]
