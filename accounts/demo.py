@@ -285,13 +285,16 @@ def build_org_tree(
         level.append(OrgUnit(kind=kind.ZONE, code=f"{city.code}KF", name=zone, parent=city))
     areas = [u for u in _bulk_saved(level) if u.kind != kind.DEPARTMENT]
     level = [
-        OrgUnit(kind=kind.DEPARTMENT, code=f"{area.code}B{j + 1:02d}", name=area.name + dept)
+        OrgUnit(
+            kind=kind.DEPARTMENT,
+            code=f"{area.code}B{j + 1:02d}",
+            name=area.name + dept,
+            parent=area,
+        )
         for area in areas
         if area.kind == kind.COUNTY
         for j, dept in enumerate(COUNTY_DEPARTMENTS.values())
     ]
-    for unit in level:
-        unit.parent = next(a for a in areas if unit.code.startswith(a.code + "B"))
     for i, word in enumerate(town_names(rng, towns)):
         parent = areas[i % len(areas)]
         street = i % 3 == 0 or parent.kind == kind.ZONE

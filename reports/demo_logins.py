@@ -92,8 +92,9 @@ NAMES = {
     "demo_security": "安全管理员",
     "demo_auditor": "审计管理员",
 }
-# The bureau each handler login works in, by its name in DEPARTMENTS.
-HANDLER_BUREAUS = {"": "市经信局", "2": "市人力社保局"}
+# The bureaus the handler logins of each level work in, by their names in DEPARTMENTS: the first
+# login's, and the second's (its name ends in 2).
+HANDLER_BUREAUS = ("市经信局", "市人力社保局")
 
 
 def add_demo_logins(
@@ -156,7 +157,7 @@ def add_demo_logins(
             continue
         issues_demo.build_tickets(
             rng,
-            tree,
+            _city_tree(tree, ground.get(username, town)),
             taken,
             count=20 if username == "demo_cadre" else 5,
             today=today,
@@ -170,7 +171,7 @@ def add_demo_logins(
         if login.role == Role.HANDLER and login.username in users:
             issues_demo.build_tickets(
                 rng,
-                tree,
+                _city_tree(tree, town),
                 taken_by["demo_cadre"],
                 count=5,
                 today=today,
@@ -205,8 +206,7 @@ def _units(tree: accounts_demo.OrgTree) -> dict[str, tuple[OrgUnit, OrgUnit | No
         if login.role in (Role.LEADER, Role.ORGANISER):
             units[login.username] = (area, area)
         elif login.role == Role.HANDLER:
-            suffix = login.username.removeprefix(f"demo_{login.level}_").removeprefix("demo_")
-            name = HANDLER_BUREAUS[suffix.removeprefix("handler")]
+            name = HANDLER_BUREAUS[login.username.endswith("2")]
             units[login.username] = (bureaus[login.level].get(name), None)
         elif login.role == Role.CADRE:
             rank = CADRES[login.username][1]
@@ -220,6 +220,12 @@ def _units(tree: accounts_demo.OrgTree) -> dict[str, tuple[OrgUnit, OrgUnit | No
             units[login.username] = (top, None)
     units["demo_cadre2"] = (other_town, None)
     return units
+
+
+def _city_tree(tree: accounts_demo.OrgTree, unit: OrgUnit) -> accounts_demo.OrgTree:
+    """The tree of the city `unit` lies in, whose bureaus take its problems (the whole tree when
+    it has no cities)."""
+    return next((c for c in tree.cities if unit.path.startswith(c.root.path)), tree)
 
 
 def _a_town(towns: list[OrgUnit]) -> OrgUnit:
