@@ -135,7 +135,10 @@ class HandOverForm(forms.Form):
         self.fields["date"].initial = timezone.localdate()
         for p in pairings:
             self.fields[f"successor_{p.pk}"] = forms.CharField(
-                label=_("接手干部工号"), max_length=32, required=False
+                label=_("接手干部工号"),
+                max_length=32,
+                required=False,
+                widget=PickerInput(kind="cadres"),
             )
             self.fields[f"release_{p.pk}"] = forms.BooleanField(
                 label=_("不再安排干部"), required=False
