@@ -5,7 +5,10 @@ first campaign a year old and all but done, with its history (visits, tickets, m
 snapshots); a second campaign eight weeks in, with firms still to pair, suggestions waiting,
 targets not met, help plans owed and problems at every stage; and the named logins of
 reports.demo_logins. `seed()` calls the apps' demo functions in order; an app adds its own depth
-as one more function called from `seed()`'s last section.
+(meetings, help-plan measures, …) as one more function called from `seed()`'s last section,
+taking what it needs of: `rng`, `tree` (accounts.demo.OrgTree: the province, its cities' own
+trees, bureaus at every level), `campaign` and `second`, `logins` (users by username, as in
+DEMO_LOGINS) and `today`.
 """
 
 from __future__ import annotations
