@@ -142,39 +142,42 @@ def build_tickets(
     tickets, plans = [], []
     statuses = [s for s, _w in STATUS_MIX]
     for n in range(count):
-        pairing = rng.choice(pairings)
-        category = rng.choice(list(Category))
-        level = Level.values[n % 4] if status_cycle else weighted_choice(rng, LEVEL_MIX)
+        # Each ticket draws from a generator of its own: how far its life has got by now (the
+        # hour of the seed) then changes no other ticket's draws.
+        own = random.Random(rng.getrandbits(64))
+        pairing = own.choice(pairings)
+        category = own.choice(list(Category))
+        level = Level.values[n % 4] if status_cycle else weighted_choice(own, LEVEL_MIX)
         visit = visits_by_pair.get((pairing.cadre_id, pairing.enterprise_id))
         if status_cycle:
             # Statuses in turn, open ones recent and finished ones older.
             target = statuses[n % len(statuses)]
             age = (
-                min(1 + int(rng.expovariate(1 / OPEN_MEAN_AGE)), max_age - 1)
+                min(1 + int(own.expovariate(1 / OPEN_MEAN_AGE)), max_age - 1)
                 if target in OPEN_STATUSES
-                else rng.randrange(min(15, max_age - 1), max_age)
+                else own.randrange(min(15, max_age - 1), max_age)
             )
         else:
-            target, age = None, rng.randrange(0, max_age)
+            target, age = None, own.randrange(0, max_age)
         created = datetime.datetime.combine(
             today - datetime.timedelta(days=age), datetime.time(9, 0), tz
         )
-        stamps = _stamps(rng, created, target, now)
+        stamps = _stamps(own, created, target, now)
         status = list(stamps)[-1]
         owner = None
         if status != Status.REGISTERED:
-            name = rng.choice(OWNER_BY_CATEGORY[category])
+            name = own.choice(OWNER_BY_CATEGORY[category])
             owner = tree.department_by_name[name]
             county = tree.county_departments.get(county_of_firm.get(pairing.enterprise_id), {})
             if level == Level.LOCAL and name in county:
                 owner = county[name]
-            elif level == Level.COUNTY_HEAD and above and name in above and rng.random() < 0.4:
+            elif level == Level.COUNTY_HEAD and above and name in above and own.random() < 0.4:
                 owner = above[name]
             owner = owner_unit or owner
         assigned_at = stamps.get(Status.ASSIGNED)
         due_days = 10 + 5 * (level - 1) if owner else None
         resolved_at = stamps.get(Status.RESOLVED)
-        outcome = weighted_choice(rng, OUTCOME_MIX) if resolved_at else ""
+        outcome = weighted_choice(own, OUTCOME_MIX) if resolved_at else ""
         due = deadline(timezone.localdate(assigned_at), due_days) if owner else None
         tickets.append(
             Ticket(
@@ -182,11 +185,11 @@ def build_tickets(
                 campaign_id=pairing.campaign_id,
                 visit_id=visit,
                 raised_by_id=raised_by.pk if raised_by else pairing.cadre.user_id,
-                source=Source.VISIT if visit else rng.choice(list(Source)),
+                source=Source.VISIT if visit else own.choice(list(Source)),
                 category=category,
-                title=rng.choice(TITLES[category]),
-                description=DESCRIPTION.format(title=rng.choice(TITLES[category])),
-                urgency=weighted_choice(rng, URGENCY_MIX),
+                title=own.choice(TITLES[category]),
+                description=DESCRIPTION.format(title=own.choice(TITLES[category])),
+                urgency=weighted_choice(own, URGENCY_MIX),
                 status=status,
                 level=level,
                 owner_unit=owner,
@@ -199,14 +202,14 @@ def build_tickets(
                 reply=REPLY if outcome else "",
                 replied_at=resolved_at,
                 resolved_at=resolved_at,
-                rating=weighted_choice(rng, RATING_MIX) if status == Status.CLOSED else "",
-                is_common=rng.random() < 0.05,
+                rating=weighted_choice(own, RATING_MIX) if status == Status.CLOSED else "",
+                is_common=own.random() < 0.05,
                 created_at=created,
             )
         )
-        plans.append((stamps, owner))
+        plans.append((stamps, owner, own))
     tickets = Ticket.objects.bulk_create(tickets, batch_size=2000)
-    _timelines(rng, tickets, plans, tree.department_by_name)
+    _timelines(tickets, plans, tree.department_by_name)
     return tickets
 
 
@@ -232,12 +235,12 @@ def _stamps(
     return stamps
 
 
-def _timelines(rng: random.Random, tickets: list[Ticket], plans, departments) -> None:
+def _timelines(tickets: list[Ticket], plans, departments) -> None:
     """The events of the path each ticket has travelled, and co-units for some escalated ones."""
     through = Ticket.co_units.through
     dept_list = list(departments.values())
     co_rows, events = [], []
-    for ticket, (stamps, owner) in zip(tickets, plans, strict=True):
+    for ticket, (stamps, owner, rng) in zip(tickets, plans, strict=True):
         previous = ""
         for current, at in stamps.items():
             actor = ticket.raised_by_id if current in (Status.REGISTERED, Status.CLOSED) else None
