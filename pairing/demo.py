@@ -17,6 +17,7 @@ from django.db.models import Count
 from accounts.demo import OrgTree, person_name, weighted_choice
 from accounts.models import Cadre
 from enterprises.models import Enterprise, Tag
+from pairing import selectors
 from pairing.models import (
     CadreCategory,
     Campaign,
@@ -337,6 +338,7 @@ def build_help_plans(
 # Campaign structure (issue 12): batches with dates, service groups that are people, counted
 # targets, and the campaign's own workload caps with Rui'an's extensions.
 GROUP_MEMBERS = 6
+SERVICE_GROUPS = 4  # for a campaign that has none
 TARGET_SHARE = 0.8  # counted targets ask for about this share of each kind's firms
 KEY_PROJECTS = 29  # Hainan's 29 parks / key projects, as a hand-picked list
 EXTENSIONS = {CadreCategory.LEADER: 2, CadreCategory.DEPARTMENT: 4}
@@ -381,24 +383,28 @@ def _staff_groups(rng: random.Random, campaign: Campaign) -> None:
         .distinct()
     ):
         served[group_id].add(cadre_id)
+    # Leads: leaders of the campaign's area or of the levels above it (a province leader);
+    # members: those serving in the group, else cadres of the area and of the levels above.
+    serving = selectors.serving_cadres(campaign.scope_unit).filter(status=Cadre.Status.ACTIVE)
     leaders = list(
-        Cadre.objects.filter(
-            rank__in=[Cadre.Rank.CITY_LEADER, Cadre.Rank.COUNTY],
-            unit__path__startswith=campaign.scope_unit.path,
-        ).values_list("pk", flat=True)
-    ) or list(
-        Cadre.objects.filter(rank__in=[Cadre.Rank.CITY_LEADER, Cadre.Rank.COUNTY]).values_list(
-            "pk", flat=True
-        )
+        serving.filter(rank__in=[Cadre.Rank.CITY_LEADER, Cadre.Rank.COUNTY])
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
+    others = list(serving.order_by("pk").values_list("pk", flat=True))
     groups = list(campaign.groups.all())
+    if not groups:  # a campaign set up without groups gets service groups of its own
+        groups = ServiceGroup.objects.bulk_create(
+            ServiceGroup(campaign=campaign, name=f"第{i}服务组", kind=ServiceGroup.Kind.SERVICE)
+            for i in range(1, SERVICE_GROUPS + 1)
+        )
     rng.shuffle(leaders)
     members = ServiceGroup.members.through
     rows = []
     for i, group in enumerate(groups):
         if leaders:
             group.lead_cadre_id = leaders[i % len(leaders)]
-        pool = sorted(served.get(group.pk, ()))
+        pool = sorted(served.get(group.pk, ())) or others
         chosen = set(rng.sample(pool, min(GROUP_MEMBERS, len(pool))))
         chosen.discard(group.lead_cadre_id)
         rows += [members(servicegroup_id=group.pk, cadre_id=c) for c in sorted(chosen)]

@@ -50,3 +50,19 @@ def test_a_second_campaign_gets_leaders_and_departments_proposed(seeded):
     rules = Counter(rule for _e, _c, rule in chosen)
     assert uncovered > 0
     assert rules[Suggestion.Rule.RANK] > 0 and rules[Suggestion.Rule.DEPARTMENT] > 0
+
+
+def test_a_second_demo_campaign_without_groups_gets_them_staffed(seeded):
+    import random
+
+    from pairing.demo import build_campaign_structure
+
+    county = User.objects.get(username="demo_organiser").jurisdiction_unit
+    second = Campaign.objects.create(
+        name="第二轮", scope_unit=county, start=datetime.date(2026, 11, 1)
+    )
+    build_campaign_structure(random.Random(7), second)
+    assert second.batches.count() == 2
+    groups = list(second.groups.all())
+    assert len(groups) == 4 and all(g.lead_cadre_id and g.members.count() for g in groups)
+    assert second.workload_caps.count() == 5
