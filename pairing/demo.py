@@ -73,7 +73,7 @@ TARGET_TAGS = ["above_scale", "specialised", "high_tech"]
 # The second campaign's batches and the day each starts on (the third is still to come).
 SECOND_BATCHES = [("第一批", 0), ("第二批", 28), ("第三批", SECOND_CAMPAIGN_DAYS + 14)]
 # Hainan's ten service groups, each led by a province bureau.
-SERVICE_GROUPS = [
+HAINAN_GROUPS = [
     ("第一服务组（工业）", "市经信局"),
     ("第二服务组（农业）", "市农业农村局"),
     ("第三服务组（文旅）", "市文广旅体局"),
@@ -128,7 +128,7 @@ def build_second_campaign(tree: OrgTree, *, today: datetime.date) -> Campaign:
         ]
     )
     _targets(campaign)
-    _groups(campaign, tree, SERVICE_GROUPS, ServiceGroup.Kind.SERVICE)
+    _groups(campaign, tree, HAINAN_GROUPS, ServiceGroup.Kind.SERVICE)
     return campaign
 
 
