@@ -106,7 +106,7 @@ def build_enterprises(
         output = MEDIAN_OUTPUT[scale] * math.exp(rng.gauss(0, 0.6))
         status = weighted_choice(rng, [("normal", 90), ("reduced", 7), ("stopped", 3)])
         county_code = (
-            330381 + tree.counties.index(_county_of(tree, town)) if tree.counties else 330381
+            330381 + tree.counties.index(tree.county_of(town)) if tree.counties else 330381
         )
         rows.append(
             Enterprise(
@@ -138,10 +138,6 @@ def build_enterprises(
         batch_size=5000,
     )
     return created
-
-
-def _county_of(tree: OrgTree, town):
-    return next(c for c in tree.counties if c.pk == town.parent_id)
 
 
 def unique_name(rng: random.Random, place: str, words: list[str], used: set[str]) -> str:

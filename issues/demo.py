@@ -1,9 +1,12 @@
 """Demo tickets in every status, level and category, with their timelines, raised by the paired
-cadres on their visits. About half end solved, as in Rui'an (1,613 collected, 796 solved)."""
+cadres on their visits. Each ticket lives its own life from the day it was raised (a few days to be
+assigned and accepted, weeks of work, some stuck for months), so its status today, its stamps and
+the open and overdue counts of every past night all follow from its dates."""
 
 from __future__ import annotations
 
 import datetime
+import functools
 import random
 
 from django.utils import timezone
@@ -27,6 +30,7 @@ from issues.models import (
     TicketTask,
     Urgency,
 )
+from issues.workdays import WorkCalendar
 from pairing.models import Pairing, Visit
 
 # The department that owns each category of problem.
@@ -56,6 +60,7 @@ TITLES = {
     Category.SAFETY: ["危化品仓库整改指导", "安全生产标准化咨询"],
     Category.OTHER: ["周边违章建筑影响经营", "企业名称变更手续咨询"],
 }
+# The statuses (in turn for the demo logins; drawn in these shares by the province builder).
 STATUS_MIX = [
     (Status.REGISTERED, 5),
     (Status.ASSIGNED, 12),
@@ -75,7 +80,20 @@ RATING_MIX = [(Rating.SATISFIED, 78), (Rating.BASICALLY, 22)]
 URGENCY_MIX = [(Urgency.NORMAL, 80), (Urgency.URGENT, 17), (Urgency.CRITICAL, 3)]
 REPLY = "已与企业沟通并书面答复。"
 ESCALATION_NOTE = "本级难以解决，提请上一层级协调。"
+# Open tickets are this many days old on average (most of them recent, a tail older), so the
+# overdue list is a realistic minority.
+OPEN_MEAN_AGE = 12
 DESCRIPTION = "{title}。企业希望相关部门尽快协调解决。"
+# How many days (from, to) a ticket waits in each status before the next.
+STEP_DAYS = {
+    Status.REGISTERED: (1, 3),
+    Status.ASSIGNED: (1, 4),
+    Status.ACCEPTED: (3, 25),
+    Status.RESOLVED: (2, 10),
+}
+# One ticket in ten waits this many days (from, to) for its work to end: the backlog.
+STUCK_SHARE = 0.1
+STUCK_DAYS = (42, 150)
 # The path a ticket travels to each status, and the action that brings it there.
 TIMELINE = {
     Status.REGISTERED: "raise",
@@ -95,9 +113,16 @@ def build_tickets(
     today: datetime.date,
     raised_by=None,
     status_cycle: bool = False,
+    max_age: int = 360,
+    above: dict | None = None,
+    owner_unit=None,
 ) -> list[Ticket]:
-    """`count` tickets on the enterprises of `pairings`, raised by their cadres (or `raised_by`).
-    With `status_cycle`, statuses and levels take every value in turn (for the demo logins)."""
+    """`count` tickets on the enterprises of `pairings`, raised by their cadres (or `raised_by`),
+    the finished ones over the past `max_age` days, the open ones recent. With `status_cycle`,
+    statuses and levels take every value in turn (for the demo logins). Who owns a ticket follows
+    its level: the firm's county bureau at 本级 where the county has one, the city's bureau above
+    it, and for some county-head tickets the bureau `above` (the province's, by the same names);
+    or `owner_unit` for all of them."""
     # The first visit of each cadre to each firm: its tickets were raised on it.
     visits_by_pair = {}
     cadre_ids = {p.cadre_id for p in pairings}
@@ -105,62 +130,100 @@ def build_tickets(
         cadre_id__in=cadre_ids
     ).values_list("id", "cadre_id", "enterprise_id"):
         visits_by_pair.setdefault((cadre_id, enterprise_id), visit_id)
-    departments = tree.department_by_name
+    county_of_town = {t.pk: t.parent_id for t in tree.towns}
+    county_of_firm = {
+        pk: county_of_town.get(town_id)
+        for pk, town_id in Enterprise.objects.filter(
+            pk__in={p.enterprise_id for p in pairings}
+        ).values_list("pk", "town_id")
+    }
     tz = timezone.get_current_timezone()
+    now = timezone.now()
+    # Deadlines in working days from the assignment, as the workflow sets them: 10, five more a
+    # level (about 14 calendar days, and a week more a level).
+    calendar = WorkCalendar.load(
+        today - datetime.timedelta(days=max_age + 10), today + datetime.timedelta(days=120)
+    )
+    deadline = functools.cache(calendar.add_working_days)
     tickets, plans = [], []
     statuses = [s for s, _w in STATUS_MIX]
     for n in range(count):
-        pairing = rng.choice(pairings)
-        category = rng.choice(list(Category))
-        status = statuses[n % len(statuses)] if status_cycle else weighted_choice(rng, STATUS_MIX)
-        level = Level.values[n % 4] if status_cycle else weighted_choice(rng, LEVEL_MIX)
+        # Each ticket draws from a generator of its own: how far its life has got by now (the
+        # hour of the seed) then changes no other ticket's draws.
+        own = random.Random(rng.getrandbits(64))
+        pairing = own.choice(pairings)
+        category = own.choice(list(Category))
+        level = Level.values[n % 4] if status_cycle else weighted_choice(own, LEVEL_MIX)
         visit = visits_by_pair.get((pairing.cadre_id, pairing.enterprise_id))
-        # Open tickets are recent, so the overdue list is a realistic minority.
-        age = rng.randrange(1, 45) if status in OPEN_STATUSES else rng.randrange(15, 170)
-        created = today - datetime.timedelta(days=age)
-        owner = (
-            None
-            if status == Status.REGISTERED
-            else departments[rng.choice(OWNER_BY_CATEGORY[category])]
+        if status_cycle:
+            # Statuses in turn, open ones recent and finished ones older.
+            target = statuses[n % len(statuses)]
+            age = (
+                min(1 + int(own.expovariate(1 / OPEN_MEAN_AGE)), max_age - 1)
+                if target in OPEN_STATUSES
+                else own.randrange(min(15, max_age - 1), max_age)
+            )
+        else:
+            target, age = None, own.randrange(0, max_age)
+        created = datetime.datetime.combine(
+            today - datetime.timedelta(days=age), datetime.time(9, 0), tz
         )
-        outcome = (
-            weighted_choice(rng, OUTCOME_MIX) if status in (Status.RESOLVED, Status.CLOSED) else ""
-        )
-        due = created + datetime.timedelta(days=14 + 7 * (level - 1)) if owner else None
+        stamps = _stamps(own, created, target, now)
+        status = list(stamps)[-1]
+        owner = None
+        if status != Status.REGISTERED:
+            name = own.choice(OWNER_BY_CATEGORY[category])
+            owner = tree.department_by_name[name]
+            county = tree.county_departments.get(county_of_firm.get(pairing.enterprise_id), {})
+            if level == Level.LOCAL and name in county:
+                owner = county[name]
+            elif level == Level.COUNTY_HEAD and above and name in above and own.random() < 0.4:
+                owner = above[name]
+            owner = owner_unit or owner
+        assigned_at = stamps.get(Status.ASSIGNED)
+        due_days = 10 + 5 * (level - 1) if owner else None
+        resolved_at = stamps.get(Status.RESOLVED)
+        outcome = weighted_choice(own, OUTCOME_MIX) if resolved_at else ""
+        due = deadline(timezone.localdate(assigned_at), due_days) if owner else None
         tickets.append(
             Ticket(
                 enterprise_id=pairing.enterprise_id,
                 campaign_id=pairing.campaign_id,
                 visit_id=visit,
                 raised_by_id=raised_by.pk if raised_by else pairing.cadre.user_id,
-                source=Source.VISIT if visit else rng.choice(list(Source)),
+                source=Source.VISIT if visit else own.choice(list(Source)),
                 category=category,
-                title=rng.choice(TITLES[category]),
-                description=DESCRIPTION.format(title=rng.choice(TITLES[category])),
-                urgency=weighted_choice(rng, URGENCY_MIX),
+                title=own.choice(TITLES[category]),
+                description=DESCRIPTION.format(title=own.choice(TITLES[category])),
+                urgency=weighted_choice(own, URGENCY_MIX),
                 status=status,
                 level=level,
                 owner_unit=owner,
                 assignee=None,
                 due_date=due,
+                due_days=due_days,
+                assigned_at=assigned_at,
+                assign_count=1 if owner else 0,
                 outcome=outcome,
                 reply=REPLY if outcome else "",
-                rating=weighted_choice(rng, RATING_MIX) if status == Status.CLOSED else "",
-                is_common=rng.random() < 0.05,
-                created_at=datetime.datetime.combine(created, datetime.time(9, 0), tz),
+                replied_at=resolved_at,
+                resolved_at=resolved_at,
+                rating=weighted_choice(own, RATING_MIX) if status == Status.CLOSED else "",
+                is_common=own.random() < 0.05,
+                created_at=created,
             )
         )
-        plans.append((status, owner))
+        plans.append((stamps, owner, own))
     number_assignments(tickets)
     tickets = Ticket.objects.bulk_create(tickets, batch_size=2000)
-    _timelines(rng, tickets, plans, departments)
+    _timelines(tickets, plans, tree.department_by_name)
     return tickets
 
 
 def number_assignments(tickets: list[Ticket]) -> None:
     """Give each assigned demo ticket what a real assignment leaves: the time it was assigned
-    and its 交办单 number, in order per county and year, continuing the county's counter as the
-    workflow's numbering does (the deadline stays a date: the demo sets no working days)."""
+    (when its timeline has none) and its 交办单 number, in order per county and year, continuing
+    the county's counter as the workflow's numbering does."""
     assigned = sorted((t for t in tickets if t.owner_unit_id), key=lambda t: t.created_at)
     county_of = dict(
         Enterprise.objects.filter(pk__in={t.enterprise_id for t in assigned}).values_list(
@@ -172,7 +235,8 @@ def number_assignments(tickets: list[Ticket]) -> None:
         for c in AssignmentCounter.objects.filter(area_id__in=set(county_of.values()))
     }
     for ticket in assigned:
-        ticket.assigned_at = ticket.created_at + datetime.timedelta(days=1, hours=1)
+        if ticket.assigned_at is None:  # the demo's own timeline usually set it
+            ticket.assigned_at = ticket.created_at + datetime.timedelta(days=1, hours=1)
         key = (county_of[ticket.enterprise_id], ticket.assigned_at.year)
         last[key] = last.get(key, 0) + 1
         ticket.assignment_year, ticket.assignment_seq = key[1], last[key]
@@ -212,16 +276,36 @@ def _step_data(ticket: Ticket, action: str) -> dict:
     return data
 
 
-def _timelines(rng: random.Random, tickets: list[Ticket], plans, departments) -> None:
+def _stamps(
+    rng: random.Random, created: datetime.datetime, target: str | None, now: datetime.datetime
+) -> dict[str, datetime.datetime]:
+    """When the ticket reached each status: a day or three to be assigned and accepted, up to
+    four weeks of work (one in ten stuck for months), a few days to be rated. It stops at `target`
+    (reached by now at the latest), or without one wherever its life has got to by now."""
+    stamps, at = {}, created
+    for current in TIMELINE:
+        stamps[current] = at
+        if current == target:
+            break
+        low, high = STEP_DAYS.get(current, (0, 1))
+        if current == Status.ACCEPTED and rng.random() < STUCK_SHARE:
+            low, high = STUCK_DAYS
+        at = at + datetime.timedelta(days=rng.randrange(low, high), hours=rng.randrange(0, 8))
+        if at > now:
+            if target is None:
+                break
+            at = now
+    return stamps
+
+
+def _timelines(tickets: list[Ticket], plans, departments) -> None:
     """The events of the path each ticket has travelled, and co-units for some escalated ones."""
     through = Ticket.co_units.through
-    path = list(TIMELINE)
     dept_list = list(departments.values())
     co_rows, events = [], []
-    for ticket, (status, owner) in zip(tickets, plans, strict=True):
-        at = ticket.created_at
+    for ticket, (stamps, owner, rng) in zip(tickets, plans, strict=True):
         previous = ""
-        for current in path[: path.index(status) + 1]:
+        for current, at in stamps.items():
             actor = ticket.raised_by_id if current in (Status.REGISTERED, Status.CLOSED) else None
             events.append(
                 TicketEvent(
@@ -235,10 +319,8 @@ def _timelines(rng: random.Random, tickets: list[Ticket], plans, departments) ->
                 )
             )
             previous = current
-            at += datetime.timedelta(days=rng.randrange(1, 6), hours=rng.randrange(0, 8))
             if current == Status.REGISTERED:  # up the ladder before it found its unit
-                events += _climb(ticket, at)
-                at += datetime.timedelta(hours=2 * (ticket.level - 1))
+                events += _climb(ticket, at + datetime.timedelta(hours=1))
         if owner is not None and ticket.level >= Level.SYSTEM and rng.random() < 0.3:
             co_unit = rng.choice(dept_list)
             if co_unit.pk != owner.pk:

@@ -1,4 +1,5 @@
-"""The demo campaign: service groups, pairings that follow the campaign's rules, and visits.
+"""The demo campaigns: the first a year old and all but done, the second part-way through; their
+service groups, pairings that follow the campaign's rules, visits and help plans.
 
 Rules (DOMAIN.md): city leaders take the biggest firms; department cadres take above-scale and key
 firms (one to many); town cadres take the small firms on their own ground (属地原则); the biggest
@@ -66,15 +67,35 @@ SURVEY_ANSWERS = {
 }
 OUTPUT_SEEN = ["normal"] * 9 + ["reduced"]
 HAND_OVER_REASON = "干部岗位调整，工作交接"
+FIRST_CAMPAIGN_DAYS = 380
+SECOND_CAMPAIGN_DAYS = 56
+# (Key projects are a hand-picked list: build_campaign_structure adds it.)
+TARGET_TAGS = ["above_scale", "specialised", "high_tech"]
+# The second campaign's batches and the day each starts on (the third is still to come).
+SECOND_BATCHES = [("第一批", 0), ("第二批", 28), ("第三批", SECOND_CAMPAIGN_DAYS + 14)]
+# Hainan's ten service groups, each led by a province bureau.
+HAINAN_GROUPS = [
+    ("第一服务组（工业）", "市经信局"),
+    ("第二服务组（农业）", "市农业农村局"),
+    ("第三服务组（文旅）", "市文广旅体局"),
+    ("第四服务组（服务业）", "市商务局"),
+    ("第五服务组（国资国企）", "市财政局"),
+    ("第六服务组（专精特新）", "市科技局"),
+    ("第七服务组（建筑业）", "市住建局"),
+    ("第八服务组（园区）", "市发改局"),
+    ("第九服务组（重点项目）", "市自然资源和规划局"),
+    ("第十服务组（金融）", "市金融服务中心"),
+]
 
 
 def build_campaign(tree: OrgTree, *, today: datetime.date) -> Campaign:
+    """The province's first campaign, a year old: every firm has its cadre by now."""
     campaign = Campaign.objects.create(
         name="合力扶企·实干圆梦 驻企服务行动",
-        scope_unit=tree.city,
-        start=today - datetime.timedelta(days=200),
+        scope_unit=tree.root,
+        start=today - datetime.timedelta(days=FIRST_CAMPAIGN_DAYS),
         visit_every_days=30,
-        description="全市干部结对联系企业，做好宣传员、代办员、协管员、监督员、联络员。",
+        description="全省干部结对联系企业，做好宣传员、代办员、协管员、监督员、联络员。",
     )
     CampaignBatch.objects.bulk_create(
         [
@@ -84,26 +105,66 @@ def build_campaign(tree: OrgTree, *, today: datetime.date) -> Campaign:
             ),
         ]
     )
+    _targets(campaign)
+    _groups(campaign, tree, GROUPS, ServiceGroup.Kind.SPECIAL)
+    return campaign
+
+
+def build_second_campaign(tree: OrgTree, *, today: datetime.date) -> Campaign:
+    """The province's second campaign, eight weeks in: two batches out, a third to come, ten
+    service groups led by province bureaus (as Hainan's), key firms to cover at 100%."""
+    start = today - datetime.timedelta(days=SECOND_CAMPAIGN_DAYS)
+    campaign = Campaign.objects.create(
+        name="万名干部进万企·助企纾困专项行动",
+        scope_unit=tree.root,
+        start=start,
+        end=today + datetime.timedelta(days=120),
+        visit_every_days=14,
+        description="分批结对重点企业，一企一策帮扶减产停产企业，问题清单、责任清单闭环销号。",
+    )
+    CampaignBatch.objects.bulk_create(
+        [
+            CampaignBatch(campaign=campaign, name=name, start=start + datetime.timedelta(days=d))
+            for name, d in SECOND_BATCHES
+        ]
+    )
+    _targets(campaign)
+    _groups(campaign, tree, HAINAN_GROUPS, ServiceGroup.Kind.SERVICE)
+    return campaign
+
+
+def _targets(campaign: Campaign) -> None:
     CoverageTarget.objects.bulk_create(
         [
             CoverageTarget(campaign=campaign, tag=tag, target_percent=100)
-            for tag in Tag.objects.filter(
-                code__in=["above_scale", "specialised", "high_tech", "key_project"]
-            )
+            for tag in Tag.objects.filter(code__in=TARGET_TAGS)
         ]
     )
+
+
+def _groups(campaign: Campaign, tree: OrgTree, groups, kind: str) -> None:
     ServiceGroup.objects.bulk_create(
         [
             ServiceGroup(
                 campaign=campaign,
                 name=name,
-                kind=ServiceGroup.Kind.SPECIAL,
+                kind=kind,
                 lead_unit=tree.department_by_name.get(unit),
             )
-            for name, unit in GROUPS
+            for name, unit in groups
         ]
     )
-    return campaign
+
+
+def second_campaign_share(rng: random.Random, enterprises: list[Enterprise]) -> list[Enterprise]:
+    """The firms the second campaign's first two batches have paired so far: most of the key
+    firms and about half of the rest, so every area still has firms to cover."""
+    above = set(
+        Enterprise.tags.through.objects.filter(tag__code__in=TARGET_TAGS).values_list(
+            "enterprise_id", flat=True
+        )
+    )
+    return [e for e in enterprises if rng.random() < (0.75 if e.pk in above else 0.5)]
 
 
 def build_pairings(
@@ -114,8 +175,12 @@ def build_pairings(
     enterprises: list[Enterprise],
     *,
     today: datetime.date,
+    batches: list[CampaignBatch] | None = None,
 ) -> list[Pairing]:
+    """Pairings by the rules above, each starting in the fortnight after its batch began (by
+    default the campaign's start)."""
     groups = list(campaign.groups.all())
+    starts = [b.start for b in batches] if batches else [campaign.start]
     town_ids = {t.pk for t in tree.towns}
     by_output = sorted(enterprises, key=lambda e: e.annual_output, reverse=True)
     above_scale = set(
@@ -142,7 +207,7 @@ def build_pairings(
                 campaign=campaign,
                 role=role,
                 group=rng.choice(groups),
-                start=start + datetime.timedelta(days=rng.randrange(0, 15)),
+                start=rng.choice(starts) + datetime.timedelta(days=rng.randrange(0, 15)),
             )
         )
         load[cadre.pk] += 1
@@ -196,22 +261,29 @@ def build_pairings(
 
 
 def build_visits(
-    rng: random.Random, pairings: list[Pairing], *, today: datetime.date, per_enterprise: float
+    rng: random.Random,
+    pairings: list[Pairing],
+    *,
+    today: datetime.date,
+    per_enterprise: float,
+    days: int = 180,
 ) -> list[Visit]:
-    """Visits by the active lead (and now and then an assisting) cadre over the past six months;
-    about one firm in eight has not been visited yet, so 见面率 is not a flat 100%."""
+    """Visits by the active lead (and now and then an assisting) cadre over the past `days` days
+    (and not before the pairing began); about one firm in eight has not been visited yet, so 见面率
+    is not a flat 100%."""
     rows = []
     for p in pairings:
         if p.end is not None or (p.role == Pairing.Role.LEAD and rng.random() < 0.12):
             continue
         mean = per_enterprise if p.role == Pairing.Role.LEAD else per_enterprise / 4
+        window = max(1, min(days, (today - p.start).days))
         for _ in range(poisson(rng, mean)):
             rows.append(
                 Visit(
                     cadre_id=p.cadre_id,
                     enterprise_id=p.enterprise_id,
                     campaign=p.campaign,
-                    date=today - datetime.timedelta(days=rng.randrange(0, 180)),
+                    date=today - datetime.timedelta(days=rng.randrange(0, window)),
                     mode=weighted_choice(rng, VISIT_MODES),
                     survey={key: rng.choice(answers) for key, answers in SURVEY_ANSWERS.items()},
                     output_status=rng.choice(OUTPUT_SEEN),
@@ -227,6 +299,55 @@ def poisson(rng: random.Random, mean: float) -> int:
         count += 1
         total += rng.expovariate(1.0)
     return count
+
+
+HELP_CAUSES = {
+    "reduced": ["订单减少，开工不足", "原材料价格上涨，利润下降", "资金周转困难"],
+    "stopped": ["设备升级改造停产", "环保整改停产", "订单中断，暂时停产"],
+}
+HELP_MEASURES = [
+    "对接银行办理续贷，协调技改补助申报",
+    "组织参加产销对接会，拓展国内订单",
+    "协助办理环评和整改验收手续",
+    "对接人力社保部门解决用工缺口",
+]
+
+
+def build_help_plans(
+    rng: random.Random, enterprises: list[Enterprise], *, today: datetime.date
+) -> list[HelpPlan]:
+    """一企一策 for about half of the firms with reduced or stopped output (the rest are owed),
+    a few of them done: each plan one measure with its owner and date (build_records gives the
+    first county's plans several measures in every state)."""
+    rows, measures = [], []
+    for firm in enterprises:
+        if firm.production_status not in HELP_CAUSES or rng.random() < 0.5:
+            continue
+        done = rng.random() < 0.2
+        rows.append(
+            HelpPlan(
+                enterprise=firm,
+                cause=rng.choice(HELP_CAUSES[firm.production_status]),
+                responsible=person_name(rng),
+                target_date=today + datetime.timedelta(days=rng.randrange(-20, 90)),
+                progress="已走访企业，措施正在落实。",
+                done=done,
+            )
+        )
+    plans = HelpPlan.objects.bulk_create(rows, batch_size=2000)
+    for plan in plans:
+        measures.append(
+            HelpMeasure(
+                plan=plan,
+                text=rng.choice(HELP_MEASURES),
+                owner_name=plan.responsible,
+                due_date=plan.target_date,
+                state=HelpMeasure.State.DONE if plan.done else HelpMeasure.State.IN_PROGRESS,
+                progress=plan.progress,
+            )
+        )
+    HelpMeasure.objects.bulk_create(measures, batch_size=2000)
+    return plans
 
 
 # Campaign structure (issue 12): batches with dates, service groups that are people, counted

@@ -15,8 +15,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.translation import gettext_lazy
 
-from accounts.models import OrgUnit, User
-from accounts.roles import Role
+from accounts.models import User
 from enterprises import roster_import
 from enterprises.import_jobs import mapping_unit
 from enterprises.spreadsheets.reader import UnreadableSheet
@@ -98,20 +97,10 @@ def _plan(kind: str, stream, filename: str, *, actor, campaign):
         area = cadre_import.import_area(actor)
         return roster_import.read_plan(stream, filename, aliases=aliases, area=area)
     if kind == "pairings":
-        return pairing_import.read_plan(
-            stream, filename, actor=_pairing_actor(actor), campaign=campaign
-        )
+        # The system admin plans (and writes) pairings from the root of the tree, as the
+        # pairing rules' operating area says; an organiser within their own area.
+        return pairing_import.read_plan(stream, filename, actor=actor, campaign=campaign)
     return MODULES[kind].read_plan(stream, filename, actor=actor)
-
-
-def _pairing_actor(actor: User) -> User:
-    """Pairings are planned within an area: an organiser's own; for the system admin, who has
-    none, the area at the top of the tree as it stands (the county the units sheet added under
-    its city), held by an unsaved stand-in that only plans."""
-    if Role.ADMIN not in actor.roles or actor.jurisdiction_unit_id:
-        return actor
-    roots = list(OrgUnit.objects.filter(parent__isnull=True)[:2])
-    return User(username=actor.username, jurisdiction_unit=roots[0] if len(roots) == 1 else None)
 
 
 def run(

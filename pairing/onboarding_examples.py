@@ -102,8 +102,16 @@ def enterprises_sheet() -> bytes:
 
 def pairings_sheet() -> bytes:
     campaign = _campaign()
+    names = {cadre[0]: cadre[1] for cadre in CADRES}
     rows = [
-        [uscc(firm + 1), FIRMS[firm][0], staff_no, role, campaign.name if campaign else ""]
+        [
+            uscc(firm + 1),
+            FIRMS[firm][0],
+            staff_no,
+            names[staff_no],  # the template's 干部姓名, for the reader (the import goes by 工号)
+            role,
+            campaign.name if campaign else "",
+        ]
         for staff_no, firm, role in PAIRS
     ]
     return _sheet(pairing_import, rows, {"role": ["主联系人", "协助"]})

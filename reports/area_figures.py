@@ -425,12 +425,9 @@ def compute(root: OrgUnit | None = None, today: datetime.date | None = None) -> 
                 "by_category": _breakdown(k["category"][area_id], Category.values),
                 "by_level": _breakdown(k["level"][area_id], Level.values),
                 "units": ranked_units(k["owner_unit"][area_id], names)[:TOP_UNITS],
-                "by_campaign": [
-                    [campaign_id, name, ticket_counts(k["campaign"][area_id][campaign_id])]
-                    for campaign_id, (name, scope) in campaigns.items()
-                    if campaign_id in k["campaign"][area_id]
-                    or _nest(scope, tree.units[area_id].path)
-                ],
+                "by_campaign": _campaign_rows(
+                    k["campaign"][area_id], campaigns, tree.units[area_id].path
+                ),
                 "cadres": [
                     {
                         "id": cadre_id,
@@ -453,6 +450,19 @@ def compute(root: OrgUnit | None = None, today: datetime.date | None = None) -> 
         batch_size=500,
     )
     return len(stored)
+
+
+def _campaign_rows(counted: dict, campaigns: dict, path: str) -> list[list]:
+    """分行动: every campaign reaching the area (with or without problems in the period), then
+    the problems raised outside any campaign (hotline, forums), if any, named when shown."""
+    rows = [
+        [campaign_id, name, ticket_counts(counted[campaign_id])]
+        for campaign_id, (name, scope) in campaigns.items()
+        if campaign_id in counted or _nest(scope, path)
+    ]
+    if None in counted:
+        rows.append([None, "", ticket_counts(counted[None])])
+    return rows
 
 
 def _nest(a: str, b: str) -> bool:

@@ -1,4 +1,15 @@
-"""The demo city, put together from each app's generators, and its named demo logins."""
+"""The demo province, put together from each app's demo generators: the one seed entry point.
+
+Two cities with their counties, zones, towns and bureaus; cadres of every rank at every level; a
+first campaign a year old and all but done, with its history (visits, tickets, month-end
+snapshots); a second campaign eight weeks in, with firms still to pair, suggestions waiting,
+targets not met, help plans owed and problems at every stage; and the named logins of
+reports.demo_logins. `seed()` calls the apps' demo functions in order; an app adds its own depth
+(meetings, help-plan measures, …) as one more function called from `seed()`'s last section,
+taking what it needs of: `rng`, `tree` (accounts.demo.OrgTree: the province, its cities' own
+trees, bureaus at every level), `campaign` and `second`, `logins` (users by username, as in
+DEMO_LOGINS) and `today`.
+"""
 
 from __future__ import annotations
 
@@ -10,15 +21,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts import demo as accounts_demo
-from accounts.models import Cadre, CadrePost, User
-from accounts.roles import Role
+from accounts.models import Cadre, OrgUnit, User
 from enterprises import demo as enterprises_demo
 from enterprises.models import Enterprise
 from issues import demo as issues_demo
 from issues.models import Status, Ticket
 from pairing import demo as pairing_demo
-from pairing.models import Pairing
-from reports import cases
+from pairing import suggest
+from pairing.models import Campaign, Pairing
+from reports import cases, demo_history, notices
+from reports.demo_logins import DEMO_LOGINS, add_demo_logins
+
+__all__ = ["DEMO_LOGINS", "SCALES", "Size", "seed"]
 
 
 @dataclass(frozen=True)
@@ -29,15 +43,17 @@ class Size:
     counties: int
     tickets: int
     visits_per_enterprise: float
+    cities: int = 2
 
 
 SCALES = {
-    # Like Rui'an after its upgrade: 3,000+ cadres, 15,000 firms, 1,613 problems collected.
+    # Like Rui'an after its upgrade (3,000+ cadres, 15,000 firms, 1,613 problems collected),
+    # spread over a province of two cities.
     "city": Size(
         enterprises=15_000,
         cadres=3_000,
-        towns=25,
-        counties=4,
+        towns=30,
+        counties=6,
         tickets=1_613,
         visits_per_enterprise=2.0,
     ),
@@ -49,118 +65,105 @@ SCALES = {
         counties=12,
         tickets=200_000,
         visits_per_enterprise=3.4,
+        cities=4,
     ),
 }
-
-# (username, role, what it shows). The password of every demo login is accounts.demo.DEMO_PASSWORD.
-DEMO_LOGINS = [
-    ("demo_cadre", Role.CADRE, "科级干部，结对联系本镇6家企业并协助1家重点企业"),
-    ("demo_cadre2", Role.CADRE, "另一镇的干部（用于对照：看不到 demo_cadre 的企业）"),
-    ("demo_handler", Role.HANDLER, "市经信局承办人员"),
-    ("demo_organiser", Role.ORGANISER, "区组织部门，管辖第一个区县"),
-    ("demo_leader", Role.LEADER, "市领导，管辖全市"),
-    ("demo_town_leader", Role.LEADER, "镇街领导，管辖 demo_cadre 所在镇"),
-    ("demo_admin", Role.ADMIN, "系统管理员（首次登录绑定动态口令）"),
-    ("demo_security", Role.SECURITY_ADMIN, "安全管理员（首次登录绑定动态口令）"),
-    ("demo_auditor", Role.AUDITOR, "审计管理员（首次登录绑定动态口令）"),
-]
+# The second campaign's tickets, as a share of the first's.
+SECOND_TICKETS = 0.2
 
 
 @transaction.atomic
 def seed(size: Size, *, seed: int = 2026, today: datetime.date | None = None) -> dict[str, int]:
-    """Build the whole demo city in one transaction and return the row counts."""
+    """Build the whole demo province in one transaction and return the row counts."""
     rng = random.Random(seed)
     today = today or timezone.localdate()
-    tree = accounts_demo.build_org_tree(rng, towns=size.towns, counties=size.counties)
+    tree = accounts_demo.build_org_tree(
+        rng, towns=size.towns, counties=size.counties, cities=size.cities
+    )
     cadres = accounts_demo.build_cadres(rng, tree, count=size.cadres, today=today)
     enterprises = enterprises_demo.build_enterprises(rng, tree, count=size.enterprises, today=today)
+    by_city = _by_city(tree, cadres, enterprises)
+    # The first campaign, a year of it; the second, eight weeks in: its first two batches
+    # paired, the third still to come.
     campaign = pairing_demo.build_campaign(tree, today=today)
-    pairings = pairing_demo.build_pairings(rng, campaign, tree, cadres, enterprises, today=today)
-    visits = pairing_demo.build_visits(
-        rng, pairings, today=today, per_enterprise=size.visits_per_enterprise
-    )
-    active = [p for p in pairings if p.end is None]
-    tickets = issues_demo.build_tickets(rng, tree, active, count=size.tickets, today=today)
-    add_demo_logins(rng, tree, campaign, today=today)
-    pairing_demo.build_campaign_structure(rng, campaign)
+    second = pairing_demo.build_second_campaign(tree, today=today)
+    visits = tickets = 0
+    for city, city_cadres, firms in by_city:
+        share = len(firms) / len(enterprises)
+        v, t = _campaign_in_city(
+            rng,
+            campaign,
+            city,
+            city_cadres,
+            firms,
+            tree,
+            today=today,
+            visits=size.visits_per_enterprise,
+            tickets=round(size.tickets * share),
+        )
+        v2, t2 = _campaign_in_city(
+            rng,
+            second,
+            city,
+            city_cadres,
+            pairing_demo.second_campaign_share(rng, firms),
+            tree,
+            today=today,
+            visits=size.visits_per_enterprise / 3,
+            tickets=round(size.tickets * SECOND_TICKETS * share),
+        )
+        visits, tickets = visits + v + v2, tickets + t + t2
+    # build_records gives the first county's struggling firms plans of several measures.
+    first_county = {t.pk for t in tree.towns if t.path.startswith(tree.counties[0].path)}
+    others = [e for e in enterprises if e.town_id not in first_county]
+    pairing_demo.build_help_plans(rng, others, today=today)
+    logins = add_demo_logins(rng, tree, campaign, today=today, second=second)
+
+    # Each app's depth on the built province, in the order of the apps (add new ones here).
+    for each in (campaign, second):
+        pairing_demo.build_campaign_structure(rng, each)
+    _suggestions_waiting(logins, second)
     pairing_demo.build_records(rng, tree, today=today)
     issues_demo.name_responsible_people(rng)
     issues_demo.build_ladder(today)
     mark_typical_cases()
     add_decision_examples(tree)
+    demo_history.build_month_end_snapshots(tree.root, today=today)
+    # Tonight's figures too: the dashboards open at once and the trend reaches this month.
+    notices.nightly_snapshot(today)
     return {
-        "org_units": len(tree.towns) + len(tree.counties) + len(tree.departments) + 1,
-        "cadres": len(cadres) + 2,
+        "org_units": OrgUnit.objects.count(),
+        "cadres": Cadre.objects.count(),
         "enterprises": len(enterprises),
+        "campaigns": Campaign.objects.count(),
         "pairings": Pairing.objects.count(),
-        "visits": len(visits),
-        "tickets": len(tickets),
+        "visits": visits,
+        "tickets": tickets,
     }
 
 
-def add_demo_logins(rng: random.Random, tree, campaign, *, today: datetime.date) -> None:
-    """The named logins of DEMO_LOGINS, each with data to show. The two demo cadres take over
-    firms in their towns from the cadres who had them (an ended pairing each: 事随人走)."""
-    town, other_town = tree.towns[0], tree.towns[len(tree.towns) // 2]
-    county = next(c for c in tree.counties if c.pk == town.parent_id)
-    make = accounts_demo.make_login
-    cadre_user = make("demo_cadre", Role.CADRE, display_name="陈立新", home_unit=town)
-    cadre2_user = make("demo_cadre2", Role.CADRE, display_name="周海燕", home_unit=other_town)
-    make(
-        "demo_handler",
-        Role.HANDLER,
-        display_name="吴建国",
-        home_unit=tree.department_by_name["市经信局"],
+def _campaign_in_city(
+    rng, campaign: Campaign, city, cadres, firms, tree, *, today, visits: float, tickets: int
+) -> tuple[int, int]:
+    """The campaign's pairings of `firms` (in the batches begun by today), their visits since
+    it began, and `tickets` problems on them; returns the numbers of visits and tickets."""
+    batches = list(campaign.batches.filter(start__lte=today))
+    pairings = pairing_demo.build_pairings(
+        rng, campaign, city, cadres, firms, today=today, batches=batches
     )
-    make(
-        "demo_organiser",
-        Role.ORGANISER,
-        display_name="郑晓东",
-        home_unit=county,
-        jurisdiction_unit=county,
+    days = (today - campaign.start).days
+    made = pairing_demo.build_visits(rng, pairings, today=today, per_enterprise=visits, days=days)
+    active = [p for p in pairings if p.end is None]
+    raised = issues_demo.build_tickets(
+        rng,
+        city,
+        active,
+        count=tickets,
+        today=today,
+        max_age=min(days, pairing_demo.FIRST_CAMPAIGN_DAYS - 20),
+        above=tree.department_by_name,
     )
-    make(
-        "demo_leader",
-        Role.LEADER,
-        display_name="林卫东",
-        home_unit=tree.city,
-        jurisdiction_unit=tree.city,
-    )
-    make(
-        "demo_town_leader", Role.LEADER, display_name="黄丽", home_unit=town, jurisdiction_unit=town
-    )
-    make("demo_admin", Role.ADMIN, display_name="系统管理员", home_unit=tree.city, is_staff=True)
-    make("demo_security", Role.SECURITY_ADMIN, display_name="安全管理员", home_unit=tree.city)
-    make("demo_auditor", Role.AUDITOR, display_name="审计管理员", home_unit=tree.city)
-    for user, unit, count, tickets in ((cadre_user, town, 6, 10), (cadre2_user, other_town, 4, 5)):
-        cadre = Cadre.objects.create(
-            user=user,
-            staff_no=f"DEMO-{user.username}",
-            rank=Cadre.Rank.SECTION,
-            unit=unit,
-            post="副镇长",
-        )
-        CadrePost.objects.create(
-            cadre=cadre,
-            unit=unit,
-            post=cadre.post,
-            rank=cadre.rank,
-            start=today - datetime.timedelta(days=400),
-        )
-        taken = _take_over(cadre, campaign, unit, count, today=today)
-        pairing_demo.build_visits(rng, taken, today=today, per_enterprise=3.0)
-        issues_demo.build_tickets(
-            rng, tree, taken, count=tickets, today=today, raised_by=user, status_cycle=True
-        )
-    big = Enterprise.objects.filter(town=town).order_by("-annual_output").first()
-    if big and not Pairing.objects.active().filter(cadre__user=cadre_user, enterprise=big).exists():
-        Pairing.objects.create(
-            cadre=cadre_user.cadre,
-            enterprise=big,
-            campaign=campaign,
-            role=Pairing.Role.ASSIST,
-            start=today - datetime.timedelta(days=60),
-        )
+    return len(made), len(raised)
 
 
 def add_decision_examples(tree) -> None:
@@ -172,34 +175,11 @@ def add_decision_examples(tree) -> None:
         ).select_related("home_unit", "jurisdiction_unit")
     }
     issues_demo.build_decision_examples(
-        tree,
+        tree.cities[0] if tree.cities else tree,  # a city's bureaus, as in a real county's case
         raised_by=users["demo_cadre"],
         organiser=users["demo_organiser"],
         handler=users["demo_handler"],
     )
-
-
-def _take_over(cadre: Cadre, campaign, town, count: int, *, today: datetime.date) -> list[Pairing]:
-    handed = list(
-        Pairing.objects.active()
-        .filter(campaign=campaign, enterprise__town=town, role=Pairing.Role.LEAD)
-        .select_related("cadre")
-        .order_by("enterprise_id")[:count]
-    )
-    start = today - datetime.timedelta(days=90)
-    Pairing.objects.filter(pk__in=[p.pk for p in handed]).update(end=start, end_reason="工作交接")
-    new = [
-        Pairing(
-            cadre=cadre,
-            enterprise_id=p.enterprise_id,
-            campaign=campaign,
-            role=Pairing.Role.LEAD,
-            group_id=p.group_id,
-            start=start,
-        )
-        for p in handed
-    ]
-    return Pairing.objects.bulk_create(new)
 
 
 def mark_typical_cases(count: int = 3) -> None:
@@ -218,3 +198,35 @@ def mark_typical_cases(count: int = 3) -> None:
         cases.ticket_mark_typical(
             ticket_id=ticket.pk, actor=organiser, typical=True, note="解决及时，企业满意，可推广"
         )
+
+
+def _by_city(tree, cadres: list[Cadre], enterprises: list[Enterprise]):
+    """(city tree, its cadres, its firms) for each city. The province's cadres are dealt among
+    the cities, so each city's pairing rules can give them firms (Hainan: province cadres serve
+    county firms)."""
+    if not tree.cities:
+        return [(tree, cadres, enterprises)]
+    city_of = {
+        u.pk: i
+        for i, city in enumerate(tree.cities)
+        for u in [city.root, *city.counties, *city.towns, *city.departments]
+    }
+    cadres_of = [[] for _city in tree.cities]
+    firms_of = [[] for _city in tree.cities]
+    dealt = 0
+    for cadre in cadres:
+        i = city_of.get(cadre.unit_id)
+        if i is None:
+            i, dealt = dealt % len(tree.cities), dealt + 1
+        cadres_of[i].append(cadre)
+    for firm in enterprises:
+        firms_of[city_of[firm.town_id]].append(firm)
+    return list(zip(tree.cities, cadres_of, firms_of, strict=True))
+
+
+def _suggestions_waiting(logins: dict, second: Campaign) -> None:
+    """The county organiser has run the suggestions for the second campaign's coming batch and
+    not yet decided them: the organiser's page opens on proposals to accept."""
+    organiser = logins.get("demo_organiser")
+    if organiser is not None:
+        suggest.run(organiser, second, batch=second.batches.order_by("start").last())

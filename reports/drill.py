@@ -27,7 +27,7 @@ def area_for(user, raw_id: str | None) -> OrgUnit:
     own = user.jurisdiction_unit
     if not raw_id or raw_id == str(own.pk):
         return own
-    if not raw_id.isdigit():
+    if not raw_id.isdigit() or len(raw_id) > 18:  # a forged or absurd id: no such area
         raise Http404
     area = (
         OrgUnit.objects.under(own)

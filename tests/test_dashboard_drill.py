@@ -130,7 +130,6 @@ def test_every_figure_equals_the_rows_its_link_opens_at_every_level(client, prov
     HelpPlan.objects.create(
         enterprise=Enterprise.objects.get(town=province["sibling"], production_status="reduced"),
         cause="订单不足",
-        measures="对接采购商",
         responsible="张三",
         target_date=TODAY,
     )

@@ -186,8 +186,8 @@ def test_no_raw_action_code_reaches_the_timeline(client, county):
     sign_in(client, county["organiser"])
     timeline = client.get(reverse("ticket_detail", args=[t.pk])).content.decode()
     timeline = timeline.split('class="timeline"')[1]
-    assert "register" not in timeline.replace('data-action="register"', "")
-    assert "something_new" not in timeline.replace('data-action="something_new"', "")
+    assert "register" not in timeline.replace('data-event="register"', "")
+    assert "something_new" not in timeline.replace('data-event="something_new"', "")
 
 
 # --- the 交办单 -------------------------------------------------------------------------------

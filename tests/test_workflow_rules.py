@@ -157,7 +157,11 @@ def test_an_extension_asked_after_the_deadline_is_refused(world):
 def test_an_extension_asked_on_the_deadline_itself_is_allowed(world):
     ticket = ticket_in(world, S.ACCEPTED)
     Ticket.objects.filter(pk=ticket.pk).update(
-        extension_until=None, extension_reason="", due_date=MONDAY
+        extension_until=None,
+        extension_reason="",
+        due_date=MONDAY,
+        due_days=10,
+        assigned_at=timezone.make_aware(datetime.datetime(2026, 2, 16, 9)),  # 10 working days
     )
     until = MONDAY + datetime.timedelta(days=7)
     done = act(world, "owner", ticket, "request_extension", until=until, note="材料未齐")
@@ -197,7 +201,7 @@ OFFERED = {  # ticket_in's assigned and accepted tickets carry a pending extensi
     (S.REGISTERED, "organiser"): {"assign", "escalate"},
     (S.ASSIGNED, "organiser"): {"escalate", "approve_extension", "refuse_extension", "urge"},
     (S.ASSIGNED, "owner"): {"return", "dispute", "accept", "ask_escalation"},
-    (S.ACCEPTED, "owner"): {"progress", "ask_escalation", "resolve"},
+    (S.ACCEPTED, "owner"): {"progress", "ask_escalation", "resolve", "name_responsible"},
     (S.ACCEPTED, "co_handler"): {"co_answer"},
     (S.RESOLVED, "raiser"): {"rate"},
     (S.RESOLVED, "organiser"): {"rate"},
@@ -221,7 +225,13 @@ def test_without_a_pending_request_no_extension_is_decided_and_one_may_be_asked(
     organiser = {t.action for t in workflow.available(world["people"]["organiser"], ticket)}
     owner = {t.action for t in workflow.available(world["people"]["owner"], ticket)}
     assert organiser == {"escalate", "urge"}
-    assert owner == {"progress", "request_extension", "ask_escalation", "resolve"}
+    assert owner == {
+        "progress",
+        "request_extension",
+        "ask_escalation",
+        "resolve",
+        "name_responsible",
+    }
 
 
 def test_each_event_keeps_its_resulting_status_and_data(world):

@@ -48,7 +48,8 @@ from issues.models import (
 from issues.workdays import WorkCalendar
 from pairing import demo as pairing_demo
 from pairing.models import Pairing, Visit
-from reports.demo import SCALES, Size, add_demo_logins
+from reports.demo import SCALES, Size
+from reports.demo_logins import add_demo_logins
 
 Kind = OrgUnit.Kind
 LEAD, ASSIST = Pairing.Role.LEAD, Pairing.Role.ASSIST
@@ -209,8 +210,9 @@ def phone(rng: random.Random) -> str:
 
 
 def area_names(n: int) -> list[str]:
-    """The demo's four counties, then county-level cities and counties named after town words."""
-    names = [name for name, _kind in accounts_demo.COUNTIES]
+    """The demo's first city's counties, then county-level cities and counties named after town
+    words."""
+    names = list(accounts_demo.CITIES[0][2])
     words = accounts_demo.TOWN_WORDS[::-1]
     names += [f"{words[i]}{'县' if i % 2 else '市'}" for i in range(max(0, n - len(names)))]
     return names[:n]
@@ -230,7 +232,7 @@ def org_tree(cursor, rng: random.Random, size: Size) -> accounts_demo.OrgTree:
         add(Kind.COUNTY, f"AL{i + 1:02d}", name, province)
         for i, name in enumerate(area_names(size.counties))
     ]
-    areas.append(add(Kind.ZONE, "ALKF", accounts_demo.ZONE, province))
+    areas.append(add(Kind.ZONE, "ALKF", accounts_demo.CITIES[0][3], province))
     for i, name in enumerate(accounts_demo.DEPARTMENTS):
         add(Kind.DEPARTMENT, f"ALD{i + 1:02d}", name, province)
     for i, word in enumerate(accounts_demo.town_names(rng, size.towns)):
@@ -254,11 +256,12 @@ def org_tree(cursor, rng: random.Random, size: Size) -> accounts_demo.OrgTree:
 
 
 def loaded_tree(root_id: int) -> accounts_demo.OrgTree:
-    """The tree as the demo modules take it; its `city` is the province."""
+    """The tree as the demo modules take it: its root is the province, with no cities between
+    it and the counties."""
     root = OrgUnit.objects.get(pk=root_id)
     under = list(OrgUnit.objects.under(root).order_by("code"))
     tree = accounts_demo.OrgTree(
-        city=root,
+        root=root,
         counties=[u for u in under if u.parent_id == root.pk and u.kind != Kind.DEPARTMENT],
         towns=[u for u in under if u.kind in (Kind.TOWN, Kind.STREET)],
         departments=[u for u in under if u.kind == Kind.DEPARTMENT],
@@ -284,7 +287,7 @@ def cadre_rows(
     user_ids, cadre_ids = reserve_ids(cursor, User, count), reserve_ids(cursor, Cadre, count)
     for i, (rank, user_id, cadre_id) in enumerate(zip(ranks, user_ids, cadre_ids, strict=True)):
         if rank == Cadre.Rank.CITY_LEADER:
-            unit = tree.city.pk
+            unit = tree.root.pk
         elif rank == Cadre.Rank.COMMUNITY or rng.random() >= 0.45:
             unit = rng.choice(towns)
         else:

@@ -9,8 +9,9 @@ from reports.demo import SCALES, Size, seed
 
 class Command(BaseCommand):
     help = (
-        "Build a synthetic demo city (15,000 enterprises, 3,000 cadres, pairings, visits, tickets "
-        "and demo logins), or with --scale province a province for benchmarks."
+        "Build a synthetic demo province (two cities, 15,000 enterprises, 3,000 cadres, two "
+        "campaigns with pairings, visits, tickets and a year of history, and demo logins), or "
+        "with --scale province a large province for benchmarks."
     )
 
     def add_arguments(self, parser):
@@ -40,13 +41,14 @@ class Command(BaseCommand):
             cadres=options["cadres"] or base.cadres,
             towns=options["towns"] or base.towns,
             counties=base.counties,
+            cities=base.cities,
             tickets=options["tickets"] if options["tickets"] is not None else base.tickets,
             visits_per_enterprise=base.visits_per_enterprise,
         )
+        # Deadlines count working days: bring in the official holidays the package knows first.
+        call_command("seed_work_calendar", stdout=self.stdout, stderr=self.stderr)
         started = time.perf_counter()
         counts = seed(size, seed=options["seed"])
         seconds = time.perf_counter() - started
         summary = "，".join(f"{name} {n:,}" for name, n in counts.items())
         self.stdout.write(f"演示数据已生成（{seconds:.1f} 秒）：{summary}")
-        # Deadlines count working days: bring in the official holidays the package knows.
-        call_command("seed_work_calendar", stdout=self.stdout, stderr=self.stderr)
