@@ -165,8 +165,11 @@ def build_tickets(
             )
         else:
             target, age = None, own.randrange(0, max_age)
-        created = datetime.datetime.combine(
-            today - datetime.timedelta(days=age), datetime.time(9, 0), tz
+        # Raised at nine in the morning, or an hour ago when that is still to come today (a
+        # timeline must not start after the steps the workflow adds now).
+        created = min(
+            datetime.datetime.combine(today - datetime.timedelta(days=age), datetime.time(9), tz),
+            now - datetime.timedelta(hours=1),
         )
         stamps = _stamps(own, created, target, now)
         status = list(stamps)[-1]
@@ -386,9 +389,17 @@ def build_ladder(today: datetime.date) -> None:
     )
     chair = meetings.chairs_for(county).first()
     units = list(workflow.handling_units(organiser)[:40])
+    # The units' slowest open problems (overdue first) are urged below; the rest may climb.
+    at_units = in_county.filter(status__in=[Status.ASSIGNED, Status.ACCEPTED]).exclude(
+        owner_unit=None
+    )
+    slow = list(at_units.order_by("due_date", "pk")[:2])
     waiting = list(in_county.filter(status=Status.REGISTERED).order_by("created_at")[:7])
+    if len(waiting) < 4:  # a small county: units' open problems go up the ladder too
+        rest = at_units.exclude(pk__in=[t.pk for t in slow]).order_by("created_at")
+        waiting += list(rest[: 4 - len(waiting)])
     for n, ticket in enumerate(waiting):  # take them up the ladder as an organiser would
-        while ticket.level < (Level.COUNTY_HEAD if n % 3 == 1 else Level.COORDINATION):
+        while ticket.level < (Level.COUNTY_HEAD if n % 2 == 1 else Level.COORDINATION):
             ticket = workflow.act(
                 organiser,
                 ticket.pk,
@@ -442,19 +453,16 @@ def build_ladder(today: datetime.date) -> None:
             units=units[:3],
             tickets=rest,
         )
-    overdue = list(
-        in_county.filter(status__in=[Status.ASSIGNED, Status.ACCEPTED], due_date__lt=today)
-        .exclude(owner_unit=None)
-        .order_by("due_date")[:4]
-    )
-    for n, ticket in enumerate(overdue):
+    fresh = Ticket.objects.filter(pk__in=[t.pk for t in slow]).order_by("due_date", "pk")
+    for n, ticket in enumerate(fresh):
+        late = ticket.due_date is not None and ticket.due_date < today
         for _time in range(2 if n == 0 else 1):
             ticket = workflow.act(
                 organiser,
                 ticket.pk,
                 "urge",
                 version=ticket.version,
-                data={"note": "已超期，请加快办理并反馈。"},
+                data={"note": "已超期，请加快办理并反馈。" if late else "进度较慢，请加快办理。"},
             )
 
 
