@@ -5,7 +5,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format bench mutate messages lock audit clean echarts
+.PHONY: help run test lint format bench mutate messages lock audit clean echarts backup restore \
+	backup-drill
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -63,6 +64,16 @@ lock: ## Re-resolve pyproject.toml's dependencies into requirements.lock
 audit: ## Check the locked dependencies for known vulnerabilities (needs PyPI's or OSV's API)
 	$(PY) -m pip install -q pip-audit
 	$(PY) -m pip_audit --strict -r requirements.lock
+
+backup: $(STAMP) ## PostgreSQL only: a dated, compressed pg_dump and a tar of media/ into backups/
+	$(PY) deploy/backup.py backup
+
+restore: $(STAMP) ## Restore FILE=backups/x.dump into a NEW database (its name is printed)
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/<name>.dump"; exit 2; }
+	$(PY) deploy/backup.py restore "$(FILE)"
+
+backup-drill: $(STAMP) ## Back up, restore into a new database, compare row counts and the audit chain
+	$(PY) deploy/backup.py drill
 
 clean: ## Remove the virtual environment and local database
 	rm -rf $(VENV) db.sqlite3* staticfiles

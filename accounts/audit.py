@@ -3,8 +3,9 @@ records, so an action and its record commit or roll back together."""
 
 from __future__ import annotations
 
-from django.db import models
+from django.db import models, transaction
 
+from accounts import audit_chain
 from accounts.models import AuditEntry
 
 
@@ -34,7 +35,7 @@ def record(
     ):
         user = request.user
     known = user is not None and getattr(user, "is_authenticated", False)
-    return AuditEntry.objects.create(
+    entry = AuditEntry(
         user=user if known else None,
         username=(user.get_username() if known else username)[:150],
         roles=",".join(sorted(user.roles)) if known else "",
@@ -46,6 +47,19 @@ def record(
         changes=changes or {},
         result=result,
     )
+    return _append([entry])[0]
+
+
+def _append(entries: list[AuditEntry]) -> list[AuditEntry]:
+    """Chain and insert `entries` under the chain's lock (accounts.audit_chain), which the
+    enclosing transaction keeps until it ends. No savepoint: a failed insert fails the action's
+    whole transaction anyway, and two round trips per entry are worth saving."""
+    with transaction.atomic(savepoint=False):
+        audit_chain.seal(entries, audit_chain.lock_head(AuditEntry))
+        if len(entries) == 1:
+            entries[0].save(force_insert=True)
+            return entries
+        return AuditEntry.objects.bulk_create(entries, batch_size=2000)
 
 
 def record_many(
@@ -55,7 +69,7 @@ def record_many(
     pairings) that would otherwise write the trail row by row."""
     roles = ",".join(sorted(user.roles))
     ip = client_ip(request)
-    return AuditEntry.objects.bulk_create(
+    return _append(
         [
             AuditEntry(
                 user=user,
@@ -69,6 +83,5 @@ def record_many(
                 changes=changes(obj),
             )
             for obj in objs
-        ],
-        batch_size=2000,
+        ]
     )

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts import audit
+from accounts import audit, audit_chain
 from accounts.access import role_required
 from accounts.exports import download
 from accounts.models import AuditEntry
@@ -132,8 +132,9 @@ def audit_list(request):
             export, EXPORT_HEADERS, _export_rows(entries), name="audit", title=_("审计记录")
         )
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "accounts/audit_list.html",
-        {"form": form, "page": page, "query": query_without_page(request)},
-    )
+    context = {"form": form, "page": page, "query": query_without_page(request)}
+    if request.GET.get("verify"):
+        context["chain"] = chain = audit_chain.verify(AuditEntry)
+        if not chain.intact:
+            context["first_bad"] = AuditEntry.objects.get(pk=chain.first_bad_id)
+    return render(request, "accounts/audit_list.html", context)

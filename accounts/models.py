@@ -11,6 +11,7 @@ from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Substr
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.fields import EncryptedCharField
@@ -321,7 +322,8 @@ class AuditEntry(models.Model):
         DENIED = "denied", _("拒绝")
         FAILED = "failed", _("失败")
 
-    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    # Set before saving (not auto_now_add), so that the chain hash can cover it.
+    at = models.DateTimeField(_("时间"), default=timezone.now, editable=False, db_index=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("用户"),
@@ -339,6 +341,8 @@ class AuditEntry(models.Model):
     object_repr = models.CharField(_("对象"), max_length=200, blank=True)
     changes = models.JSONField(_("变更"), default=dict, blank=True)
     result = models.CharField(_("结果"), max_length=10, choices=Result.choices, default=Result.OK)
+    # SHA-256 over the previous entry's chain_hash and this entry's content (accounts.audit_chain).
+    chain_hash = models.CharField(_("链式哈希"), max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("审计记录")

@@ -6,7 +6,8 @@ enqueued: in Redis with SET NX, so two schedulers never enqueue the same slot tw
 this process's memory. A slot missed while no scheduler ran is not made up.
 
 `run_forever` is the one loop: `run_scheduler` runs it beside RQ workers, and `runserver_embedded`
-(`make run`) in a thread of the serving process, where the jobs run inline.
+(`make run`) in a thread of the serving process, where the jobs run inline. Each pass of the loop
+records a heartbeat (`beat`), which /healthz reads to tell a scheduler that died from one that runs.
 """
 
 from __future__ import annotations
@@ -87,6 +88,32 @@ def claim(key: str) -> bool:
     return bool(connection.set(f"pairing:schedule:{key}", "1", nx=True, ex=3 * 24 * 3600))
 
 
+BEAT_KEY = "pairing:schedule:beat"
+_beat_here: list[datetime.datetime] = []
+
+
+def beat(now: datetime.datetime | None = None) -> None:
+    """Record that a scheduler loop is alive: in Redis for /healthz of every web process, or in
+    this process's memory when embedded."""
+    now = now or timezone.now()
+    if queue.is_embedded():
+        _beat_here[:] = [now]
+        return
+    import django_rq
+
+    # Kept a day: an old beat must still read as old, not vanish into "never ran".
+    django_rq.get_connection("default").set(BEAT_KEY, now.isoformat(), ex=24 * 3600)
+
+
+def last_beat(connection) -> datetime.datetime | None:
+    """When a scheduler last beat, or None if none has (in the last day). `connection` is the
+    Redis client to read with (health checks bring one with short timeouts); None when embedded."""
+    if queue.is_embedded():
+        return _beat_here[0] if _beat_here else None
+    raw = connection.get(BEAT_KEY)
+    return datetime.datetime.fromisoformat(raw.decode()) if raw else None
+
+
 def run_due(
     now: datetime.datetime | None = None, schedule: list[Periodic] | None = None
 ) -> list[str]:
@@ -122,6 +149,7 @@ def run_forever(stop: threading.Event | None = None) -> None:
     schedule for the life of the server."""
     stop = stop or threading.Event()
     checked = timezone.now().replace(second=0, microsecond=0)
+    _beat_safely()
     try:
         while not stop.wait(seconds_to_next_minute()):
             now = timezone.now()
@@ -129,8 +157,17 @@ def run_forever(stop: threading.Event | None = None) -> None:
             while minute <= now and not stop.is_set():
                 _check(minute)
                 checked, minute = minute, minute + MINUTE
+            _beat_safely()
     finally:
         connections.close_all()  # this thread's own, left open otherwise when it ends
+
+
+def _beat_safely() -> None:
+    # A Redis restart must not end the loop: the next minute beats again.
+    try:
+        beat()
+    except Exception:
+        logger.exception("scheduler heartbeat failed")
 
 
 def _check(minute: datetime.datetime) -> None:

@@ -61,6 +61,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: /healthz answers before sessions, cookies and the HTTPS redirect (pairing/health.py).
+    "pairing.health.HealthzMiddleware",
+    "pairing.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "accounts.input_guard.RefuseNulMiddleware",
@@ -169,6 +172,12 @@ RQ_QUEUES = {
     name: {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": timeout}
     for name, timeout in (("default", 300), ("imports", 1800), ("reports", 900))
 }
+# /healthz fails when the scheduler's heartbeat (each minute) is older than this.
+SCHEDULER_BEAT_MAX_AGE_SECONDS = env_int("SCHEDULER_BEAT_MAX_AGE_SECONDS", 180)
+# /metrics (pairing/metrics.py): the system admin, or a scraper sending this as a Bearer token.
+METRICS_TOKEN = env_str("METRICS_TOKEN")
+# Set under several gunicorn processes, so that a scrape sums them (prometheus_client reads it too).
+PROMETHEUS_MULTIPROC_DIR = env_str("PROMETHEUS_MULTIPROC_DIR")
 # The dashboard is mounted at django-rq/ behind the admin site (pairing/urls.py); django-rq's own
 # admin entry would also expose its token-authenticated stats API to any staff member.
 RQ_SHOW_ADMIN_LINK = False

@@ -5,6 +5,8 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django_rq.urls import get_admin_urlpatterns, get_api_urlpatterns
 
+from pairing.metrics import metrics_view
+
 # The RQ dashboard behind the admin site's login and permission (system admin only), its stats
 # API included: django-rq would let any staff member or API token read that.
 rq_dashboard = (
@@ -27,4 +29,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("django-rq/", include(rq_dashboard)),
     path("i18n/", include("django.conf.urls.i18n")),
+    # /healthz is answered by pairing.health.HealthzMiddleware, before sessions and cookies.
+    path("metrics", metrics_view, name="metrics"),
 ]

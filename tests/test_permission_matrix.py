@@ -163,6 +163,8 @@ GET = {
     "pairing/import/pairings/<int:pk>/cancel/": row(NOT_ALLOWED),  # POST only
     "pairing/import/pairings/<int:pk>/errors.xlsx": only({"organiser"}, ok=MISSING),
     "i18n/setlang/": row(REDIRECT),
+    # Prometheus scrapers are not browsers: no login redirect, 403 to all but the system admin.
+    "metrics": row(FORBIDDEN, admin=OK),
 }
 # The admin site and the RQ dashboard: the system admin only; everyone else is sent to the admin
 # login. Their own login and logout pages are open to all.
