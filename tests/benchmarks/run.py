@@ -77,7 +77,11 @@ def main(argv: list[str] | None = None) -> int:
 
     url, vendor = bench_database_url()
     os.environ["DATABASE_URL"] = url
-    os.environ.pop("REDIS_URL", None)  # jobs inline: benchmarks measure the database work
+    # Jobs inline: benchmarks measure the database work. The web benchmark's server gets Redis
+    # back (sessions and cache as deployed) through BENCH_REDIS_URL.
+    if os.environ.get("REDIS_URL"):
+        os.environ.setdefault("BENCH_REDIS_URL", os.environ["REDIS_URL"])
+    os.environ.pop("REDIS_URL", None)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pairing.settings")
     # Measured as deployed (DEBUG off), which refuses to start without a key of its own.
     os.environ.setdefault("SECRET_KEY", "bench-only-key-" + "x" * 50)
