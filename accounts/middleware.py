@@ -1,8 +1,9 @@
 """Session and login rules of MLPS 2.0 level 3 that Django does not enforce by itself.
 
-The idle timeout is Django's own: SESSION_COOKIE_AGE with SESSION_SAVE_EVERY_REQUEST, checked
-against the session row's expiry on the server. SessionCapMiddleware adds the absolute cap; the
-SecurityGateMiddleware holds a signed-in user at the second factor and at a due password change.
+The idle timeout is Django's own: SESSION_COOKIE_AGE, checked against the session's expiry on the
+server, moved on by SessionTouchMiddleware at most once a SESSION_TOUCH_SECONDS.
+SessionCapMiddleware adds the absolute cap; the SecurityGateMiddleware holds a signed-in user at
+the second factor and at a due password change.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from django.utils.translation import gettext as _
 from accounts.roles import PRIVILEGED
 
 AUTH_AT_KEY = "pairing_auth_at"
+TOUCHED_KEY = "pairing_touched_at"
 OTP_OK_KEY = "pairing_otp_ok"
 
 # Pages a held user may still reach: the gates themselves, logging out, the language switch.
@@ -49,6 +51,26 @@ def password_change_due(user) -> bool:
     changed = user.password_changed_at or user.date_joined
     max_age = datetime.timedelta(days=settings.PASSWORD_MAX_AGE_DAYS)
     return changed is not None and timezone.now() - changed > max_age
+
+
+class SessionTouchMiddleware:
+    """Moves a session's idle expiry on without writing it on every request: it is saved (and its
+    expiry set to now + SESSION_COOKIE_AGE) when the view changed it anyway, or when the last write
+    is SESSION_TOUCH_SECONDS old. The idle limit is then kept to within that many seconds."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        # A request without a session cookie has no key: nothing to load or keep alive.
+        if session is not None and session.session_key and session.keys():
+            now = int(time.time())
+            stale = now - session.get(TOUCHED_KEY, 0) >= settings.SESSION_TOUCH_SECONDS
+            if stale or session.modified:
+                session[TOUCHED_KEY] = now
+        return response
 
 
 class SessionCapMiddleware:

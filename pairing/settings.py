@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "accounts.input_guard.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "accounts.middleware.SessionTouchMiddleware",
     "accounts.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -182,10 +183,25 @@ PROMETHEUS_MULTIPROC_DIR = env_str("PROMETHEUS_MULTIPROC_DIR")
 # admin entry would also expose its token-authenticated stats API to any staff member.
 RQ_SHOW_ADMIN_LINK = False
 
-# Sessions end after 30 idle minutes (the expiry moves on with each request) and 12 hours after
-# login whatever the activity (accounts.middleware.SessionCapMiddleware).
+# Sessions end after 30 idle minutes and 12 hours after login whatever the activity
+# (accounts.middleware.SessionCapMiddleware). The idle expiry moves on when a request comes more
+# than SESSION_TOUCH_SECONDS after the last write (accounts.middleware.SessionTouchMiddleware), not
+# on every request: writing the session each time cost a transaction per page view.
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_TOUCH_SECONDS = 60
+# With Redis, sessions are read from it and written through to the database (cached_db): a page
+# view reads no session row. Without it (embedded mode) there is no cache that all processes share,
+# so sessions stay in the database alone.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "pairing",
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
