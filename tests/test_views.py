@@ -110,7 +110,7 @@ def test_handler_home_lists_the_units_tickets(client, world):
 def test_organiser_home_counts_pairings_in_their_area(client, world):
     sign_in(client, f.make_user("organiser", jurisdiction_unit=world["x"]))
     response, _html = page(client, "organiser_home")
-    campaign = response.context["campaigns"].get()
+    [campaign] = response.context["campaigns"]
     assert (campaign.active_pairings, campaign.enterprises_covered, campaign.cadres_paired) == (
         1,
         1,

@@ -51,7 +51,7 @@ WORKERS = 2
 def page_urls() -> dict[str, tuple[str, str]]:
     """{page: (username, path)}: the main page of each role, as its demo login opens it."""
     organiser = User.objects.get(username="demo_city_organiser")
-    campaign = report_selectors.organiser_campaigns(organiser).first()
+    campaign = report_selectors.organiser_campaigns(organiser)[0]
     handler = User.objects.get(username="demo_handler")
     # The handler's ticket with the longest history among those in the unit's queue.
     ticket = (
