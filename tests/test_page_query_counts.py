@@ -372,3 +372,90 @@ def test_the_page_runs_the_same_number_of_queries_for_3_or_30_rows(client, world
     many, html = render()
     assert html.count(ROW) >= shown + 27  # the new rows are on the page too
     assert many == few, f"{page}: {few} queries with 3 rows, {many} with 30"
+
+
+# The main pages of issue 19, each with a budget of queries it may run whatever its rows: the
+# request's own (session, user, roles, the bell) and the page's. A change that adds one fails
+# here; one that saves some lowers the budget.
+
+
+def add_cadre_home_rows(world, n):
+    """Pairings of the cadre, each firm with an open problem the cadre raised and a visit."""
+    for _ in range(n):
+        enterprise = firm(world)
+        f.make_pairing(cadre=world["cadre"], enterprise=enterprise, campaign=world["campaign"])
+        f.make_ticket(
+            enterprise=enterprise,
+            raised_by=world["cadre"].user,
+            title=f"{ROW}难题{next(_n)}",
+            status=Status.ASSIGNED,
+        )
+        f.make_visit(cadre=world["cadre"], enterprise=enterprise)
+
+
+def add_queue_rows(world, n):
+    """Tickets the handler's bureau holds, each at another firm, in another town."""
+    for _ in range(n):
+        f.make_ticket(
+            enterprise=firm(world, town=new_town(world)),
+            title=f"{ROW}承办{next(_n)}",
+            status=Status.ASSIGNED,
+            owner_unit=world["dept"],
+            due_date=datetime.date(2026, 12, 1),
+        )
+
+
+def add_roster_rows(world, n):
+    for _ in range(n):
+        firm(world, town=new_town(world), tags=["above_scale"])
+
+
+def add_dashboard_rows(world, n):
+    """Towns each with a firm and an open problem, counted into the stored figures."""
+    from reports import area_figures
+
+    for _ in range(n):
+        f.make_ticket(enterprise=firm(world, town=new_town(world)), status=Status.ASSIGNED)
+    area_figures.refresh_all()
+
+
+MAIN_PAGES = {
+    # page: (URL, who opens it, how to add n rows, queries at most)
+    "cadre_home": (lambda w: reverse("cadre_home"), "cadre", add_cadre_home_rows, 9),
+    "handler_queue": (lambda w: reverse("handler_home"), "handler", add_queue_rows, 13),
+    "organiser_home": (lambda w: reverse("organiser_home"), "organiser", add_campaign_loads, 11),
+    "leader_dashboard": (lambda w: reverse("leader_home"), "leader", add_dashboard_rows, 7),
+    "roster_list": (lambda w: reverse("enterprise_list"), "organiser", add_roster_rows, 11),
+    "ticket_page": (ticket_url, "organiser", add_timeline_steps, 15),
+    "campaign_coverage": (
+        lambda w: reverse("campaign_detail", args=[w["campaign"].pk]),
+        "organiser",
+        add_coverage,
+        28,
+    ),
+}
+
+
+@pytest.mark.parametrize("page", MAIN_PAGES)
+def test_a_main_page_runs_its_pinned_queries_at_3_and_30_rows(client, world, page):
+    make_url, persona, add, budget = MAIN_PAGES[page]
+    url = make_url(world)
+    users = {
+        "organiser": world["organiser"],
+        "cadre": world["cadre"].user,
+        "handler": f.make_user("handler", home_unit=world["dept"]),
+        "leader": f.make_user("leader", jurisdiction_unit=world["east"]),
+    }
+    sign_in(client, users[persona])
+    client.get(url)  # the session, the user and the content types, loaded once
+    counts = []
+    for n in (3, 27):
+        add(world, n)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response.status_code == 200
+        if page != "leader_dashboard":  # the dashboard shows figures, not rows
+            assert response.content.decode().count(ROW) >= (3 if n == 3 else 30)
+        counts.append(len(captured))
+    assert counts[0] == counts[1], f"{page}: {counts[0]} queries with 3 rows, {counts[1]} with 30"
+    assert counts[1] <= budget, f"{page}: {counts[1]} queries, more than its {budget}"
