@@ -102,9 +102,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(port: int) -> subprocess.Popen:
+def start_server(port: int, **extra_env: str) -> subprocess.Popen:
     env = {
         **os.environ,
+        **extra_env,
         "DEBUG": "0",
         "DJANGO_SETTINGS_MODULE": "pairing.settings",
         "DATABASE_URL": os.environ["DATABASE_URL"],
