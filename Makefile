@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format bench mutate messages lock audit clean echarts backup restore \
+.PHONY: help run test lint format bench lighthouse mutate messages lock audit clean echarts backup restore \
 	backup-drill
 
 help: ## List the targets
@@ -40,7 +40,12 @@ format: $(STAMP) ## ruff format and fix
 	$(PY) -m ruff check --fix .
 
 bench: $(STAMP) ## Run the benchmarks; figures go to .bench/results.json
+	cd tools/lighthouse && npm ci --no-audit --no-fund --silent
 	$(PY) -m tests.benchmarks.run
+
+lighthouse: $(STAMP) ## Lighthouse (mobile) on the main pages as deployed; fails below 90 (75 for performance)
+	cd tools/lighthouse && npm ci --no-audit --no-fund --silent
+	$(PY) -m tests.benchmarks.lighthouse --check
 
 mutate: $(STAMP) ## Mutation testing of the core rule modules (about an hour); scores to .bench/results.json
 	$(PY) -m pip install -q -e ".[mutation]"
