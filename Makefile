@@ -55,7 +55,7 @@ mutate: $(STAMP) ## Mutation testing of the core rule modules (about an hour); s
 
 messages: $(STAMP) ## Collect new strings into the English catalogue (fill them in), then compile
 	DEBUG=1 $(PY) manage.py makemessages -l en --no-wrap --ignore=.venv --ignore=tests --ignore=.venv-lock
-	DEBUG=1 $(PY) manage.py compilemessages -l en --ignore=.venv --ignore=.venv-lock
+	DEBUG=1 $(PY) manage.py compilemessages -l en -l zh_Hans --ignore=.venv --ignore=.venv-lock
 
 echarts: ## Rebuild the vendored ECharts with only the chart types the dashboard draws (npm, esbuild)
 	cd tools/echarts && npm ci --no-audit --no-fund && node build.mjs

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts import audit, audit_chain
+from accounts import audit, audit_chain, audit_labels
 from accounts.access import role_required
 from accounts.exports import download
 from accounts.models import AuditEntry
@@ -51,13 +51,21 @@ class AuditFilterForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     username = forms.CharField(label=gettext_lazy("登录名"), required=False, max_length=150)
-    action = forms.CharField(label=gettext_lazy("操作"), required=False, max_length=50)
+    action = forms.ChoiceField(
+        label=gettext_lazy("操作"),
+        required=False,
+        choices=lambda: [("", _("全部")), *audit_labels.action_choices()],
+    )
     result = forms.ChoiceField(
         label=gettext_lazy("结果"),
         required=False,
         choices=[("", gettext_lazy("全部")), *AuditEntry.Result.choices],
     )
-    object_type = forms.CharField(label=gettext_lazy("对象类型"), required=False, max_length=100)
+    object_type = forms.ChoiceField(
+        label=gettext_lazy("对象类型"),
+        required=False,
+        choices=lambda: [("", _("全部")), *audit_labels.object_type_choices()],
+    )
 
     def clean(self):
         data = super().clean()
@@ -103,10 +111,10 @@ def _export_rows(entries: QuerySet[AuditEntry]):
         yield [
             e.at.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S"),
             e.username,
-            e.roles,
+            e.roles_label,
             e.ip or "",
-            e.action,
-            e.object_type,
+            e.action_label,
+            e.object_type_label,
             e.object_id,
             e.object_repr,
             e.get_result_display(),

@@ -1,17 +1,20 @@
-from accounts.roles import ROSTER_ROLES, Role
+from accounts.roles import Role
 
 
 def roles(request):
-    """The signed-in user's roles and the links to each role's home, for the navigation bar."""
-    from accounts.views import role_homes
+    """The signed-in user's roles and menu (accounts.menus), for the navigation bar; no menu or
+    bell until the user is past the second factor and any password change due."""
+    from accounts.menus import menu_for
+    from accounts.middleware import fully_signed_in
 
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"user_roles": frozenset(), "role_homes": [], "sees_roster": False, "Role": Role}
+        return {"user_roles": frozenset(), "menu": [], "signed_in": False, "Role": Role}
+    signed_in = fully_signed_in(request)
     return {
         "user_roles": user.roles,
-        "role_homes": role_homes(user),
-        "sees_roster": bool(ROSTER_ROLES & user.roles),
+        "menu": menu_for(user, request.path) if signed_in else [],
+        "signed_in": signed_in,
         "Role": Role,
         "unread_notifications": _unread(user),
     }

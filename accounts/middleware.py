@@ -44,6 +44,17 @@ def needs_second_factor(user) -> bool:
     return bool(PRIVILEGED & user.roles)
 
 
+def fully_signed_in(request) -> bool:
+    """Signed in and past the gates (the second factor, a password due for change): only then
+    does the page offer the menu and the bell, which the gates would refuse anyway."""
+    user = request.user
+    if not user.is_authenticated:
+        return False
+    if needs_second_factor(user) and not request.session.get(OTP_OK_KEY):
+        return False
+    return not password_change_due(user)
+
+
 def password_change_due(user) -> bool:
     """At first login (or after a reset), and once the password is older than the maximum age."""
     if user.must_change_password:

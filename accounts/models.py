@@ -14,6 +14,7 @@ from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts import audit_labels
 from accounts.fields import EncryptedCharField
 from accounts.roles import Role
 
@@ -358,3 +359,16 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.object_repr}"
+
+    # Words for the codes stored (accounts.audit_labels): what the pages and exports show.
+    @property
+    def action_label(self) -> str:
+        return audit_labels.action_label(self.action)
+
+    @property
+    def roles_label(self) -> str:
+        return audit_labels.roles_label(self.roles)
+
+    @property
+    def object_type_label(self) -> str:
+        return audit_labels.object_type_label(self.object_type)

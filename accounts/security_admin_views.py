@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import services
 from accounts.access import role_required
+from accounts.middleware import needs_second_factor
 from accounts.models import OrgUnit, TOTPDevice, User
 from accounts.paging import query_without_page
 from accounts.roles import Role
@@ -83,7 +84,14 @@ def user_roles(request, pk: int):
         else:
             messages.success(request, _("已保存 %(user)s 的角色。") % {"user": user})
             return redirect("security_users")
-    return render(request, "accounts/security_user_roles.html", {"form": form, "subject": user})
+    context = {
+        "form": form,
+        "subject": user,
+        # 重置动态口令 only for an account that has an authenticator to reset.
+        "has_totp": TOTPDevice.objects.filter(user=user).exists(),
+        "needs_totp": needs_second_factor(user),
+    }
+    return render(request, "accounts/security_user_roles.html", context)
 
 
 @require_POST
@@ -91,10 +99,13 @@ def user_roles(request, pk: int):
 def user_reset_otp(request, pk: int):
     user = get_object_or_404(User, pk=pk)
     try:
-        services.user_reset_second_factor(user=user, actor=request.user, request=request)
+        reset = services.user_reset_second_factor(user=user, actor=request.user, request=request)
     except PermissionDenied as exc:
         messages.error(request, str(exc))
     else:
+        if not reset:
+            messages.error(request, _("%(user)s 没有绑定动态口令，无需重置。") % {"user": user})
+            return redirect("security_user_roles", pk=user.pk)
         messages.success(
             request, _("已重置 %(user)s 的动态口令，其下次登录时重新绑定。") % {"user": user}
         )

@@ -53,10 +53,12 @@ def user_set_roles(
 
 
 @transaction.atomic
-def user_reset_second_factor(*, user: User, actor: User, request=None) -> None:
-    """Remove the user's authenticator: they enrol a new one at their next login."""
+def user_reset_second_factor(*, user: User, actor: User, request=None) -> bool:
+    """Remove the user's authenticator: they enrol a new one at their next login. False (and
+    nothing recorded) when they had none."""
     if user.pk == actor.pk:
         raise PermissionDenied(_("不能重置自己的动态口令。"))
     deleted, _rows = TOTPDevice.objects.filter(user=user).delete()
     if deleted:
         audit.record("otp_reset", user=actor, request=request, obj=user)
+    return bool(deleted)

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit, User
+from accounts.widgets import NumberWithUnit, SearchableSelectMultiple
 from issues import attachments, workflow
 from issues.models import Category, Outcome, Rating, Urgency
 
@@ -51,12 +52,16 @@ def _date(label):
 class AssignForm(ActionForm):
     owner_unit = forms.ModelChoiceField(label=_("主办单位"), queryset=OrgUnit.objects.none())
     co_units = forms.ModelMultipleChoiceField(
-        label=_("协办单位"), queryset=OrgUnit.objects.none(), required=False
+        label=_("协办单位"),
+        queryset=OrgUnit.objects.none(),
+        required=False,
+        widget=SearchableSelectMultiple,
     )
     category = forms.ChoiceField(label=_("类别"), choices=Category.choices)
     urgency = forms.ChoiceField(label=_("紧急程度"), choices=Urgency.choices)
     due_days = forms.IntegerField(
-        label=_("办理时限（工作日）"),
+        label=_("办理时限"),
+        widget=NumberWithUnit(_("个工作日")),
         min_value=1,
         max_value=120,
         required=False,

@@ -5,11 +5,19 @@ from __future__ import annotations
 
 import datetime
 
+from django.utils.translation import gettext_lazy as _
+
 from issues.models import OPEN_STATUSES
 from issues.workdays import WorkCalendar
 
 YELLOW_DAYS = 2
 WINDOW = datetime.timedelta(days=30)  # wider than any holiday run, so 2 working days fit in it
+# What each light means, for its tooltip (the code is only the CSS class).
+LABELS = {
+    "red": _("红灯：已超期"),
+    "yellow": _("黄灯：2 个工作日内到期"),
+    "green": _("绿灯：按期办理中"),
+}
 
 
 def calendar_for(today: datetime.date) -> WorkCalendar:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from accounts.access import role_required
 from accounts.models import OrgUnit, User
 from accounts.roles import Role
+from accounts.widgets import SearchableSelectMultiple
 from issues import meetings, minutes_docx, workflow
 from issues.models import Meeting, Ticket
 
@@ -36,7 +37,10 @@ class ScheduleForm(forms.Form):
         error_messages={"required": gettext_lazy("请选择会议主持人。")},
     )
     units = forms.ModelMultipleChoiceField(
-        label=gettext_lazy("参会单位"), queryset=OrgUnit.objects.none(), required=False
+        label=gettext_lazy("参会单位"),
+        queryset=OrgUnit.objects.none(),
+        required=False,
+        widget=SearchableSelectMultiple,
     )
     attendees = forms.CharField(
         label=gettext_lazy("参会人员"),

@@ -84,8 +84,11 @@ def _detail(request, ticket, bound=None, status=200):
             actions.append((transition, bound[1]))
         else:  # not (or no longer) this viewer's action: its form is not on the page
             messages.error(request, workflow.refusal(request.user, ticket, transition))
+    primary = workflow.expected([t.action for t, _ in actions])
+    actions.sort(key=lambda pair: pair[0].action != primary)  # the expected step first
     context = {
         "ticket": ticket,
+        "primary_action": primary,
         "co_units": ticket.co_units.all(),
         "tasks": tasks,
         "attachments": ticket.attachments.all(),

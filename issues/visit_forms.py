@@ -10,6 +10,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.widgets import NumberWithUnit
 from enterprises.models import Enterprise
 from issues.intake import Problem
 from issues.models import Category, Urgency
@@ -54,7 +55,11 @@ class VisitForm(forms.ModelForm):
                 )
             else:
                 field = forms.IntegerField(
-                    label=question.label, min_value=0, max_value=1_000_000, required=False
+                    label=question.label,
+                    widget=NumberWithUnit(question.unit),
+                    min_value=0,
+                    max_value=1_000_000,
+                    required=False,
                 )
             self.fields[f"survey_{question.code}"] = field
         self.fields["date"].initial = timezone.localdate()

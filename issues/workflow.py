@@ -408,6 +408,16 @@ TRANSITIONS = {
 }
 
 
+# The step a ticket waits for, where a viewer has it: the page makes it the primary button and
+# the rest secondary (a handler's 签收 before 退回, 提出异议, 申请延期, 申请提级).
+EXPECTED = ("assign", "accept", "co_answer", "approve_extension", "resolve", "rate")
+
+
+def expected(actions: list[str]) -> str | None:
+    """Of the viewer's actions, the one the ticket waits for, if any."""
+    return next((action for action in EXPECTED if action in actions), None)
+
+
 def available(user, ticket: Ticket, today: datetime.date | None = None) -> list[Transition]:
     """The buttons this user has on the ticket now (for the page; act() checks again)."""
     today = today or timezone.localdate()

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Cadre, OrgUnit
+from accounts.widgets import NumberWithUnit
 from enterprises.models import Enterprise, Tag
 from enterprises.uscc import normalise as normalise_uscc
 from pairing import selectors
@@ -230,6 +231,7 @@ class TargetForm(SharedChoices, forms.ModelForm):
     class Meta:
         model = CoverageTarget
         fields = ["name", "tag", "target_count", "target_percent"]
+        widgets = {"target_count": NumberWithUnit(_("家")), "target_percent": NumberWithUnit("%")}
 
     def __init__(self, *args, shared_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -339,11 +341,16 @@ class CapsForm(forms.Form):
         self.campaign = campaign
         for rank, label in Cadre.Rank.choices:
             self.fields[f"cap_{rank}"] = forms.IntegerField(
-                label=label, min_value=1, max_value=999, required=False
+                label=label,
+                widget=NumberWithUnit(_("家")),
+                min_value=1,
+                max_value=999,
+                required=False,
             )
         for category, label in CadreCategory.choices:
             self.fields[f"extra_{category}"] = forms.IntegerField(
                 label=_("%(who)s增加") % {"who": label},
+                widget=NumberWithUnit(_("家")),
                 min_value=0,
                 max_value=99,
                 required=False,

@@ -159,6 +159,8 @@ STORAGES = {
     },
 }
 WHITENOISE_MAX_AGE = 3600 if STATIC_MANIFEST else 0  # files without a hash in their name
+# Files a browser asks for at the site's root (/favicon.ico), served by WhiteNoise as they are.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 
 # Spreadsheet uploads (enterprises.spreadsheets.safety): the file, and all its parts unpacked.
 IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 50 * 2**20)

@@ -19,15 +19,16 @@ NEED = [("no", _("无")), ("yes", _("有"))]
 class Question:
     code: str
     label: str
-    choices: list | None = None  # None: a number (count of people)
+    choices: list | None = None  # None: a number, counted in `unit`
     with_note: bool = False
+    unit: str = ""
 
 
 QUESTIONS = [
     Question("orders", _("订单"), TREND),
     Question("sales", _("销售"), TREND),
-    Question("staff", _("在岗职工（人）")),
-    Question("hiring_gap", _("用工缺口（人）")),
+    Question("staff", _("在岗职工"), unit=_("人")),
+    Question("hiring_gap", _("用工缺口"), unit=_("人")),
     Question("talent_need", _("人才需求"), NEED),
     Question("financing_need", _("融资需求"), NEED),
     Question("tech_upgrade", _("技术改造"), STAGE),
@@ -45,5 +46,7 @@ def answers_for_display(survey: dict) -> list[tuple[str, str]]:
             continue
         if question.choices:
             value = dict(question.choices).get(value, value)
+        elif question.unit:
+            value = f"{value} {question.unit}"
         rows.append((question.label, value))
     return rows

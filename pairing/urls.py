@@ -5,7 +5,6 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django_rq.urls import get_admin_urlpatterns, get_api_urlpatterns
 
-from pairing.favicon import favicon
 from pairing.metrics import metrics_view
 
 # The RQ dashboard behind the admin site's login and permission (system admin only), its stats
@@ -32,5 +31,4 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     # /healthz is answered by pairing.health.HealthzMiddleware, before sessions and cookies.
     path("metrics", metrics_view, name="metrics"),
-    path("favicon.ico", favicon, name="favicon"),
 ]

@@ -166,7 +166,6 @@ GET = {
     # Prometheus scrapers are not browsers: no login redirect, 403 to all but the system admin.
     "metrics": row(FORBIDDEN, admin=OK),
     # Browsers ask for it on every page, signed in or not: a permanent redirect to the icon.
-    "favicon.ico": row(301),
 }
 # The admin site and the RQ dashboard: the system admin only; everyone else is sent to the admin
 # login. Their own login and logout pages are open to all.

@@ -5,7 +5,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy
 
-from issues import calendar_years
+from issues import calendar_years, lights
 from issues.minutes_docx import ordinal
 from issues.workflow import TRANSITIONS
 
@@ -28,6 +28,11 @@ FALLBACK = gettext_lazy("办理")  # an action this release does not know: never
 def event_label(event) -> str:
     transition = TRANSITIONS.get(event.action)
     return transition.label if transition else OTHER_EVENTS.get(event.action, FALLBACK)
+
+
+@register.filter
+def light_label(light: str) -> str:
+    return lights.LABELS.get(light, "")
 
 
 @register.filter
