@@ -32,7 +32,8 @@ COPY locale locale
 COPY manage.py ./
 RUN DJANGO_SETTINGS_MODULE=pairing.settings SECRET_KEY=collectstatic-only-never-served \
     python manage.py collectstatic --noinput -v0
-RUN useradd --system --uid 1000 pairing
+# Uploaded files go to /app/media (a volume in docker-compose.yml), which the app's user owns.
+RUN useradd --system --uid 1000 --create-home pairing && mkdir -p media && chown pairing media
 USER pairing
-EXPOSE 8000
-CMD ["gunicorn", "pairing.wsgi:application", "--bind", "127.0.0.1:8000", "--workers", "4", "--access-logfile", "-"]
+EXPOSE 8090
+CMD ["gunicorn", "pairing.wsgi:application", "--bind", "127.0.0.1:8090", "--workers", "4", "--access-logfile", "-"]
