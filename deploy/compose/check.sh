@@ -74,6 +74,7 @@ if ! docker info >/dev/null 2>&1; then
     exit 1
   fi
 fi
+t "docker-compose.yml: $("${compose[@]}" config -q && echo valid)"
 t "engine $(docker version --format '{{.Server.Version}}'), $(docker-compose version --short 2>/dev/null || docker-compose --version)"
 
 for port in "$POSTGRES_PORT" "$REDIS_PORT" "$WEB_PORT"; do
@@ -89,13 +90,19 @@ stack_up=1
 "${compose[@]}" up -d --no-build >"$logs/up.log" 2>&1 || { cat "$logs/up.log" >&2; exit 1; }
 
 t "waiting for the web's health (http://127.0.0.1:$WEB_PORT/healthz)"
-web=$("${compose[@]}" ps -q web)
-for _ in $(seq 90); do
-  health=$(docker inspect --format '{{if .State.Health}}{{.State.Health.Status}}{{end}}' "$web")
-  [[ $health == healthy ]] && break
-  sleep 2
+health_ok() {
+  python3 - "$WEB_PORT" >"$logs/healthz.json" 2>&1 <<'PY'
+import sys, urllib.request
+with urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/healthz", timeout=3) as r:
+    print(r.read().decode())
+PY
+}
+for _ in $(seq 180); do
+  health_ok && break
+  sleep 1
 done
-[[ $health == healthy ]] || { echo "the web is not healthy after 180 s: $health" >&2; exit 1; }
+health_ok || { echo "/healthz is not ok after 3 minutes:" >&2; tail -3 "$logs/healthz.json" >&2; exit 1; }
+t "healthy: $(cat "$logs/healthz.json")"
 
 t "seeding a small demo province"
 "${compose[@]}" exec -T web python manage.py seed_demo --enterprises 400 --cadres 120 --towns 8 \
