@@ -10,6 +10,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 export BASE_IMAGE=${BASE_IMAGE:-pairing-base:bookworm}
 export POSTGRES_PORT=${POSTGRES_PORT:-5433} REDIS_PORT=${REDIS_PORT:-6380} WEB_PORT=${WEB_PORT:-8090}
+# Two gunicorn workers are plenty for one login, and boot sooner on a busy machine.
+export WEB_WORKERS=${WEB_WORKERS:-2}
 project=${COMPOSE_PROJECT:-pairing-check}
 logs=${COMPOSE_LOG_DIR:-/tmp/pairing-compose-check}
 mkdir -p "$logs"
@@ -77,6 +79,8 @@ fi
 t "docker-compose.yml: $("${compose[@]}" config -q && echo valid)"
 t "engine $(docker version --format '{{.Server.Version}}'), $(docker-compose version --short 2>/dev/null || docker-compose --version)"
 
+# A stack an interrupted run left behind (killed before its trap ran) would hold the ports.
+"${compose[@]}" down -v --remove-orphans >"$logs/down.log" 2>&1 || true
 for port in "$POSTGRES_PORT" "$REDIS_PORT" "$WEB_PORT"; do
   python3 -c 'import socket, sys; socket.create_server(("127.0.0.1", int(sys.argv[1]))).close()' \
     "$port" 2>/dev/null || { echo "port $port on 127.0.0.1 is taken: set POSTGRES_PORT, REDIS_PORT or WEB_PORT" >&2; exit 1; }
