@@ -93,6 +93,13 @@ t "bringing the stack up"
 stack_up=1
 "${compose[@]}" up -d --no-build >"$logs/up.log" 2>&1 || { cat "$logs/up.log" >&2; exit 1; }
 
+# `up` returned after the migrations ran (the web waits for them), so the demo can be seeded while
+# the web boots: in the background, waited for below.
+t "seeding a small demo province (log: $logs/seed.log), meanwhile"
+"${compose[@]}" exec -T web python manage.py seed_demo --enterprises 400 --cadres 120 --towns 8 \
+  --tickets 50 >"$logs/seed.log" 2>&1 &
+seed_pid=$!
+
 t "waiting for the web's health (http://127.0.0.1:$WEB_PORT/healthz)"
 health_ok() {
   python3 - "$WEB_PORT" >"$logs/healthz.json" 2>&1 <<'PY'
@@ -108,9 +115,8 @@ done
 health_ok || { echo "/healthz is not ok after 3 minutes:" >&2; tail -3 "$logs/healthz.json" >&2; exit 1; }
 t "healthy: $(cat "$logs/healthz.json")"
 
-t "seeding a small demo province"
-"${compose[@]}" exec -T web python manage.py seed_demo --enterprises 400 --cadres 120 --towns 8 \
-  --tickets 50 >"$logs/seed.log" 2>&1 || { tail -20 "$logs/seed.log" >&2; exit 1; }
+wait "$seed_pid" || { echo "seed_demo failed:" >&2; tail -20 "$logs/seed.log" >&2; exit 1; }
+t "seeded: $(tail -1 "$logs/seed.log")"
 "${compose[@]}" exec -T web python manage.py demo_logins >"$logs/logins.txt"
 password=$(sed -n 's/.*密码均为 \([^）]*\)）.*/\1/p' "$logs/logins.txt" | head -1)
 user=$(grep -o 'demo_[a-z_0-9]*' "$logs/logins.txt" | head -1)
