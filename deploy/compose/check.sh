@@ -51,7 +51,7 @@ cleanup() {
     t "taking the stack down"
     "${compose[@]}" down -v --remove-orphans >"$logs/down.log" 2>&1 || cat "$logs/down.log" >&2
   fi
-  if [[ -n $dockerd_pid ]]; then
+  if [[ -n $dockerd_pid ]] && kill -0 "$dockerd_pid" 2>/dev/null; then
     t "stopping the engine this check started (pid $dockerd_pid)"
     kill "$dockerd_pid" && for _ in $(seq 60); do kill -0 "$dockerd_pid" 2>/dev/null || break; sleep 0.5; done
   fi
