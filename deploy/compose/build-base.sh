@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Build the base image from Debian's packages alone (no image registry needed): debootstrap a
 # minimal bookworm with Python 3.11 and venv, then `docker import` it as $BASE_TAG.
-# An image already carrying that tag is reused (delete it, or FORCE=1, to rebuild).
+# An image with that tag built by this same script is reused (FORCE=1 rebuilds it anyway).
 set -euo pipefail
 BASE_TAG=${BASE_TAG:-pairing-base:bookworm}
 SUITE=${SUITE:-bookworm}
 
-if [[ ${FORCE:-0} != 1 ]] && docker image inspect "$BASE_TAG" >/dev/null 2>&1; then
-  echo "base image $BASE_TAG exists: reused"
+# A second tag names this script's hash: a changed recipe builds a new image.
+recipe_tag="${BASE_TAG%%:*}:recipe-$(sha256sum "$0" | cut -c1-12)"
+if [[ ${FORCE:-0} != 1 ]] && docker image inspect "$recipe_tag" >/dev/null 2>&1; then
+  docker tag "$recipe_tag" "$BASE_TAG"
+  echo "base image $BASE_TAG exists ($recipe_tag): reused"
   exit 0
 fi
 command -v debootstrap >/dev/null || {
@@ -55,4 +58,5 @@ tar -C "$root" --numeric-owner -c . |
     --change 'ENV LANG=C.UTF-8 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
     --change 'CMD ["bash"]' \
     --message "debootstrap --variant=minbase $SUITE from $mirror" - "$BASE_TAG"
-echo "base image $BASE_TAG built"
+docker tag "$BASE_TAG" "$recipe_tag"
+echo "base image $BASE_TAG built ($recipe_tag)"
