@@ -35,5 +35,6 @@ RUN DJANGO_SETTINGS_MODULE=pairing.settings SECRET_KEY=collectstatic-only-never-
 # Uploaded files go to /app/media (a volume in docker-compose.yml), which the app's user owns.
 RUN useradd --system --uid 1000 --create-home pairing && mkdir -p media && chown pairing media
 USER pairing
+# On the host's network (docker-compose.yml), behind nginx: 127.0.0.1 only.
 EXPOSE 8090
 CMD ["gunicorn", "pairing.wsgi:application", "--bind", "127.0.0.1:8090", "--workers", "4", "--access-logfile", "-"]
