@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
 .PHONY: help run test lint format bench lighthouse mutate messages lock audit clean echarts backup restore \
-	backup-drill
+	backup-drill compose-check
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -79,6 +79,9 @@ restore: $(STAMP) ## Restore FILE=backups/x.dump into a NEW database (its name i
 
 backup-drill: $(STAMP) ## Back up, restore into a new database, compare row counts and the audit chain
 	$(PY) deploy/backup.py drill
+
+compose-check: ## Build the Docker images (base from Debian's packages), run the stack, log in, take it down
+	deploy/compose/check.sh
 
 clean: ## Remove the virtual environment and local database
 	rm -rf $(VENV) db.sqlite3* staticfiles
