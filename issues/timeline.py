@@ -10,7 +10,15 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from accounts.models import OrgUnit
-from issues.models import Level, Meeting, Outcome, Rating, TicketEvent, assignment_label
+from issues.models import (
+    Level,
+    Meeting,
+    Outcome,
+    RatedBy,
+    Rating,
+    TicketEvent,
+    assignment_label,
+)
 from issues.templatetags.tickets import event_label
 
 # The steps after which the ticket stands at a level worth naming.
@@ -75,6 +83,8 @@ def story(events: list[TicketEvent]) -> list[Step]:
             details.append(outcomes.get(data["outcome"], ""))
         if data.get("rating"):
             details.append(_("企业评价：%(rating)s") % {"rating": ratings.get(data["rating"], "")})
+        if data.get("rated_by"):
+            details.append(str(RatedBy(data["rated_by"]).label))
         steps.append(
             Step(
                 event,
