@@ -125,6 +125,6 @@ def deliver(keys: list[str]) -> int:
             sent += 1
         if person.phone:
             sender.send(person.phone, note.title)
-    if channels.robots():
+    if channels.group_robots():
         queue.enqueue(channel_jobs.post_to_robots, keys)
     return sent

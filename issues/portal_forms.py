@@ -33,30 +33,35 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class MultipleFileField(forms.FileField):
+    """Several files in one input (Django's documented pattern): each checked as a unit's
+    attachment is (issues.attachments), at most MAX_FILES."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        uploads = [u for u in (data if isinstance(data, list | tuple) else [data]) if u]
+        if len(uploads) > MAX_FILES:
+            raise forms.ValidationError(_("最多上传%(n)s个附件。") % {"n": MAX_FILES})
+        cleaned = [super(MultipleFileField, self).clean(u, initial) for u in uploads]
+        for upload in cleaned:
+            attachments.check(upload)
+        return cleaned
+
+
 class RaiseForm(forms.Form):
     category = forms.ChoiceField(label=_("问题类别"), choices=Category.choices)
     title = forms.CharField(label=_("问题概述"), max_length=100, help_text=_("一句话说明问题"))
     description = forms.CharField(
         label=_("详细描述"), max_length=4000, widget=forms.Textarea(attrs={"rows": 6})
     )
-    files = forms.FileField(
+    files = MultipleFileField(
         label=_("附件"),
         required=False,
-        widget=MultipleFileInput(attrs={"multiple": True}),
         help_text=_("最多3个，PDF、图片或 Office 文档，每个10MB以内"),
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.uploads = self.files.getlist("files") if self.files else []
-
-    def clean_files(self):
-        uploads = [u for u in self.uploads if u]
-        if len(uploads) > MAX_FILES:
-            raise forms.ValidationError(_("最多上传%(n)s个附件。") % {"n": MAX_FILES})
-        for upload in uploads:
-            attachments.check(upload)
-        return uploads
 
 
 class AnswerForm(forms.Form):

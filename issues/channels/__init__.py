@@ -27,7 +27,7 @@ def sms_backend():
     return _backend(settings.SMS_BACKEND)()
 
 
-def robots() -> list:
+def group_robots() -> list:
     """The group robots switched on in the settings."""
     from issues.channels.robots import DingTalkRobot, WeComRobot
 

@@ -27,7 +27,7 @@ def text_firm(enterprise_id: int, text: str) -> None:
 def post_to_robots(keys: list[str]) -> int:
     """Post the notifications of the kinds in GROUP_ROBOT_KINDS to each robot switched on; one
     message per notification event (recipients of the same event share one post)."""
-    robots = channels.robots()
+    robots = channels.group_robots()
     if not robots:
         return 0
     notes = Notification.objects.filter(key__in=keys, kind__in=settings.GROUP_ROBOT_KINDS)
