@@ -260,3 +260,23 @@ def test_the_portal_pages_fit_without_javascript(world):
     ):
         body = world["client"].get(url).content.decode()
         assert "<script" not in body and "style=" not in body and "onclick" not in body
+
+
+def test_the_firms_list_and_ticket_page_take_the_same_queries_for_5_or_50_tickets(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(url):
+        with CaptureQueriesContext(connection) as ctx:
+            assert world["client"].get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    for _n in range(5):
+        f.make_ticket(enterprise=world["firm"], raised_by=world["cadre"], owner_unit=world["dept"])
+    ticket = Ticket.objects.first()
+    few = (count(reverse("portal_home")), count(reverse("portal_ticket", args=[ticket.pk])))
+    for _n in range(45):
+        f.make_ticket(enterprise=world["firm"], raised_by=world["cadre"], owner_unit=world["dept"])
+    many = (count(reverse("portal_home")), count(reverse("portal_ticket", args=[ticket.pk])))
+    assert few == many, (few, many)
+    print(f"portal queries (home, ticket): {few} for 5 tickets, {many} for 50")
