@@ -161,6 +161,8 @@ def _page(request, ticket, *, answer=None, rate=None, status=200):
     for step in steps:
         step.shown_note = step.event.note if step.event.action in SHOWN_NOTES else ""
         step.by_firm = step.event.actor_id == request.firm.user_id
+        if step.event.action == "rate" and step.by_firm:  # the firm's own, not a record of it
+            step.label = _("评价")
     files = TicketAttachment.objects.filter(ticket=ticket, event__action__in=FIRM_FILE_EVENTS)
     can = {t.action for t in workflow.available(request.firm.user, ticket)}
     context = {

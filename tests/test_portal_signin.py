@@ -209,3 +209,19 @@ def test_signing_out_ends_the_firms_session(world, sms_file):
     client = portal_sign_in(Client(), world["firm"], sms_file)
     client.post(reverse("portal_logout"))
     assert client.get(reverse("portal_home")).status_code == 302
+
+
+def test_a_firms_account_is_not_a_login_the_security_admin_can_give_roles(world, sms_file):
+    portal_sign_in(Client(), world["firm"], sms_file)
+    account = FirmAccount.objects.get()
+    from tests import factories as f
+
+    security = sign_in(Client(), f.make_user("security_admin"))
+    listing = security.get(reverse("security_users") + "?q=firm-")
+    assert account.user.username not in listing.content.decode()
+    url = reverse("security_user_roles", args=[account.user.pk])
+    assert security.get(url).status_code == 404
+    # Nor does the cadres' login take it: no usable password, and the account is inactive.
+    browser = Client()
+    login = browser.post(reverse("login"), {"username": account.user.username, "password": "x"})
+    assert login.status_code == 200 and "_auth_user_id" not in browser.session
