@@ -39,15 +39,22 @@ def _firms() -> list[Enterprise]:
     return firms
 
 
-def _handled(ticket: Ticket, *, until: str) -> tuple[User, User]:
+def _handled(ticket: Ticket, *, until: str) -> tuple[User | None, User | None]:
     """Assign (by the area's organiser), accept (by a handler of the unit), then `until`."""
-    organiser = notify.area_organisers(ticket)[-1]  # the nearest office
-    units = workflow.handling_units(organiser)
-    handler = (
-        User.objects.filter(home_unit__in=units, groups__name="handler", is_active=True)
-        .order_by("pk")
-        .first()
-    )
+    organiser = handler = None
+    # The nearest office first (the deepest jurisdiction) with a unit that has a handler.
+    offices = sorted(notify.area_organisers(ticket), key=lambda u: -u.jurisdiction_unit.depth)
+    for organiser in offices:
+        units = workflow.handling_units(organiser)
+        handler = (
+            User.objects.filter(home_unit__in=units, groups__name="handler", is_active=True)
+            .order_by("pk")
+            .first()
+        )
+        if handler is not None:
+            break
+    if handler is None:  # a demo without handlers: the problem waits in the queue
+        return None, None
     ticket = workflow.act(
         organiser,
         ticket.pk,
@@ -88,7 +95,8 @@ def build_portal_examples() -> list[Ticket]:
         )
     _handled(tickets[1], until="ask_firm")
     _handled(tickets[2], until="resolve")  # awaits the firm's rating
-    _handled(tickets[3], until="resolve")
+    if _handled(tickets[3], until="resolve")[1] is None:
+        return tickets
     firm_user = account_for(pick[3]).user
     workflow.act(
         firm_user,
