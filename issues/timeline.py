@@ -31,6 +31,8 @@ class Step:
     label: str
     details: list[str] = field(default_factory=list)
     meeting: Meeting | None = None
+    # Who gave a rating (企业自评 / 干部代为评价), shown after the rating's note.
+    rated_by: str = ""
 
 
 def _date(iso: str) -> str:
@@ -83,14 +85,13 @@ def story(events: list[TicketEvent]) -> list[Step]:
             details.append(outcomes.get(data["outcome"], ""))
         if data.get("rating"):
             details.append(_("企业评价：%(rating)s") % {"rating": ratings.get(data["rating"], "")})
-        if data.get("rated_by"):
-            details.append(str(RatedBy(data["rated_by"]).label))
         steps.append(
             Step(
                 event,
                 event_label(event),
                 [d for d in details if d],
                 meetings.get(data.get("meeting")),
+                str(RatedBy(data["rated_by"]).label) if data.get("rated_by") else "",
             )
         )
     return steps
