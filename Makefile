@@ -22,8 +22,9 @@ $(STAMP): pyproject.toml requirements.lock
 run: $(STAMP) ## Start the app on SQLite with demo data and inline jobs: http://127.0.0.1:8000
 	DEBUG=1 $(PY) manage.py migrate --noinput -v0
 	DEBUG=1 $(PY) manage.py seed_demo --if-empty
-	DEBUG=1 $(PY) manage.py demo_logins
-	DEBUG=1 $(PY) manage.py runserver_embedded 127.0.0.1:8000
+	DEBUG=1 SMS_FILE_PATH=var/sms.log $(PY) manage.py demo_logins
+	@echo "短信（企业登录验证码等）写入 var/sms.log：另开终端 tail -f var/sms.log"
+	DEBUG=1 SMS_FILE_PATH=var/sms.log $(PY) manage.py runserver_embedded 127.0.0.1:8000
 
 test: $(STAMP) ## Run checks and the whole test suite
 	$(PY) -m ruff check .

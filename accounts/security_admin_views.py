@@ -40,7 +40,12 @@ class RolesForm(forms.Form):
 
 @role_required(Role.SECURITY_ADMIN)
 def user_list(request):
-    users = User.objects.select_related("home_unit", "jurisdiction_unit").prefetch_related("groups")
+    # Firms' portal accounts (enterprises.FirmAccount) are not people's logins: never given roles.
+    users = (
+        User.objects.filter(firm_account__isnull=True)
+        .select_related("home_unit", "jurisdiction_unit")
+        .prefetch_related("groups")
+    )
     query = (request.GET.get("q") or "").strip()
     if query:
         users = users.filter(Q(username__icontains=query) | Q(display_name__icontains=query))
@@ -64,7 +69,9 @@ def user_list(request):
 
 @role_required(Role.SECURITY_ADMIN)
 def user_roles(request, pk: int):
-    user = get_object_or_404(User.objects.select_related("home_unit"), pk=pk)
+    user = get_object_or_404(
+        User.objects.filter(firm_account__isnull=True).select_related("home_unit"), pk=pk
+    )
     current = sorted(user.groups.filter(name__in=Role.values).values_list("name", flat=True))
     form = RolesForm(
         request.POST if request.method == "POST" else None,

@@ -4,7 +4,15 @@ from import_export.admin import ImportMixin
 
 from accounts.admin import AuditedAdmin, MaskedPIIAdmin, ReadOnlyAdmin
 from accounts.masking import mask_phone
-from enterprises.models import Enterprise, HeaderAlias, Industry, RosterImport, Tag
+from enterprises.models import (
+    Enterprise,
+    FirmAccount,
+    HeaderAlias,
+    Industry,
+    PortalCode,
+    RosterImport,
+    Tag,
+)
 from enterprises.resources import EnterpriseResource
 
 
@@ -57,3 +65,23 @@ class HeaderAliasAdmin(AuditedAdmin):
     search_fields = ["header"]
     list_select_related = ["unit", "created_by"]
     raw_id_fields = ["unit", "created_by"]
+
+
+@admin.register(FirmAccount)
+class FirmAccountAdmin(ReadOnlyAdmin):
+    """Made by a firm's first sign-in to the portal; read here, never edited."""
+
+    list_display = ["enterprise", "created_at", "last_signed_in"]
+    search_fields = ["enterprise__name", "enterprise__uscc"]
+    list_select_related = ["enterprise"]
+    fields = ["enterprise", "created_at", "last_signed_in"]
+
+
+@admin.register(PortalCode)
+class PortalCodeAdmin(ReadOnlyAdmin):
+    """The portal's sign-in codes, for tracing a firm's complaint: when, from where, how many
+    tries, used or not. Never the code or the number."""
+
+    list_display = ["enterprise", "created_at", "ip", "attempts", "used_at"]
+    list_select_related = ["enterprise"]
+    fields = ["enterprise", "created_at", "expires_at", "ip", "attempts", "used_at"]

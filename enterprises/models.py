@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import scoping
+from accounts.fields import EncryptedCharField
 from accounts.models import OrgUnit
 from accounts.roles import Role
 from enterprises.uscc import normalise, validate_uscc
@@ -252,3 +254,56 @@ class HeaderAlias(models.Model):
 
     def __str__(self) -> str:
         return f"{self.header} → {self.field}"
+
+
+class FirmAccount(models.Model):
+    """A firm's own identity in the portal (/firm/): the user that stands for the firm on its
+    tickets (their `raised_by`, the actor of its answers and ratings on the timeline, its audit
+    entries). That user has no role, no usable password and is inactive, so it never signs in to
+    the cadres' pages; the portal signs the firm in by credit code and an SMS code instead."""
+
+    enterprise = models.OneToOneField(
+        Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE, related_name="firm_account"
+    )
+    user = models.OneToOneField(
+        "accounts.User", on_delete=models.PROTECT, related_name="firm_account"
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    last_signed_in = models.DateTimeField(_("最近登录"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("企业账号")
+        verbose_name_plural = _("企业账号")
+
+    def __str__(self) -> str:
+        return str(self.enterprise)
+
+
+class PortalCode(models.Model):
+    """A one-time sign-in code sent by SMS to a phone number on the firm's file. The code and the
+    number are stored encrypted (the job that texts them reads them back); `phone_digest`, a keyed
+    hash of the number, lets the sends to one number be counted without storing it in clear."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="portal_codes"
+    )
+    phone = EncryptedCharField(_("手机号"))
+    phone_digest = models.CharField(max_length=64, db_index=True)
+    code = EncryptedCharField(_("验证码"))
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("登录验证码")
+        verbose_name_plural = _("登录验证码")
+        indexes = [
+            # The rate limits: sends to a number, and from an address, since a time.
+            models.Index(fields=["phone_digest", "created_at"], name="portalcode_phone_at"),
+            models.Index(fields=["ip", "created_at"], name="portalcode_ip_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} {self.created_at:%Y-%m-%d %H:%M}"

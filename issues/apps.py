@@ -10,6 +10,7 @@ class IssuesConfig(AppConfig):
         from django.utils.text import format_lazy
 
         from accounts import audit_labels
+        from issues import portal_session  # noqa: F401  (connects its login signal)
         from issues.workflow import TRANSITIONS
 
         # workflow.py audits each transition as ticket_<action>: its label is the transition's.

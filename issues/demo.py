@@ -22,6 +22,7 @@ from issues.models import (
     Level,
     Meeting,
     Outcome,
+    RatedBy,
     Rating,
     Source,
     Status,
@@ -33,6 +34,8 @@ from issues.models import (
 from issues.workdays import WorkCalendar
 from pairing.models import Pairing, Visit
 
+# Where a cadre's problem came from: a firm raises its own only in the portal (demo_portal).
+CADRE_SOURCES = [s for s in Source if s != Source.FIRM]
 # The department that owns each category of problem.
 OWNER_BY_CATEGORY = {
     Category.FINANCING: ["市金融服务中心", "人民银行市支行"],
@@ -194,7 +197,7 @@ def build_tickets(
                 campaign_id=pairing.campaign_id,
                 visit_id=visit,
                 raised_by_id=raised_by.pk if raised_by else pairing.cadre.user_id,
-                source=Source.VISIT if visit else own.choice(list(Source)),
+                source=Source.VISIT if visit else own.choice(CADRE_SOURCES),
                 category=category,
                 title=own.choice(TITLES[category]),
                 description=DESCRIPTION.format(title=own.choice(TITLES[category])),
@@ -212,6 +215,8 @@ def build_tickets(
                 replied_at=resolved_at,
                 resolved_at=resolved_at,
                 rating=weighted_choice(own, RATING_MIX) if status == Status.CLOSED else "",
+                # The cadre records the firm's rating on its behalf (the portal's own are apart).
+                rated_by=RatedBy.ON_BEHALF if status == Status.CLOSED else "",
                 is_common=own.random() < 0.05,
                 created_at=created,
             )
@@ -276,6 +281,7 @@ def _step_data(ticket: Ticket, action: str) -> dict:
         data["outcome"] = ticket.outcome
     if action == "rate":
         data["rating"] = ticket.rating
+        data["rated_by"] = ticket.rated_by
     return data
 
 

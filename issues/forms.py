@@ -106,6 +106,10 @@ class NoteForm(ActionForm):
     note = _note()
 
 
+class AskFirmForm(ActionForm):
+    note = _note(_("向企业提出的问题"))
+
+
 class UrgeForm(ActionForm):
     note = _note(_("催办意见"))
 
@@ -149,4 +153,6 @@ FORMS = {
     "resolve": ResolveForm,
     "rate": RateForm,
     "urge": UrgeForm,
+    "ask_firm": AskFirmForm,
+    "firm_answer": NoteForm,
 }

@@ -16,8 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts import scoping
 from accounts.models import OrgUnit
 from accounts.roles import Role
+from enterprises.firm_accounts import firm_enterprise_id
 from enterprises.models import Enterprise
-from pairing.models import Campaign, Visit
+from pairing.models import Campaign, Pairing, Visit
 
 
 class Status(models.TextChoices):
@@ -60,6 +61,7 @@ class Source(models.TextChoices):
     ONLINE = "online", _("网上")
     FORUM = "forum", _("座谈会")
     SPOT_CHECK = "spot_check", _("领导抽查")
+    FIRM = "firm", _("企业自主提交")  # raised by the firm itself in the portal (/firm/)
 
 
 class Urgency(models.TextChoices):
@@ -89,6 +91,18 @@ class Rating(models.TextChoices):
     UNSATISFIED = "unsatisfied", _("不满意")
 
 
+class RatedBy(models.TextChoices):
+    """Who gave a ticket's rating: the firm itself in the portal, or a cadre recording it for
+    the firm (after a return visit or a phone call)."""
+
+    FIRM = "firm", _("企业自评")
+    ON_BEHALF = "on_behalf", _("干部代为评价")
+
+
+def _actively_paired(cadre_id: int):
+    return Pairing.objects.active().filter(cadre_id=cadre_id).values("enterprise_id")
+
+
 def handled_by(unit_id: int) -> Q:
     """Tickets a unit owns or is co-assigned to. The co-assigned ids are read first (an indexed
     look-up, usually a handful) so that PostgreSQL combines two index scans (owner, id); against
@@ -108,13 +122,20 @@ class TicketQuerySet(models.QuerySet):
 
     def visible_to(self, user) -> TicketQuerySet:
         """Cadres: the tickets they raised. Handlers: their unit's. Organisers and leaders: every
-        ticket of an enterprise in their area."""
+        ticket of an enterprise in their area. A firm's portal account: the firm's tickets; its
+        paired cadres also see what it raised there itself."""
         if scoping.sees_everything(user):
             return self.all()
         roles = scoping.roles_of(user)
+        if not roles:  # the firm's own account (the portal): its firm's tickets, nothing else
+            firm = firm_enterprise_id(user)
+            return self.filter(enterprise_id=firm) if firm else self.none()
         q = scoping.NOTHING
         if Role.CADRE in roles:
             q |= Q(raised_by_id=user.pk)
+            cadre_id = scoping.cadre_id(user)
+            if cadre_id:  # what their paired firms raised themselves in the portal
+                q |= Q(source=Source.FIRM, enterprise_id__in=_actively_paired(cadre_id))
         if Role.HANDLER in roles and user.home_unit_id:
             q |= handled_by(user.home_unit_id)
         path = scoping.jurisdiction_path(user)
@@ -202,6 +223,9 @@ class Ticket(models.Model):
     resolved_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     rating = models.CharField(_("企业评价"), max_length=12, choices=Rating.choices, blank=True)
     rating_comment = models.TextField(_("评价意见"), blank=True)
+    rated_by = models.CharField(_("评价方式"), max_length=10, choices=RatedBy.choices, blank=True)
+    # A handling unit's open question to the firm (询问企业), until the firm answers in the portal.
+    firm_question = models.CharField(_("待企业答复的问题"), max_length=1000, blank=True)
     is_common = models.BooleanField(_("共性问题"), default=False)
     # A common problem (共性问题) or a duplicate answered with its group's lead ticket.
     common_with = models.ForeignKey(

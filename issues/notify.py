@@ -4,20 +4,15 @@ a job after commit."""
 
 from __future__ import annotations
 
-import logging
-
-from django.conf import settings
 from django.core.mail import send_mail
 from django.db.models import Q
-from django.utils.module_loading import import_string
 
 from accounts.models import User
 from accounts.roles import Role
-from issues import notification_texts
+from issues import channels, notification_texts
+from issues.channels import jobs as channel_jobs
 from issues.models import Notification, Ticket, TicketEvent
 from pairing import queue
-
-logger = logging.getLogger(__name__)
 
 
 def unit_handlers(unit_ids) -> list[User]:
@@ -55,9 +50,26 @@ def unit_chain(unit) -> list[User]:
     )
 
 
+def paired_cadres(ticket: Ticket) -> list[User]:
+    """The active users of the cadres actively paired with the ticket's enterprise."""
+    return list(
+        User.objects.filter(
+            is_active=True,
+            cadre__pairings__enterprise_id=ticket.enterprise_id,
+            cadre__pairings__end__isnull=True,
+        ).distinct()
+    )
+
+
 def recipients(event: TicketEvent) -> list[User]:
     ticket = event.ticket
-    if event.action == "urge":
+    if event.action == "firm_raise":  # the firm's own problem: its cadres and the sorting desk
+        people = paired_cadres(ticket) + area_organisers(ticket)
+    elif event.action == "firm_answer":
+        people = unit_handlers([ticket.owner_unit_id] if ticket.owner_unit_id else [])
+    elif event.action == "ask_firm":  # the firm has no inbox: it is texted (ticket_event)
+        people = []
+    elif event.action == "urge":
         people = unit_chain(ticket.owner_unit)
     elif event.action in ("assign", "approve_extension", "refuse_extension", "rate"):
         units = [ticket.owner_unit_id, *ticket.co_units.values_list("pk", flat=True)]
@@ -94,13 +106,17 @@ def ticket_event(event: TicketEvent) -> list[Notification]:
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
     if rows:
         queue.enqueue(deliver, [r.key for r in rows])
+    if event.action == "ask_firm":
+        text = notification_texts.stored("firm_question", {"title": ticket.title})[0]
+        queue.enqueue(channel_jobs.text_firm, ticket.enterprise_id, text)
     return rows
 
 
 def deliver(keys: list[str]) -> int:
-    """The job: email each notification whose recipient has an address, and text it through the
-    configured SMS sender. Arguments are keys, never personal data."""
-    sender = import_string(settings.SMS_SENDER)()
+    """The job: email each notification whose recipient has an address, text it through the
+    SMS channel, and post the kinds the group robots take. Arguments are keys, never personal
+    data."""
+    sender = channels.sms_backend()
     sent = 0
     for note in Notification.objects.filter(key__in=keys).select_related("recipient"):
         person = note.recipient
@@ -109,12 +125,6 @@ def deliver(keys: list[str]) -> int:
             sent += 1
         if person.phone:
             sender.send(person.phone, note.title)
+    if channels.group_robots():
+        queue.enqueue(channel_jobs.post_to_robots, keys)
     return sent
-
-
-class LoggingSMSSender:
-    """The default SMS sender: logs instead of sending. Deployments plug in their gateway's
-    class with the same `send(phone, text)` through settings.SMS_SENDER."""
-
-    def send(self, phone: str, text: str) -> None:
-        logger.info("SMS to %s: %s", phone[:3] + "****" + phone[-4:], text)

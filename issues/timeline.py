@@ -10,7 +10,15 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from accounts.models import OrgUnit
-from issues.models import Level, Meeting, Outcome, Rating, TicketEvent, assignment_label
+from issues.models import (
+    Level,
+    Meeting,
+    Outcome,
+    RatedBy,
+    Rating,
+    TicketEvent,
+    assignment_label,
+)
 from issues.templatetags.tickets import event_label
 
 # The steps after which the ticket stands at a level worth naming.
@@ -23,6 +31,8 @@ class Step:
     label: str
     details: list[str] = field(default_factory=list)
     meeting: Meeting | None = None
+    # Who gave a rating (企业自评 / 干部代为评价), shown after the rating's note.
+    rated_by: str = ""
 
 
 def _date(iso: str) -> str:
@@ -81,6 +91,7 @@ def story(events: list[TicketEvent]) -> list[Step]:
                 event_label(event),
                 [d for d in details if d],
                 meetings.get(data.get("meeting")),
+                str(RatedBy(data["rated_by"]).label) if data.get("rated_by") else "",
             )
         )
     return steps

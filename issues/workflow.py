@@ -22,10 +22,12 @@ from django.utils.translation import gettext_lazy
 from accounts import audit
 from accounts.models import PATH_SEPARATOR, OrgUnit, User
 from accounts.roles import Role
+from enterprises.firm_accounts import firm_enterprise_id
 from issues import co_tasks, extensions, grouping, notify, numbering, workdays
 from issues.models import (
     Level,
     Outcome,
+    RatedBy,
     Rating,
     Status,
     Ticket,
@@ -85,11 +87,16 @@ def handling_units_of(area: OrgUnit | None):
 # Who may act: the area's organiser or leader, the owner unit's handler, or the cadre who
 # raised it.
 ORGANISER, LEADER, OWNER, CO_UNIT, RAISER = "organiser", "leader", "owner", "co_unit", "raiser"
+# The firm itself, signed in to the portal (its FirmAccount's user).
+FIRM = "firm"
 
 
 def actor_kinds(user, ticket: Ticket) -> set[str]:
     kinds = set()
     roles = user.roles
+    if not roles:  # only a firm's own account acts without a role, and only as that firm
+        firm = firm_enterprise_id(user)
+        return {FIRM} if firm and firm == ticket.enterprise_id else set()
     governs = (
         user.jurisdiction_unit_id
         and {Role.ORGANISER, Role.LEADER} & roles
@@ -311,11 +318,37 @@ def _urge(ticket, user, data, today):
     return ticket.status
 
 
+def _ask_firm(ticket, user, data, today):
+    """询问企业: the unit needs something from the firm; the firm answers in the portal."""
+    _require(data, "note")
+    ticket.firm_question = data["note"][:1000]
+    return ticket.status
+
+
+def _no_question_open(ticket, today):
+    return None if ticket.firm_question else _("没有待企业答复的问题。")
+
+
+def _question_open(ticket, today):
+    return _("已有一个问题等待企业答复。") if ticket.firm_question else None
+
+
+def _firm_answer(ticket, user, data, today):
+    _require(data, "note")
+    ticket.firm_question = ""
+    return ticket.status
+
+
 def _rate(ticket, user, data, today):
     _require(data, "rating")
     if data["rating"] not in Rating.values:
         raise ValidationError(_("评价无效。"))
+    if data["rating"] == Rating.UNSATISFIED and not data.get("note"):
+        raise ValidationError(_("不满意时请写明理由。"))
     ticket.rating, ticket.rating_comment = data["rating"], data.get("note", "")
+    # The firm's own rating, or a cadre's recorded for the firm: the figures count them apart.
+    ticket.rated_by = RatedBy.FIRM if FIRM in actor_kinds(user, ticket) else RatedBy.ON_BEHALF
+    ticket.firm_question = ""
     if data["rating"] != Rating.UNSATISFIED:
         return S.CLOSED
     # 不满意 reopens: back to the same unit, with a fresh deadline; the answer no longer counts.
@@ -403,7 +436,23 @@ TRANSITIONS = {
             guard=_not_fresh,
             offered=False,
         ),
-        _t("rate", gettext_lazy("记录企业评价"), [S.RESOLVED], [RAISER, ORGANISER], _rate),
+        _t(
+            "ask_firm",
+            gettext_lazy("询问企业"),
+            [S.ASSIGNED, S.ACCEPTED],
+            [OWNER],
+            _ask_firm,
+            guard=_question_open,
+        ),
+        _t(
+            "firm_answer",
+            gettext_lazy("企业答复"),
+            [S.ASSIGNED, S.ACCEPTED],
+            [FIRM],
+            _firm_answer,
+            guard=_no_question_open,
+        ),
+        _t("rate", gettext_lazy("记录企业评价"), [S.RESOLVED], [RAISER, ORGANISER, FIRM], _rate),
     ]
 }
 
@@ -550,6 +599,7 @@ def _event_data(ticket: Ticket, action: str, meeting: int | None = None) -> dict
         data["outcome"] = ticket.outcome
     if action == "rate":
         data["rating"] = ticket.rating
+        data["rated_by"] = ticket.rated_by
     if action == "request_extension" and ticket.extension_until:
         data["until"] = ticket.extension_until.isoformat()
     return data

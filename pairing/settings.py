@@ -230,9 +230,30 @@ LOGGING = {
 # minutes); a page finding its area's figures older than this computes them again.
 AREA_FIGURES_MAX_AGE = datetime.timedelta(minutes=env_int("AREA_FIGURES_MAX_AGE_MINUTES", 15))
 
-# Notifications go out by email through Django's backend and by SMS through this class (its
-# `send(phone, text)`); the default only logs. Deployments set their gateway's class.
-SMS_SENDER = env_str("SMS_SENDER", "issues.notify.LoggingSMSSender")
+# Message channels (issues/channels): SMS through SMS_BACKEND (a class with `send(phone, text)`).
+# The default writes each text to SMS_FILE_PATH (`make run`: var/sms.log, where the portal's sign-in
+# codes are read), or to the log when that is empty; issues.channels.sms.HTTPSMSBackend posts to
+# the gateway at SMS_GATEWAY_URL. Group robots post when their webhook address is set.
+SMS_BACKEND = env_str("SMS_BACKEND", "issues.channels.sms.ConsoleSMSBackend")
+SMS_FILE_PATH = env_str("SMS_FILE_PATH")
+SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL")
+SMS_GATEWAY_TOKEN = env_str("SMS_GATEWAY_TOKEN")
+SMS_SIGNATURE = env_str("SMS_SIGNATURE", "干部联企")
+WECOM_ROBOT_URL = env_str("WECOM_ROBOT_URL")
+DINGTALK_ROBOT_URL = env_str("DINGTALK_ROBOT_URL")
+DINGTALK_ROBOT_SECRET = env_str("DINGTALK_ROBOT_SECRET")
+# The notifications the group robots post: the ones a whole office should see at once.
+GROUP_ROBOT_KINDS = env_list(
+    "GROUP_ROBOT_KINDS", ["ticket_firm_raise", "ticket_assign", "ticket_urge", "ticket_overdue"]
+)
+CHANNEL_TIMEOUT_SECONDS = env_int("CHANNEL_TIMEOUT_SECONDS", 5)
+# The firm portal's SMS sign-in (issues/portal_otp.py): a code's life and tries, and how many
+# codes one number and one client address may ask for.
+PORTAL_CODE_SECONDS = env_int("PORTAL_CODE_SECONDS", 5 * 60)
+PORTAL_CODE_TRIES = env_int("PORTAL_CODE_TRIES", 5)
+PORTAL_CODE_RESEND_SECONDS = env_int("PORTAL_CODE_RESEND_SECONDS", 60)
+PORTAL_CODES_PER_PHONE_HOUR = env_int("PORTAL_CODES_PER_PHONE_HOUR", 5)
+PORTAL_CODES_PER_IP_HOUR = env_int("PORTAL_CODES_PER_IP_HOUR", 20)
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "pairing@localhost")
 TICKET_ATTACHMENT_MAX_BYTES = env_int("TICKET_ATTACHMENT_MAX_BYTES", 10 * 2**20)

@@ -25,6 +25,7 @@ urlpatterns = [
     path("enterprises/", include("enterprises.urls")),
     path("tickets/", include("issues.urls")),
     path("visits/", include("issues.visit_urls")),
+    path("firm/", include("issues.portal_urls")),  # the firm portal: its own sign-in
     path("pairing/", include("pairing.pairing_urls")),
     path("admin/", admin.site.urls),
     path("django-rq/", include(rq_dashboard)),

@@ -25,6 +25,7 @@ from accounts.models import Cadre, OrgUnit, User
 from enterprises import demo as enterprises_demo
 from enterprises.models import Enterprise
 from issues import demo as issues_demo
+from issues import demo_portal
 from issues.models import Status, Ticket
 from pairing import demo as pairing_demo
 from pairing import suggest
@@ -126,6 +127,7 @@ def seed(size: Size, *, seed: int = 2026, today: datetime.date | None = None) ->
     pairing_demo.build_records(rng, tree, today=today)
     issues_demo.name_responsible_people(rng)
     issues_demo.build_ladder(today)
+    demo_portal.build_portal_examples()  # the firms' own voice (issue 16)
     mark_typical_cases()
     add_decision_examples(tree)
     demo_history.build_month_end_snapshots(tree.root, today=today)

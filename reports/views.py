@@ -23,7 +23,7 @@ from accounts.roles import Role
 from enterprises.models import Enterprise
 from issues import lights, responsibility
 from issues import selectors as issues_selectors
-from issues.models import OPEN_STATUSES, Status, Ticket
+from issues.models import OPEN_STATUSES, Source, Status, Ticket
 from pairing import selectors as pairing_selectors
 from reports import area_figures, dashboard, drill, selectors
 from reports.periods import PERIODS, period_for
@@ -63,6 +63,12 @@ def cadre_home(request):
             "pairings": pairings,
             "due": sum(p.is_due for p in pairings),
             "open_tickets": open_tickets,
+            # What the paired firms raised themselves in the portal and is not closed yet.
+            "firm_raised": Ticket.objects.visible_to(request.user)
+            .filter(source=Source.FIRM, enterprise__in=mine)
+            .exclude(status=Status.CLOSED)
+            .select_related("enterprise", "owner_unit")
+            .order_by("-created_at")[:50],
             "owed_plans": pairing_selectors.without_help_plan(mine)[:50],
             "today": today,
         },

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import time
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -16,6 +17,8 @@ from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, r
 
 from accounts.masking import UNMASKED_ID, UNMASKED_MOBILE
 from accounts.models import OrgUnit
+from enterprises.firm_accounts import account_for
+from issues import portal_session
 from issues.models import Status
 from pairing.models import HelpPlan, SuggestionRun
 from tests import factories as f
@@ -34,13 +37,18 @@ PERSONAS = [
     "security_admin",
     "auditor",
     "no_role",
+    "firm",  # a firm signed in to the portal (issue 16): to every other page, a stranger
 ]
 LOGIN = "login"  # a redirect to the login page
+PORTAL_LOGIN = "portal-login"  # a redirect to the firm portal's login page
 OK, FORBIDDEN, MISSING, NOT_ALLOWED, REDIRECT = 200, 403, 404, 405, 302
 
 
 def row(default, **overrides):
-    return {persona: overrides.get(persona, default) for persona in PERSONAS}
+    answers = {persona: overrides.get(persona, default) for persona in PERSONAS}
+    # A portal session is not a login: outside the portal the firm is answered as the anonymous.
+    answers["firm"] = overrides.get("firm", answers["anonymous"])
+    return answers
 
 
 def only(allowed: set[str], ok=OK, others=FORBIDDEN):
@@ -163,6 +171,17 @@ GET = {
     "pairing/import/pairings/<int:pk>/cancel/": row(NOT_ALLOWED),  # POST only
     "pairing/import/pairings/<int:pk>/errors.xlsx": only({"organiser"}, ok=MISSING),
     "i18n/setlang/": row(REDIRECT),
+    # The firm portal (issue 16): the firm's own pages; everyone else is sent to its login, which
+    # tells a signed-in cadre to sign out first rather than offering the form.
+    "firm/": row(PORTAL_LOGIN, firm=OK),
+    "firm/login/": row(OK, firm=REDIRECT),
+    "firm/login/code/": row(OK, anonymous=REDIRECT, firm=REDIRECT),  # no code asked: step 1
+    "firm/logout/": row(NOT_ALLOWED),
+    "firm/new/": row(PORTAL_LOGIN, firm=OK),
+    "firm/tickets/<int:pk>/": row(PORTAL_LOGIN, firm=OK),
+    "firm/tickets/<int:pk>/answer/": row(NOT_ALLOWED),  # POST only
+    "firm/tickets/<int:pk>/rate/": row(NOT_ALLOWED),  # POST only
+    "firm/tickets/<int:pk>/files/<int:attachment_pk>/": row(PORTAL_LOGIN, firm=MISSING),
     # Prometheus scrapers are not browsers: no login redirect, 403 to all but the system admin.
     "metrics": row(FORBIDDEN, admin=OK),
     # Browsers ask for it on every page, signed in or not: a permanent redirect to the icon.
@@ -230,11 +249,14 @@ def world():
         "auditor": f.make_user("auditor"),
         "no_role": f.make_user(),
     }
+    firm_account = account_for(enterprise)
     return {
+        "firm_account": firm_account,
         "users": users,
         # The object each route's pk names: the cadre's ticket, the cadre's user, their enterprise.
         "pk_by_route": [
             ("tickets/", ticket.pk),
+            ("firm/", ticket.pk),
             ("security/users/", cadre.user.pk),
             ("visits/", visit.pk),
             ("pairing/campaigns/", campaign.pk),
@@ -251,7 +273,12 @@ def world():
 
 def client_for(persona, world, *, csrf=False):
     client = Client(enforce_csrf_checks=csrf)
-    if persona != "anonymous":
+    if persona == "firm":  # signed in to the portal as the world's enterprise
+        session = client.session
+        session[portal_session.ACCOUNT_KEY] = world["firm_account"].pk
+        session[portal_session.AT_KEY] = int(time.time())
+        session.save()
+    elif persona != "anonymous":
         sign_in(client, world["users"][persona])
     return client
 
@@ -321,6 +348,8 @@ def test_each_persona_gets_the_expected_answer_from_every_url(world, persona):
         assert status < 500, (url, status)
         if expected == LOGIN:
             assert status == 302 and response["Location"].startswith(reverse("login")), url
+        elif expected == PORTAL_LOGIN:
+            assert status == 302 and response["Location"].startswith(reverse("portal_login"))
         elif expected == "admin-login":
             assert status == 302 and "/admin/login/" in response["Location"], (url, status)
         elif expected == "sysadmin":

@@ -11,6 +11,7 @@ from django.db import connection, connections
 from django.utils import timezone
 
 from accounts.models import AuditEntry, OrgUnit
+from enterprises.firm_accounts import account_for
 from issues import workflow
 from issues.models import Level, Notification, Status, Ticket, TicketEvent, TicketTask
 from tests import factories as f
@@ -48,6 +49,12 @@ ALLOWED = {
     ("urge", S.ASSIGNED, "leader"),
     ("urge", S.ACCEPTED, "leader"),
     ("solve_on_spot", S.REGISTERED, "raiser"),
+    # Issue 16: the unit asks the firm, the firm answers and rates in the portal.
+    ("ask_firm", S.ASSIGNED, "owner"),
+    ("ask_firm", S.ACCEPTED, "owner"),
+    ("firm_answer", S.ASSIGNED, "firm"),
+    ("firm_answer", S.ACCEPTED, "firm"),
+    ("rate", S.RESOLVED, "firm"),
 }
 # Where each allowed action leads (None: the status stays).
 LEADS_TO = {
@@ -69,6 +76,8 @@ PERSONS = [
     "other_handler",
     "raiser",
     "other_cadre",
+    "firm",
+    "other_firm",
 ]
 
 
@@ -93,6 +102,8 @@ def world():
         "other_cadre": f.make_cadre(unit=town).user,
     }
     firm = f.make_enterprise(town=town)
+    people["firm"] = account_for(firm).user
+    people["other_firm"] = account_for(f.make_enterprise(town=town)).user
     return {"people": people, "firm": firm, "dept": dept, "other_dept": other_dept, "co": co_dept}
 
 
@@ -133,6 +144,8 @@ def test_every_status_action_and_person(world, status, action):
         ticket = ticket_in(world, status, co_task=action == "co_answer")
         if action == "request_extension":
             Ticket.objects.filter(pk=ticket.pk).update(extension_until=None)
+        if action == "firm_answer":  # answered only while a question waits
+            Ticket.objects.filter(pk=ticket.pk).update(firm_question="请提供用地红线图")
         allowed = (action, status, person) in ALLOWED  # the other_* people: never
         try:
             after = workflow.act(

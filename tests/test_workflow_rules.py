@@ -200,8 +200,14 @@ def test_an_empty_progress_note_is_refused(world):
 OFFERED = {  # ticket_in's assigned and accepted tickets carry a pending extension request
     (S.REGISTERED, "organiser"): {"assign", "escalate"},
     (S.ASSIGNED, "organiser"): {"escalate", "approve_extension", "refuse_extension", "urge"},
-    (S.ASSIGNED, "owner"): {"return", "dispute", "accept", "ask_escalation"},
-    (S.ACCEPTED, "owner"): {"progress", "ask_escalation", "resolve", "name_responsible"},
+    (S.ASSIGNED, "owner"): {"return", "dispute", "accept", "ask_escalation", "ask_firm"},
+    (S.ACCEPTED, "owner"): {
+        "progress",
+        "ask_escalation",
+        "resolve",
+        "name_responsible",
+        "ask_firm",
+    },
     (S.ACCEPTED, "co_handler"): {"co_answer"},
     (S.RESOLVED, "raiser"): {"rate"},
     (S.RESOLVED, "organiser"): {"rate"},
@@ -231,6 +237,7 @@ def test_without_a_pending_request_no_extension_is_decided_and_one_may_be_asked(
         "ask_escalation",
         "resolve",
         "name_responsible",
+        "ask_firm",
     }
 
 

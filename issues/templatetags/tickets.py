@@ -12,6 +12,7 @@ from issues.workflow import TRANSITIONS
 register = template.Library()
 OTHER_EVENTS = {
     "raise": gettext_lazy("登记"),
+    "firm_raise": gettext_lazy("企业自主提交"),
     "deadline_recomputed": gettext_lazy("工作日历调整，期限重算"),
     "grouped": gettext_lazy("合并为共性问题"),
     "resolved_with_lead": gettext_lazy("随共性问题统一办结"),

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 
 from accounts.demo import DEMO_PASSWORD
 from accounts.models import User
+from issues import demo_portal
 from reports.demo_logins import DEMO_LOGINS, login_table
 
 
@@ -22,5 +23,8 @@ class Command(BaseCommand):
             f"\n演示账号（密码均为 {DEMO_PASSWORD}），访问 http://127.0.0.1:8000/ 登录：\n"
         )
         for line in login_table(users):
+            self.stdout.write(line)
+        self.stdout.write("")
+        for line in demo_portal.login_lines():
             self.stdout.write(line)
         self.stdout.write("")
