@@ -358,3 +358,8 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.object_repr}"
+
+
+# Defined in their own module (what a token is and how it is checked); imported here so that
+# Django registers the model with the accounts app.
+from accounts.api_clients import ApiClient  # noqa: E402, F401

@@ -13,7 +13,7 @@ from django.utils.module_loading import import_string
 
 from accounts.models import User
 from accounts.roles import Role
-from issues import notification_texts
+from issues import notification_texts, webhooks
 from issues.models import Notification, Ticket, TicketEvent
 from pairing import queue
 
@@ -94,6 +94,7 @@ def ticket_event(event: TicketEvent) -> list[Notification]:
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
     if rows:
         queue.enqueue(deliver, [r.key for r in rows])
+    webhooks.ticket_event(event)  # the API clients that chose this event (issues/webhooks.py)
     return rows
 
 
