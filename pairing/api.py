@@ -38,7 +38,15 @@ class Problem(Schema):
 
 
 # The errors every authenticated operation may answer, documented on each.
-ERRORS = {401: Problem, 403: Problem, 404: Problem, 413: Problem, 422: Problem, 429: Problem}
+ERRORS = {
+    400: Problem,
+    401: Problem,
+    403: Problem,
+    404: Problem,
+    413: Problem,
+    422: Problem,
+    429: Problem,
+}
 
 
 class Refused(Exception):
