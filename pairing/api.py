@@ -63,7 +63,7 @@ class ScopeMissing(Refused):
 def rate_limit(client) -> None:
     """At most `rate_per_minute` calls in each clock minute; the 429 says when to come back."""
     window = int(time.time() // 60)
-    key = f"api-rate:{client.pk}:{window}"
+    key = f"api-rate:{client.prefix}:{window}"  # the prefix: never reused, unlike an id
     cache.add(key, 0, timeout=90)
     try:
         count = cache.incr(key)
@@ -115,7 +115,7 @@ class ClientToken(HttpBearer):
             changes={"path": request.path, "query": request.META.get("QUERY_STRING", "")[:200]},
         )
         # Written at most once a minute per client, so calls cost no extra write each.
-        if cache.add(f"api-used:{client.pk}", 1, timeout=60):
+        if cache.add(f"api-used:{client.prefix}", 1, timeout=60):
             type(client).objects.filter(pk=client.pk).update(last_used_at=timezone.now())
         return client
 

@@ -8,7 +8,6 @@ import io
 import json
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
@@ -23,13 +22,6 @@ pytestmark = pytest.mark.django_db
 
 ALL = ["tickets:write", "tickets:read", "enterprises:read", "figures:read"]
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
@@ -251,3 +243,32 @@ def test_create_api_client_prints_a_token_that_works(world):
     )
     theirs = f.make_ticket(enterprise=world["other_firm"])
     assert call(token, "get", f"tickets/{theirs.pk}").status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_number_forwarded_twice_at_once_makes_one_ticket(world):
+    """Two requests with the same 12345 number at the same moment (PostgreSQL): both answer the
+    one ticket the unique constraint let through."""
+    from issues import hotline
+    from tests.helpers import at_once
+
+    user = world["client"].acting_user()
+    made = []
+
+    def send():
+        ticket, created = hotline.intake(
+            world["client"].acting_user(),
+            hotline.Forward(
+                hotline_no="12345-RACE",
+                credit_code=world["firm"].uscc,
+                category="land",
+                text="同时转办两次",
+            ),
+        )
+        made.append((ticket.pk, created))
+
+    assert user.roles
+    assert at_once(send, send) == ["ok", "ok"]
+    assert len({pk for pk, _c in made}) == 1
+    assert sorted(c for _pk, c in made) == [False, True]
+    assert Ticket.objects.filter(hotline_no="12345-RACE").count() == 1

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
-from django.core.cache import cache
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -32,7 +31,6 @@ CHECKS = [
 
 @pytest.fixture
 def token(db):
-    cache.clear()
     county = f.make_unit(kind=OrgUnit.Kind.COUNTY, code="K1")
     town = f.make_unit(parent=county, code="T1")
     firm = f.make_enterprise(town=town)
