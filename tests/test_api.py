@@ -272,3 +272,14 @@ def test_one_number_forwarded_twice_at_once_makes_one_ticket(world):
     assert len({pk for pk, _c in made}) == 1
     assert sorted(c for _pk, c in made) == [False, True]
     assert Ticket.objects.filter(hotline_no="12345-RACE").count() == 1
+
+
+def test_a_forward_with_an_attachment_takes_at_most_20_queries(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    call(world["token"], "get", f"enterprises/{world['firm'].uscc}")  # the once-a-minute write
+    with CaptureQueriesContext(connection) as queries:
+        response = forward(world, attachments=[SimpleUploadedFile("scene.png", PNG)])
+    assert response.status_code == 201
+    assert len(queries.captured_queries) <= 20, [q["sql"][:80] for q in queries.captured_queries]
