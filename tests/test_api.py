@@ -87,6 +87,7 @@ def test_a_hotline_forward_lands_in_the_sorting_queue_with_its_number(world):
     page = Client()
     page.force_login(organiser)
     assert "12345-0001" in page.get(f"/tickets/{ticket.pk}/").content.decode()
+    assert ticket.title in page.get("/tickets/sorting/").content.decode()  # in the sorting queue
 
 
 def test_the_same_number_again_answers_the_first_ticket(world):
