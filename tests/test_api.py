@@ -284,3 +284,13 @@ def test_a_forward_with_an_attachment_takes_at_most_20_queries(world):
         response = forward(world, attachments=[SimpleUploadedFile("scene.png", PNG)])
     assert response.status_code == 201
     assert len(queries.captured_queries) <= 20, [q["sql"][:80] for q in queries.captured_queries]
+
+
+def test_each_call_is_audited_under_the_clients_service_user_who_cannot_sign_in(world):
+    service = world["client"].user
+    assert not service.has_usable_password() and not service.groups.exists()
+    call(world["token"], "get", f"enterprises/{world['firm'].uscc}")
+    entry = AuditEntry.objects.filter(action="api_get").latest("at")
+    assert entry.user == service and entry.changes["path"].endswith(world["firm"].uscc)
+    call("pk_0123456789ab_wrong", "get", "figures?area=K1")
+    assert AuditEntry.objects.filter(action="api_auth_failed", result="denied").exists()
