@@ -112,7 +112,10 @@ class ProblemMiddleware:
                 for h in ("Allow", "Retry-After", "WWW-Authenticate")
                 if h in response
             }
-            return problem(response.status_code, default_detail(response.status_code), headers=kept)
+            detail = default_detail(response.status_code)
+            if response.get("Content-Type", "").startswith("text/plain"):  # a guard's own words
+                detail = response.content.decode(errors="replace")[:500] or detail
+            return problem(response.status_code, detail, headers=kept)
         return response
 
 
