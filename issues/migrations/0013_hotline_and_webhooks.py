@@ -11,9 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0012_api_clients'),
-        ('enterprises', '0006_merge_import_cancelled'),
         ('issues', '0012_merge_responsible_people'),
-        ('pairing', '0010_merge_import_cancelled_and_visit_token'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
