@@ -187,3 +187,6 @@ class CadrePostAdmin(AuditedAdmin):
     search_fields = ["cadre__user__display_name", "cadre__staff_no"]
     list_select_related = ["cadre__user", "unit"]
     autocomplete_fields = ["cadre", "unit"]
+
+
+from accounts import api_client_admin  # noqa: E402, F401  (registers the API clients' pages)

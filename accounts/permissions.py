@@ -32,6 +32,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "pairing.servicegroup": ALL,
         "pairing.pairing": ALL,
         "issues.workcalendarday": ALL,
+        # API clients (created, read, revoked by action; never deleted) and their webhook log.
+        "accounts.apiclient": ("add", "change", "view"),
+        "issues.webhookdelivery": ("change", "view"),
         "auth.group": VIEW,
     },
 }

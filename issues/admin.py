@@ -1,7 +1,8 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import AuditedAdmin, ReadOnlyAdmin
-from issues import deadlines
+from issues import deadlines, webhooks
 from issues.models import (
     AssignmentCounter,
     CalendarYear,
@@ -13,6 +14,7 @@ from issues.models import (
     TicketEvent,
     TicketTask,
     Urging,
+    WebhookDelivery,
     WorkCalendarDay,
 )
 
@@ -149,3 +151,33 @@ class AssignmentCounterAdmin(ReadOnlyAdmin):
 
     list_display = ["area", "year", "last"]
     list_select_related = ["area"]
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(ReadOnlyAdmin):
+    """The delivery log of the API clients' webhooks; a delivery can be sent again."""
+
+    list_display = ["created_at", "client", "event", "ticket", "state", "attempts", "last_status"]
+    list_filter = ["state", "event", "client"]
+    readonly_fields = [
+        "id",
+        "client",
+        "event",
+        "ticket",
+        "state",
+        "attempts",
+        "next_attempt_at",
+        "last_status",
+        "last_error",
+        "tries",
+        "payload",
+        "created_at",
+        "delivered_at",
+    ]
+    actions = ["replay"]
+
+    @admin.action(description=_("重新投递所选回调"))
+    def replay(self, request, queryset):
+        for delivery in queryset:
+            webhooks.replay(delivery, by=request.user, request=request)
+        messages.success(request, _("已重新排队投递。"))

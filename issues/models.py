@@ -245,6 +245,12 @@ class Ticket(models.Model):
     assignment_year = models.PositiveSmallIntegerField(_("交办单年份"), null=True, blank=True)
     assignment_seq = models.PositiveIntegerField(_("交办单序号"), null=True, blank=True)
     urge_count = models.PositiveSmallIntegerField(_("催办次数"), default=0)
+    # A problem forwarded by the 12345 hotline: its work-order number (unique, so a forward sent
+    # twice, even at once, finds the first ticket) and the deadline the hotline set.
+    hotline_no = models.CharField(
+        _("12345工单号"), max_length=40, null=True, blank=True, unique=True
+    )
+    hotline_due = models.DateTimeField(_("12345办理时限"), null=True, blank=True)
     # Optimistic locking: a write names the version it read and fails if the row moved on.
     version = models.PositiveIntegerField(_("版本"), default=1)
     # A default rather than auto_now_add: tickets imported from earlier records keep their dates.
@@ -258,6 +264,8 @@ class Ticket(models.Model):
         verbose_name_plural = _("难题诉求")
         ordering = ["-created_at"]
         indexes = [
+            # The API's changes feed (issues/api.py): tickets changed since a time, in order.
+            models.Index(fields=["updated_at", "id"], name="ticket_changed"),
             # A handling unit's queue: open tickets of the unit by deadline.
             models.Index(fields=["owner_unit", "status", "due_date"], name="ticket_unit_queue"),
             models.Index(fields=["enterprise", "status"], name="ticket_enterprise_status"),
@@ -592,3 +600,7 @@ class CalendarYear(models.Model):
 
     def __str__(self) -> str:
         return str(self.year)
+
+
+# In its own module (the webhooks' delivery log); imported so Django registers it with issues.
+from issues.webhook_models import WebhookDelivery  # noqa: E402, F401

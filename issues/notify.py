@@ -9,7 +9,7 @@ from django.db.models import Q
 
 from accounts.models import User
 from accounts.roles import Role
-from issues import channels, notification_texts
+from issues import channels, notification_texts, webhooks
 from issues.channels import jobs as channel_jobs
 from issues.models import Notification, Ticket, TicketEvent
 from pairing import queue
@@ -109,6 +109,7 @@ def ticket_event(event: TicketEvent) -> list[Notification]:
     if event.action == "ask_firm":
         text = notification_texts.stored("firm_question", {"title": ticket.title})[0]
         queue.enqueue(channel_jobs.text_firm, ticket.enterprise_id, text)
+    webhooks.ticket_event(event)  # the API clients that chose this event (issues/webhooks.py)
     return rows
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import OrgUnit, User
 from accounts.roles import Role
-from issues import notification_texts
+from issues import notification_texts, webhooks
 from issues.models import OPEN_STATUSES, Notification, Ticket
 from issues.workdays import WorkCalendar, WorkdayIndex
 from pairing.models import Pairing, Visit
@@ -103,6 +103,7 @@ def ticket_deadline_reminders(today: datetime.date | None = None) -> int:
         ).values_list("key", flat=True)
     )
     notes = _Notes(sent)
+    overdue = []  # (ticket, deadline) for the API clients' webhooks
     for pk, title, unit_id, due, town_path, assignee_id in tickets:
         if due >= today:
             if due > horizon or index.between(today, due) > DUE_SOON_DAYS:
@@ -111,12 +112,15 @@ def ticket_deadline_reminders(today: datetime.date | None = None) -> int:
             notes.add(to, "ticket_due_soon", pk, f"due_soon:{pk}:{due}", {"title": title})
         else:
             late = index.between(due, today)
+            if late >= 1:
+                overdue.append((pk, due))
             for step, who in OVERDUE_STEPS:
                 if late < step:
                     break
                 to = people.for_step(who, unit_id, town_path, assignee_id)
                 params = {"title": title, "step": step}
                 notes.add(to, "ticket_overdue", pk, f"overdue{step}:{pk}:{due}", params)
+    webhooks.tickets_overdue(overdue)
     return notes.flush()
 
 

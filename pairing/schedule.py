@@ -59,6 +59,8 @@ SCHEDULE: list[Periodic] = [
     ),
     Periodic("nightly_snapshot", "reports.notices.nightly_snapshot", hour=1, minute=30),
     Periodic("area_figures", "reports.area_figures.refresh_all", every=10, queue="reports"),
+    # Webhook deliveries due (new ones when embedded, retries after their back-off).
+    Periodic("webhook_deliveries", "issues.webhooks.retry_due", every=1),
     Periodic(
         "weekly_notices", "reports.notices.weekly_notices", hour=7, weekday=0, queue="reports"
     ),

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_rq",
     "import_export",
+    "ninja",
     "enterprises",
     "pairing",
     "issues",
@@ -64,6 +65,8 @@ MIDDLEWARE = [
     # First: /healthz answers before sessions, cookies and the HTTPS redirect (pairing/health.py).
     "pairing.health.HealthzMiddleware",
     "pairing.metrics.RequestMetricsMiddleware",
+    # The API's errors as problem details, and its body limit (pairing/api_problems.py).
+    "pairing.api_problems.ProblemMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "accounts.input_guard.RefuseNulMiddleware",
@@ -175,6 +178,20 @@ RQ_QUEUES = {
     name: {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": timeout}
     for name, timeout in (("default", 300), ("imports", 1800), ("reports", 900))
 }
+# Django's cache: in Redis when configured (shared by every process: the API's per-client rate
+# limits count across them), else in this process's memory.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+# The API (/api/v1/, pairing/api.py): the largest request body, the most rows a page may ask for.
+API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 20 * 2**20)
+API_MAX_PAGE_SIZE = 500
+# Outgoing webhooks (issues/webhooks.py): seconds a receiver has to answer one delivery.
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 5)
 # /healthz fails when the scheduler's heartbeat (each minute) is older than this.
 SCHEDULER_BEAT_MAX_AGE_SECONDS = env_int("SCHEDULER_BEAT_MAX_AGE_SECONDS", 180)
 # /metrics (pairing/metrics.py): the system admin, or a scraper sending this as a Bearer token.

@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django_rq.urls import get_admin_urlpatterns, get_api_urlpatterns
 
+from pairing.api import api
 from pairing.metrics import metrics_view
 
 # The RQ dashboard behind the admin site's login and permission (system admin only), its stats
@@ -28,6 +29,7 @@ urlpatterns = [
     path("firm/", include("issues.portal_urls")),  # the firm portal: its own sign-in
     path("pairing/", include("pairing.pairing_urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
     path("django-rq/", include(rq_dashboard)),
     path("i18n/", include("django.conf.urls.i18n")),
     # /healthz is answered by pairing.health.HealthzMiddleware, before sessions and cookies.

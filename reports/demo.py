@@ -24,6 +24,7 @@ from accounts import demo as accounts_demo
 from accounts.models import Cadre, OrgUnit, User
 from enterprises import demo as enterprises_demo
 from enterprises.models import Enterprise
+from issues import api_demo
 from issues import demo as issues_demo
 from issues import demo_portal
 from issues.models import Status, Ticket
@@ -130,6 +131,7 @@ def seed(size: Size, *, seed: int = 2026, today: datetime.date | None = None) ->
     demo_portal.build_portal_examples()  # the firms' own voice (issue 16)
     mark_typical_cases()
     add_decision_examples(tree)
+    api_demo.build_api_demo(tree, today=today)
     demo_history.build_month_end_snapshots(tree.root, today=today)
     # Tonight's figures too: the dashboards open at once and the trend reaches this month.
     notices.nightly_snapshot(today)

@@ -42,6 +42,7 @@ PERSONAS = [
 LOGIN = "login"  # a redirect to the login page
 PORTAL_LOGIN = "portal-login"  # a redirect to the firm portal's login page
 OK, FORBIDDEN, MISSING, NOT_ALLOWED, REDIRECT = 200, 403, 404, 405, 302
+UNAUTHENTICATED = 401
 
 
 def row(default, **overrides):
@@ -184,7 +185,16 @@ GET = {
     "firm/tickets/<int:pk>/files/<int:attachment_pk>/": row(PORTAL_LOGIN, firm=MISSING),
     # Prometheus scrapers are not browsers: no login redirect, 403 to all but the system admin.
     "metrics": row(FORBIDDEN, admin=OK),
-    # Browsers ask for it on every page, signed in or not: a permanent redirect to the icon.
+    # The API takes a client's bearer token, never a session: 401 to every signed-in persona.
+    # Its schema and documentation page are public (they describe, they hold no data).
+    "api/v1/": row(MISSING),  # django-ninja names its root for reverse(); nothing is there
+    "api/v1/openapi.json": row(OK),
+    "api/v1/docs": row(OK),
+    "api/v1/tickets/hotline": row(NOT_ALLOWED),  # POST only
+    "api/v1/tickets/changes": row(UNAUTHENTICATED),
+    "api/v1/tickets/<int:ticket_id>": row(UNAUTHENTICATED),
+    "api/v1/enterprises/<credit_code>": row(UNAUTHENTICATED),
+    "api/v1/figures": row(UNAUTHENTICATED),
 }
 # The admin site and the RQ dashboard: the system admin only; everyone else is sent to the admin
 # login. Their own login and logout pages are open to all.
@@ -308,7 +318,7 @@ def resolved_url(route, pattern, world) -> str | None:
             kwargs[name] = world[name]
         else:
             kwargs[name] = SAMPLE.get(name, "1")
-    namespace = {"admin/": "admin:", "django-rq/": "django_rq:"}
+    namespace = {"admin/": "admin:", "django-rq/": "django_rq:", "api/v1/": "api:"}
     prefix = next((ns for start, ns in namespace.items() if route.startswith(start)), "")
     if pattern.name is None:
         return "/" + route if not names and "(" not in route and "<" not in route else None
@@ -372,6 +382,9 @@ def test_unsafe_requests_without_a_csrf_token_are_refused(world, persona):
             continue
         for method in (client.post, client.put, client.patch, client.delete):
             response = method(url)
+            if url.startswith("/api/v1/"):  # no session or cookie counts there: no CSRF to need
+                assert response.status_code in (401, 403, 405), (method.__name__, url)
+                continue
             assert response.status_code in (403, 405) or (
                 response.status_code == 302 and persona == "anonymous"
             ), (method.__name__, url, response.status_code)

@@ -24,6 +24,12 @@ class Command(BaseCommand):
         )
         for line in login_table(users):
             self.stdout.write(line)
+        self.stdout.write(
+            "\n接口（/api/v1/docs）：系统管理员在 系统管理 › 接口客户端 查看演示客户端"
+            "“12345热线（演示）”及其回调投递记录；令牌只在创建时显示一次，"
+            "可用 python manage.py create_api_client 名称 --scopes tickets:read --area 单位代码 "
+            "新建一个。"
+        )
         self.stdout.write("")
         for line in demo_portal.login_lines():
             self.stdout.write(line)

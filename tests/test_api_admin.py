@@ -1,0 +1,74 @@
+"""The system admin's pages for API clients and their webhook deliveries."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from accounts.api_clients import ApiClient, client_for_token, create_client
+from accounts.models import OrgUnit
+from issues.models import WebhookDelivery
+from tests import factories as f
+from tests.helpers import sign_in
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client):
+    sign_in(client, f.make_user("admin", is_staff=True))
+    return client
+
+
+def test_the_admin_creates_a_client_and_sees_its_token_once(admin_client):
+    county = f.make_unit(kind=OrgUnit.Kind.COUNTY, code="K1", name="甲县")
+    response = admin_client.post(
+        reverse("admin:accounts_apiclient_add"),
+        {
+            "name": "甲县12345",
+            "area": county.pk,
+            "scopes": ["tickets:write", "tickets:read"],
+            "rate_per_minute": 60,
+            "webhook_url": "https://hooks.example.cn/pairing",
+            "webhook_events": ["ticket.assigned"],
+            "days": 30,
+        },
+        follow=True,
+    )
+    page = response.content.decode()
+    token = re.search(r"pk_[0-9a-f]{12}_[\w-]+", page).group()
+    client = client_for_token(token)
+    assert client.name == "甲县12345" and client.area == county and client.is_usable
+    assert client.scopes == ["tickets:read", "tickets:write"]
+    # Shown once: the list and the client's page never show it again.
+    listing = admin_client.get(reverse("admin:accounts_apiclient_changelist")).content.decode()
+    detail = admin_client.get(
+        reverse("admin:accounts_apiclient_change", args=[client.pk])
+    ).content.decode()
+    assert "甲县12345" in listing and token not in listing and token not in detail
+
+
+def test_the_admin_revokes_a_client_and_its_token_stops_working(admin_client):
+    county = f.make_unit(kind=OrgUnit.Kind.COUNTY, code="K1")
+    client, token = create_client(name="旧系统", area=county, scopes=["tickets:read"])
+    admin_client.post(
+        reverse("admin:accounts_apiclient_changelist"),
+        {"action": "revoke", "_selected_action": [client.pk]},
+    )
+    assert not ApiClient.objects.get(pk=client.pk).is_usable
+    from django.test import Client
+
+    answer = Client().get("/api/v1/figures?area=K1", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert answer.status_code == 401
+
+
+def test_the_admin_reads_the_delivery_log(admin_client):
+    county = f.make_unit(kind=OrgUnit.Kind.COUNTY, code="K1")
+    client, _token = create_client(name="回调", area=county, scopes=[], webhook_url="http://x.cn")
+    WebhookDelivery.objects.create(
+        client=client, event="ticket.resolved", key="k", payload={}, state="failed", attempts=6
+    )
+    page = admin_client.get(reverse("admin:issues_webhookdelivery_changelist")).content.decode()
+    assert "ticket.resolved" in page
