@@ -71,6 +71,18 @@ ACTIONS: dict[str, str] = {
     "notice_generate": _("生成通报"),
     "model_case": _("列为典型案例"),
     "model_case_removed": _("取消典型案例"),
+    # The API and its clients (pairing.api, accounts.api_clients, issues.webhooks).
+    "api_get": _("接口读取"),
+    "api_post": _("接口提交"),
+    "api_auth_failed": _("接口令牌被拒绝"),
+    "api_client_create": _("新增接口客户端"),
+    "api_client_revoke": _("吊销接口客户端"),
+    "webhook_replay": _("重发事件推送"),
+    # The firm portal (issues.portal_otp).
+    "portal_code_sent": _("发送企业验证码"),
+    "portal_code_refused": _("拒绝发送企业验证码"),
+    "portal_code_failed": _("企业验证码错误"),
+    "portal_login": _("企业登录"),
 }
 
 

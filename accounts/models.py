@@ -373,6 +373,7 @@ class AuditEntry(models.Model):
     def object_type_label(self) -> str:
         return audit_labels.object_type_label(self.object_type)
 
+
 # Defined in their own module (what a token is and how it is checked); imported here so that
 # Django registers the model with the accounts app.
 from accounts.api_clients import ApiClient  # noqa: E402, F401

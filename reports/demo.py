@@ -24,9 +24,8 @@ from accounts import demo as accounts_demo
 from accounts.models import Cadre, OrgUnit, User
 from enterprises import demo as enterprises_demo
 from enterprises.models import Enterprise
-from issues import api_demo
+from issues import api_demo, demo_portal
 from issues import demo as issues_demo
-from issues import demo_portal
 from issues.models import Status, Ticket
 from pairing import demo as pairing_demo
 from pairing import suggest

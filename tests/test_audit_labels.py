@@ -8,6 +8,7 @@ import pytest
 
 from accounts import audit_labels, lockout
 from accounts.models import AuditEntry
+from issues import portal_otp
 from issues.workflow import TRANSITIONS
 from pairing import people_import_views
 from reports import cases
@@ -35,6 +36,8 @@ def test_every_action_written_has_a_label():
     written |= {lockout.LOGIN, lockout.LOGIN_FAILED, lockout.LOGIN_LOCKED}
     written |= {lockout.ACCOUNT_LOCKED, lockout.IP_LOCKED}
     written |= {f"ticket_{action}" for action in TRANSITIONS}
+    written |= {portal_otp.SENT, portal_otp.REFUSED, portal_otp.FAILED, portal_otp.SIGNED_IN}
+    written |= {"api_get", "api_post"}  # pairing.api: api_<method> of each call
     kinds = (people_import_views.UNITS, people_import_views.CADRES, people_import_views.PAIRINGS)
     for kind in kinds:
         written |= {f"{kind.url}_confirm", f"{kind.url}_cancel"}
