@@ -137,6 +137,52 @@ def test_coverage_by_tag_counts_paired_firms_of_each_tag_once(county):
     assert [(r.label, r.enterprises, r.paired) for r in rows] == [("专精特新测试", 2, 1)]
 
 
+def test_coverage_by_tag_puts_targets_first_and_shows_a_target_tag_without_firms(county):
+    plain = Tag.objects.create(code="t0", name="普通标签")
+    aimed = Tag.objects.create(code="t1", name="规上企业")
+    empty = Tag.objects.create(code="t2", name="尚无企业")
+    campaign = county["campaign"]
+    campaign.coverage_targets.create(tag=aimed, target_count=2)
+    campaign.coverage_targets.create(tag=empty, target_percent=50)
+    firms = [f.make_enterprise(town=county["busy"], tags=[plain, aimed]) for _ in range(3)]
+    f.make_pairing(enterprise=firms[0], campaign=campaign)
+    rows = metrics.coverage_by_tag(campaign, county["area"].path)
+    assert [
+        (r.label, r.enterprises, r.paired, r.target_count, r.target_percent, r.short_of_target)
+        for r in rows
+    ] == [
+        ("规上企业", 3, 1, 2, None, True),  # 1 of the 2 firms aimed at
+        ("尚无企业", 0, 0, None, 50, True),  # a target with no firm yet still shows
+        ("普通标签", 3, 1, None, None, False),  # no target: never short of one
+    ]
+    assert rows[0].tag_id == aimed.pk
+
+
+@pytest.mark.parametrize(
+    ("paired", "count", "percent", "met"),
+    [
+        (2, 2, None, True),  # the count reached exactly
+        (1, 2, None, False),
+        (2, None, 50, True),  # 2 of 4 firms: 50 %, exactly the share
+        (1, None, 50, False),  # 25 %
+        (4, 5, 10, False),  # a count wins over a share
+        (4, None, None, False),  # no target: nothing met
+    ],
+)
+def test_a_coverage_target_is_met_at_its_count_or_its_share(paired, count, percent, met):
+    row = metrics.CoverageRow("甲", 4, paired, target_percent=percent, target_count=count)
+    assert row.met is met
+    assert row.short_of_target is (row.has_target and not met)
+    assert row.uncovered == 4 - paired
+    assert row.percent == 25 * paired
+
+
+def test_a_share_of_no_firms_is_unknown_and_never_meets_a_target():
+    row = metrics.CoverageRow("乙", 0, 0, target_percent=0)
+    assert row.percent is None
+    assert (row.met, row.short_of_target) == (False, True)
+
+
 # 11. Active pairings restricted to a campaign; paired but not visited.
 def test_active_pairing_in_a_campaign_ignores_other_campaigns_and_ended_pairings():
     town = f.make_unit()
