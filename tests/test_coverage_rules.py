@@ -162,3 +162,25 @@ def test_open_and_overdue_at_the_end_of_a_day(area):
         "open": 3,
         "overdue": 2,
     }
+
+
+def test_coverage_by_town_in_one_batch_and_one_group(area):
+    campaign, town = area["campaign"], area["town"]
+    batch = campaign.batches.create(name="第一批", start=D(2026, 1, 1))
+    group = campaign.groups.create(name="服务组")
+    ours = firms(town, 3)
+    f.make_pairing(enterprise=ours[0], campaign=campaign, batch=batch, group=group)
+    f.make_pairing(enterprise=ours[1], campaign=campaign, batch=batch)
+    f.make_pairing(enterprise=ours[2], campaign=campaign, group=group)
+    path = area["county"].path
+
+    def rows(**given):
+        return [
+            (r.town_id, r.enterprises, r.paired)
+            for r in metrics.coverage_by_town(campaign, path, **given)
+        ]
+
+    assert rows() == [(town.pk, 3, 3)]
+    assert rows(batch=batch.pk) == [(town.pk, 3, 2)]
+    assert rows(group=group.pk) == [(town.pk, 3, 2)]
+    assert rows(batch=batch.pk, group=group.pk) == [(town.pk, 3, 1)]
