@@ -123,7 +123,7 @@ def test_coverage_by_town_counts_a_firm_with_two_pairings_once(county):
         ("乙镇", 1, 0, 1),
     ]
     total = metrics.coverage_total(rows)
-    assert (total.enterprises, total.paired) == (3, 1)
+    assert (total.label, total.enterprises, total.paired) == ("", 3, 1)
 
 
 def test_coverage_by_tag_counts_paired_firms_of_each_tag_once(county):
@@ -201,16 +201,18 @@ def test_paired_but_not_visited_lists_only_paired_firms_without_a_visit_in_the_p
     county = f.make_unit(kind=OrgUnit.Kind.COUNTY)
     town = f.make_unit(parent=county)
     leader = f.make_user("leader", jurisdiction_unit=county)
-    visited, unvisited, unpaired, visited_before = (f.make_enterprise(town=town) for _ in range(4))
-    for firm in (visited, unvisited, visited_before):
+    firms = [f.make_enterprise(town=town) for _ in range(5)]
+    visited, unvisited, unpaired, visited_before, visited_after = firms
+    for firm in (visited, unvisited, visited_before, visited_after):
         f.make_pairing(enterprise=firm)
     period = metrics.Period(D(2026, 3, 1), D(2026, 3, 31))
     f.make_visit(enterprise=visited, date=D(2026, 3, 31))
     f.make_visit(enterprise=visited_before, date=D(2026, 2, 28))
+    f.make_visit(enterprise=visited_after, date=D(2026, 4, 1))
     f.make_visit(enterprise=unpaired, date=D(2026, 3, 5))
     rows = drill.enterprise_rows(leader, county, "unvisited", period)
-    assert set(rows) == {unvisited, visited_before}
-    assert Pairing.objects.count() == 3
+    assert set(rows) == {unvisited, visited_before, visited_after}
+    assert Pairing.objects.count() == 4
 
 
 # 12. Counting back across a holiday; the 5-working-day red boundary of the suggestion.
