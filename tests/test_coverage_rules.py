@@ -184,3 +184,26 @@ def test_coverage_by_town_in_one_batch_and_one_group(area):
     assert rows(batch=batch.pk) == [(town.pk, 3, 2)]
     assert rows(group=group.pk) == [(town.pk, 3, 2)]
     assert rows(batch=batch.pk, group=group.pk) == [(town.pk, 3, 1)]
+
+
+def test_coverage_by_tag_in_one_batch_and_one_group(area):
+    campaign, town = area["campaign"], area["town"]
+    tag = Tag.objects.create(code="tb", name="规上")
+    batch = campaign.batches.create(name="第一批", start=D(2026, 1, 1))
+    group = campaign.groups.create(name="服务组")
+    ours = [f.make_enterprise(town=town, tags=[tag]) for _ in range(3)]
+    f.make_pairing(enterprise=ours[0], campaign=campaign, batch=batch, group=group)
+    f.make_pairing(enterprise=ours[1], campaign=campaign, batch=batch)
+    f.make_pairing(enterprise=ours[2], campaign=campaign, group=group)
+    path = area["county"].path
+
+    def rows(**given):
+        return [
+            (r.tag_id, r.enterprises, r.paired)
+            for r in metrics.coverage_by_tag(campaign, path, **given)
+        ]
+
+    assert rows() == [(tag.pk, 3, 3)]
+    assert rows(batch=batch.pk) == [(tag.pk, 3, 2)]
+    assert rows(group=group.pk) == [(tag.pk, 3, 2)]
+    assert rows(batch=batch.pk, group=group.pk) == [(tag.pk, 3, 1)]
