@@ -51,6 +51,23 @@ def test_overdue_counts_open_tickets_due_before_today_only():
     assert (figures.open, figures.overdue) == (5, 2)
 
 
+def test_figures_by_period_count_each_periods_tickets_and_overdue_as_of_the_day_given():
+    march, february = (
+        metrics.Period(D(2026, 3, 1), D(2026, 3, 31)),
+        metrics.Period(D(2026, 2, 1), D(2026, 2, 28)),
+    )
+    ticket(due_date=D(2026, 3, 20), created=D(2026, 3, 2))  # overdue by 21 March only
+    ticket(due_date=D(2026, 3, 5), created=D(2026, 3, 31))  # overdue on both days
+    ticket(S.RESOLVED, due_date=D(2026, 3, 5), created=D(2026, 2, 28))
+    ticket(created=D(2026, 4, 1))  # in neither period
+    periods = {"now": march, "before": february}
+    early = metrics.ticket_figures_by_period(Ticket.objects.all(), periods, today=TODAY)
+    late = metrics.ticket_figures_by_period(Ticket.objects.all(), periods, today=D(2026, 3, 21))
+    assert (early["now"].collected, early["now"].open, early["now"].overdue) == (2, 2, 1)
+    assert (late["now"].collected, late["now"].open, late["now"].overdue) == (2, 2, 2)
+    assert (late["before"].collected, late["before"].resolved, late["before"].open) == (1, 1, 0)
+
+
 # 8. The on-time rate and the coverage rate themselves.
 def test_the_on_time_rate_counts_resolved_tickets_with_a_deadline():
     due = D(2026, 3, 6)
