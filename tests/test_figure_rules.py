@@ -240,6 +240,12 @@ def test_subtracting_working_days_skips_weekends_and_holidays():
     assert workdays.subtract_working_days(D(2026, 3, 11), 3) == D(2026, 3, 5)
 
 
+def test_subtracting_no_working_days_or_five_weeks_of_them():
+    assert workdays.subtract_working_days(D(2026, 3, 11), 0) == D(2026, 3, 11)
+    # Wed 11 March back 25 working days, weekends only: Tue 10 … Wed 4 February.
+    assert workdays.subtract_working_days(D(2026, 3, 11), 25) == D(2026, 2, 4)
+
+
 @pytest.mark.parametrize(("days_red", "suggested"), [(4, False), (5, True), (6, True)])
 def test_a_ticket_red_for_five_working_days_is_suggested_for_escalation(days_red, suggested):
     due = workdays.subtract_working_days(TODAY, days_red)
