@@ -272,11 +272,13 @@ def test_working_days_between_weekends_and_holidays(a, b, n):
 
 def test_a_date_outside_the_loaded_calendar_is_refused_not_guessed():
     calendar = workdays.WorkCalendar.load(D(2026, 3, 1), D(2026, 3, 31))
-    with pytest.raises(workdays.OutsideCalendar):
+    with pytest.raises(
+        workdays.OutsideCalendar, match="2026-04-01 is outside 2026-03-01..2026-03-31"
+    ):
         calendar.is_workday(D(2026, 4, 1))
     index = workdays.WorkdayIndex(calendar)
     assert index.between(D(2026, 3, 1), D(2026, 3, 31)) == 22
-    with pytest.raises(workdays.OutsideCalendar):
+    with pytest.raises(workdays.OutsideCalendar, match="2026-04-01 is outside the index"):
         index.between(D(2026, 3, 1), D(2026, 4, 1))
 
 
