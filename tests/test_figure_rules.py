@@ -8,7 +8,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from accounts.models import OrgUnit
+from accounts.models import AuditEntry, OrgUnit
 from enterprises.models import Tag
 from issues import deadlines, workdays
 from issues.models import Status, Ticket, TicketEvent, WorkCalendarDay
@@ -294,8 +294,13 @@ def test_a_deadline_on_a_day_just_declared_a_holiday_is_counted_again():
     WorkCalendarDay.objects.bulk_create(  # no signal: the test calls the recount itself
         [WorkCalendarDay(date=D(2026, 3, 9), is_workday=False, name="新假日")]
     )
-    assert deadlines.recompute([D(2026, 3, 9)]) == 1
+    admin = f.make_user("admin")
+    assert deadlines.recompute([]) == 0
+    assert deadlines.recompute([D(2026, 3, 9)], user=admin) == 1
     made.refresh_from_db()
     assert made.due_date == D(2026, 3, 10)
     event = TicketEvent.objects.get(ticket=made, action="deadline_recomputed")
     assert event.data == {"from": "2026-03-09", "to": "2026-03-10"}
+    assert (event.actor, event.note) == (admin, "工作日历调整，办理期限重新计算")
+    entry = AuditEntry.objects.get(action="calendar_change")
+    assert (entry.user, entry.changes) == (admin, {"dates": ["2026-03-09"], "tickets_moved": 1})
