@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from issues import workflow
 from issues.models import Level, Status, Ticket, TicketEvent, TicketTask, WorkCalendarDay
+from tests import factories as f
 from tests import test_workflow
 
 pytestmark = pytest.mark.django_db
@@ -276,3 +277,21 @@ def test_a_stale_version_changes_nothing(world):
             world["people"]["owner"], ticket.pk, "accept", version=ticket.version - 1, today=MONDAY
         )
     assert Ticket.objects.get(pk=ticket.pk).status == S.ASSIGNED
+
+
+def test_an_inactive_handler_cannot_be_named_responsible(world):
+    ticket = ticket_in(world, S.ACCEPTED)
+    gone = f.make_user("handler", home_unit=world["dept"], is_active=False)
+    message = refused(world, "owner", ticket, "name_responsible", assignee=gone)
+    assert message == "责任人须是主办单位的承办人员。"
+
+
+def test_a_co_unit_kept_on_reassignment_keeps_its_one_task(world):
+    ticket = ticket_in(world, S.REGISTERED)
+    assign(world, ticket, co_units=[world["co"]])
+    act(world, "owner", ticket, "return", note="不归我局")
+    assign(world, ticket, owner_unit=world["other_dept"], co_units=[world["co"]])
+    tasks = TicketTask.objects.filter(ticket=ticket)
+    assert [(t.unit_id, t.due_date) for t in tasks] == [
+        (world["co"].pk, datetime.date(2026, 3, 16))  # the new deadline: 10 working days
+    ]
