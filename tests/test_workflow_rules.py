@@ -295,3 +295,14 @@ def test_a_co_unit_kept_on_reassignment_keeps_its_one_task(world):
     assert [(t.unit_id, t.due_date) for t in tasks] == [
         (world["co"].pk, datetime.date(2026, 3, 16))  # the new deadline: 10 working days
     ]
+
+
+def test_a_date_given_on_assignment_is_the_deadline_with_no_count_of_days(world):
+    ticket = ticket_in(world, S.REGISTERED)
+    done = assign(world, ticket, due_date=datetime.date(2026, 3, 20), due_days=7)
+    assert (done.due_days, done.due_date) == (None, datetime.date(2026, 3, 20))
+    again = ticket_in(world, S.REGISTERED)
+    message = refused(
+        world, "organiser", again, "assign", owner_unit=world["dept"], due_date=MONDAY
+    )
+    assert message == "办结期限须晚于今天。"
