@@ -306,3 +306,10 @@ def test_a_date_given_on_assignment_is_the_deadline_with_no_count_of_days(world)
         world, "organiser", again, "assign", owner_unit=world["dept"], due_date=MONDAY
     )
     assert message == "办结期限须晚于今天。"
+
+
+def test_an_organiser_gives_tickets_to_their_areas_units_and_the_bureaus_above_only(world):
+    units = workflow.handling_units(world["people"]["organiser"])  # the east county's
+    # East itself and its town; the city's departments; never the west county beside it.
+    assert sorted(u.code for u in units) == ["D", "D2", "D3", "E", "E1"]
+    assert list(workflow.handling_units(world["people"]["owner"])) == []  # not an organiser
