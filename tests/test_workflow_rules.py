@@ -313,3 +313,17 @@ def test_an_organiser_gives_tickets_to_their_areas_units_and_the_bureaus_above_o
     # East itself and its town; the city's departments; never the west county beside it.
     assert sorted(u.code for u in units) == ["D", "D2", "D3", "E", "E1"]
     assert list(workflow.handling_units(world["people"]["owner"])) == []  # not an organiser
+
+
+def test_urging_and_accepting_record_the_count_and_the_responsible_person(world):
+    ticket = ticket_in(world, S.ASSIGNED)
+    act(world, "organiser", ticket, "urge", note="请加快")
+    act(world, "organiser", ticket, "urge", note="再催")
+    act(world, "owner", ticket, "accept")
+    events = TicketEvent.objects.filter(ticket=ticket).order_by("pk")
+    owner = world["people"]["owner"]
+    assert [(e.action, e.data.get("urge_count"), e.data.get("assignee")) for e in events] == [
+        ("urge", 1, None),
+        ("urge", 2, None),
+        ("accept", None, owner.pk),
+    ]
