@@ -289,12 +289,18 @@ def test_an_inactive_handler_cannot_be_named_responsible(world):
 def test_a_co_unit_kept_on_reassignment_keeps_its_one_task(world):
     ticket = ticket_in(world, S.REGISTERED)
     assign(world, ticket, co_units=[world["co"]])
-    act(world, "owner", ticket, "return", note="不归我局")
+    act(world, "owner", ticket, "return", note="不归我局")  # withdraws the open task
     assign(world, ticket, owner_unit=world["other_dept"], co_units=[world["co"]])
     tasks = TicketTask.objects.filter(ticket=ticket)
     assert [(t.unit_id, t.due_date) for t in tasks] == [
         (world["co"].pk, datetime.date(2026, 3, 16))  # the new deadline: 10 working days
     ]
+    # A co-unit that has answered keeps its answered task when assigned again: no second one.
+    act(world, "co_handler", ticket, "co_answer", note="已配合")
+    act(world, "other_handler", ticket, "return", note="不归我局")
+    assign(world, ticket, co_units=[world["co"]])
+    assert TicketTask.objects.filter(ticket=ticket, unit=world["co"], answer="已配合").count() == 1
+    assert not TicketTask.objects.filter(ticket=ticket, answered_at__isnull=True).exists()
 
 
 def test_a_date_given_on_assignment_is_the_deadline_with_no_count_of_days(world):
