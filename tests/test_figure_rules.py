@@ -304,3 +304,11 @@ def test_a_deadline_on_a_day_just_declared_a_holiday_is_counted_again():
     assert (event.actor, event.note) == (admin, "工作日历调整，办理期限重新计算")
     entry = AuditEntry.objects.get(action="calendar_change")
     assert (entry.user, entry.changes) == (admin, {"dates": ["2026-03-09"], "tickets_moved": 1})
+
+
+def test_the_recount_leaves_deadlines_whose_span_misses_the_changed_day():
+    # Stored dates off the count on purpose: only a span that covers the change is recounted.
+    ticket(due_date=D(2026, 3, 6), due_days=5, assigned_at=at(D(2026, 3, 2)))  # due before it
+    ticket(due_date=D(2026, 3, 20), due_days=1, assigned_at=at(D(2026, 3, 10)))  # assigned after
+    holiday(D(2026, 3, 9))
+    assert deadlines.recompute([D(2026, 3, 9)]) == 0
