@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from issues import workflow
 from issues.models import Level, Status, Ticket, TicketEvent, TicketTask, WorkCalendarDay
+from tests import factories as f
 from tests import test_workflow
 
 pytestmark = pytest.mark.django_db
@@ -283,3 +284,59 @@ def test_a_stale_version_changes_nothing(world):
             world["people"]["owner"], ticket.pk, "accept", version=ticket.version - 1, today=MONDAY
         )
     assert Ticket.objects.get(pk=ticket.pk).status == S.ASSIGNED
+
+
+def test_an_inactive_handler_cannot_be_named_responsible(world):
+    ticket = ticket_in(world, S.ACCEPTED)
+    gone = f.make_user("handler", home_unit=world["dept"], is_active=False)
+    message = refused(world, "owner", ticket, "name_responsible", assignee=gone)
+    assert message == "责任人须是主办单位的承办人员。"
+
+
+def test_a_co_unit_kept_on_reassignment_keeps_its_one_task(world):
+    ticket = ticket_in(world, S.REGISTERED)
+    assign(world, ticket, co_units=[world["co"]])
+    act(world, "owner", ticket, "return", note="不归我局")  # withdraws the open task
+    assign(world, ticket, owner_unit=world["other_dept"], co_units=[world["co"]])
+    tasks = TicketTask.objects.filter(ticket=ticket)
+    assert [(t.unit_id, t.due_date) for t in tasks] == [
+        (world["co"].pk, datetime.date(2026, 3, 16))  # the new deadline: 10 working days
+    ]
+    # A co-unit that has answered keeps its answered task when assigned again: no second one.
+    act(world, "co_handler", ticket, "co_answer", note="已配合")
+    act(world, "other_handler", ticket, "return", note="不归我局")
+    assign(world, ticket, co_units=[world["co"]])
+    assert TicketTask.objects.filter(ticket=ticket, unit=world["co"], answer="已配合").count() == 1
+    assert not TicketTask.objects.filter(ticket=ticket, answered_at__isnull=True).exists()
+
+
+def test_a_date_given_on_assignment_is_the_deadline_with_no_count_of_days(world):
+    ticket = ticket_in(world, S.REGISTERED)
+    done = assign(world, ticket, due_date=datetime.date(2026, 3, 20), due_days=7)
+    assert (done.due_days, done.due_date) == (None, datetime.date(2026, 3, 20))
+    again = ticket_in(world, S.REGISTERED)
+    message = refused(
+        world, "organiser", again, "assign", owner_unit=world["dept"], due_date=MONDAY
+    )
+    assert message == "办结期限须晚于今天。"
+
+
+def test_an_organiser_gives_tickets_to_their_areas_units_and_the_bureaus_above_only(world):
+    units = workflow.handling_units(world["people"]["organiser"])  # the east county's
+    # East itself and its town; the city's departments; never the west county beside it.
+    assert sorted(u.code for u in units) == ["D", "D2", "D3", "E", "E1"]
+    assert list(workflow.handling_units(world["people"]["owner"])) == []  # not an organiser
+
+
+def test_urging_and_accepting_record_the_count_and_the_responsible_person(world):
+    ticket = ticket_in(world, S.ASSIGNED)
+    act(world, "organiser", ticket, "urge", note="请加快")
+    act(world, "organiser", ticket, "urge", note="再催")
+    act(world, "owner", ticket, "accept")
+    events = TicketEvent.objects.filter(ticket=ticket).order_by("pk")
+    owner = world["people"]["owner"]
+    assert [(e.action, e.data.get("urge_count"), e.data.get("assignee")) for e in events] == [
+        ("urge", 1, None),
+        ("urge", 2, None),
+        ("accept", None, owner.pk),
+    ]

@@ -7,7 +7,8 @@ and records `mutation_<module>_score` (a fraction) among .bench/results.json's f
 A mutant counts as caught when a test failed (killed) or ran past its time limit (timeout: an
 endless loop is a change the tests noticed). Survivors and mutants no test runs count against the
 score; mutmut's 'skipped' and 'not checked' ones are reported and count against it too, so an
-interrupted run can never look better than a finished one.
+interrupted run can never look better than a finished one (the table also shows, apart, the
+share caught among the mutants a stopped run reached; only the strict score is recorded).
 """
 
 from __future__ import annotations
@@ -48,13 +49,19 @@ def module_scores(equivalent: dict[str, str]) -> dict[str, dict]:
         outcomes = json.loads(meta.read_text())["exit_code_by_key"]
         counted = {k: status_by_exit_code[v] for k, v in outcomes.items() if k not in equivalent}
         caught = sum(status in CAUGHT for status in counted.values())
+        checked = sum(status != "not checked" for status in counted.values())
         module = pattern.removesuffix(".py").replace("/", "_")
         scores[module] = {
             "mutants": len(outcomes),
             "equivalent": len(outcomes) - len(counted),
             "caught": caught,
+            "unchecked": len(counted) - checked,
             "score": round(caught / len(counted), 3) if counted else None,
-            "survivors": sorted(k for k, s in counted.items() if s not in CAUGHT),
+            # Of the mutants this run reached: what a run stopped part way says so far.
+            "checked_score": round(caught / checked, 3) if checked else None,
+            "survivors": sorted(
+                k for k, s in counted.items() if s not in CAUGHT and s != "not checked"
+            ),
         }
     return scores
 
@@ -63,9 +70,13 @@ def main() -> None:
     scores = module_scores(equivalent_mutants())
     if not scores:
         sys.exit("no mutmut results: run `make mutate`")
-    print(f"{'module':32} {'mutants':>8} {'equiv.':>7} {'caught':>7} {'score':>6}")
+    head = ("module", "mutants", "equiv.", "unchecked", "caught", "score", "of checked")
+    print("{:32} {:>8} {:>7} {:>9} {:>7} {:>6} {:>10}".format(*head))
     for module, s in scores.items():
-        print(f"{module:32} {s['mutants']:8} {s['equivalent']:7} {s['caught']:7} {s['score']:6}")
+        print(
+            f"{module:32} {s['mutants']:8} {s['equivalent']:7} {s['unchecked']:9} "
+            f"{s['caught']:7} {s['score']!s:>6} {s['checked_score']!s:>10}"
+        )
     survivors = [name for s in scores.values() for name in s["survivors"]]
     if survivors:
         print(f"\n{len(survivors)} not caught (`mutmut show NAME` prints each):")
