@@ -1,8 +1,8 @@
 """The Content-Security-Policy's middleware (django-csp; the policy is CONTENT_SECURITY_POLICY in
-settings.py) with one narrow exception: django-rq's dashboard (/django-rq/, system admin only, behind the admin
-login) ships inline `<script>` blocks and `style=` attributes in its own templates; those pages
-alone may run inline code. The Django admin itself needs no exception (Django 5.2's admin has no
-inline scripts or styles).
+settings.py) with one narrow exception: django-rq's dashboard (/django-rq/, system admin only,
+behind the admin login) ships inline `<script>` blocks and `style=` attributes in its own
+templates; those pages alone may run inline code. The Django admin itself needs no exception
+(Django 5.2's admin has no inline scripts or styles).
 """
 
 from csp.constants import UNSAFE_INLINE
