@@ -178,6 +178,12 @@ PAGES = [
     Page("pairing/cadres/<int:pk>/diary/", CADRE, url("cadre_diary", cadre_record)),
     Page("pairing/help-plans/", CADRE, "/pairing/help-plans/"),
     Page("pairing/help-plans/", CITY_ORGANISER, "/pairing/help-plans/", name="help-plans/city"),
+    Page(
+        "pairing/help-plans/",
+        CITY_ORGANISER,
+        "/pairing/help-plans/?show=owed",
+        name="help-plans/owed",
+    ),
     Page("pairing/help-plans/new/<int:enterprise_pk>/", CADRE, url("help_plan_new", cadre_firm)),
     Page(
         "pairing/help-plans/new/<int:enterprise_pk>/",

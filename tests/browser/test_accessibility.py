@@ -1,13 +1,12 @@
 """Every page of every role (tests/browser/site_pages.py) on the demo site, at 1366 px and 390 px:
 no axe-core violation, and no Content-Security-Policy violation with the policy enforced.
 
-The demo site is seeded once for the module and served by a live server of its own: pytest-django's
-live_server would make each test transactional and empty the tables after it, and seeding the demo
-for each of ~80 pages would take minutes. The tests themselves only read (forms are submitted
-empty, which changes nothing), and the module empties the tables when it ends, as a transactional
-test does. The tests carry no django_db mark, so pytest-django runs them after every database test
-(transactional ones included), where emptying the tables harms no one; they open the database
-themselves (open_database).
+The demo site is seeded once for the module (committed, outside the tests' transactions) and
+served by a live server of its own: pytest-django's live_server would make each test transactional
+and empty the tables after it, and seeding the demo for each of ~80 pages would take minutes. The
+tests only read (forms are submitted empty, which changes nothing; the sessions are made before).
+When the module ends, the database is put back as it was before the seeding (emptied, then the
+rows the migrations wrote reloaded, as Django's serialized rollback does), for the tests after it.
 """
 
 from __future__ import annotations
@@ -18,6 +17,7 @@ import re
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -37,6 +37,7 @@ from tests.test_permission_matrix import GET, OK
 
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.django_db,
     # `make mutate` keeps its test database between runs: this module would empty it.
     pytest.mark.skipif(
         getattr(settings, "KEEP_TEST_DATABASE", False), reason="empties the kept test database"
@@ -71,6 +72,7 @@ def demo_site(django_db_setup, django_db_blocker):
     from pytest_django.live_server_helper import LiveServer
 
     with django_db_blocker.unblock():
+        before = connection.creation.serialize_db_to_string()
         seed(SMALL)
         server = LiveServer("localhost")
         server._live_server_modified_settings.enable()
@@ -83,19 +85,10 @@ def demo_site(django_db_setup, django_db_blocker):
         finally:
             server._live_server_modified_settings.disable()
             server.stop()
-            call_command("flush", interactive=False, verbosity=0)
+            call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
+            connection.creation.deserialize_db_from_string(before)
 
 
-@pytest.fixture(autouse=True)
-def open_database(django_db_blocker):
-    """The demo site's data is committed, not in a test transaction: each test reads it (and makes
-    its sessions) with the database open, as the live server does."""
-    with django_db_blocker.unblock():
-        yield
-
-
-# Marked, so that pytest-django creates the test database even when this module runs alone.
-@pytest.mark.django_db
 def test_every_page_answering_200_has_an_entry():
     pages = {route for route, answers in GET.items() if OK in answers.values()}
     listed = {page.route for page in PAGES}
@@ -178,7 +171,7 @@ def test_the_amber_due_and_reduced_text_is_legible(browser, demo_site, login, ur
             "demo_organiser",
             lambda: reverse("suggestion_run", args=[site_pages.suggestion_run().pk]),
         ),
-        ("demo_city_organiser", "/pairing/help-plans/"),
+        ("demo_city_organiser", "/pairing/help-plans/?show=owed"),
     ],
 )
 def test_every_table_header_has_text(browser, demo_site, login, url):
