@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import threading
+import time
 
 import pytest
 from django.conf import settings
@@ -89,6 +91,19 @@ def demo_site(django_db_setup, django_db_blocker):
             connection.creation.deserialize_db_from_string(before)
 
 
+@pytest.fixture(autouse=True)
+def requests_done():
+    """A test ends only when the server has answered every request its browser made: on SQLite
+    the server shares the test's connection, and a request still running when the test's
+    transaction is rolled back would leave that connection broken for every test after it."""
+    yield
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and any(
+        "process_request_thread" in thread.name for thread in threading.enumerate()
+    ):
+        time.sleep(0.05)
+
+
 def test_every_page_answering_200_has_an_entry():
     pages = {route for route, answers in GET.items() if OK in answers.values()}
     listed = {page.route for page in PAGES}
@@ -100,11 +115,11 @@ def visit(browser, site: DemoSite, entry: Page):
     """Open the page (and submit its form empty when asked) in a fresh context; the page and the
     CSP violations seen so far."""
     context = browser.new_context(base_url=site.url, locale="zh-CN", viewport=DESKTOP)
+    context.set_default_timeout(60_000)  # a loaded CI machine
     console = watch_csp(context)
     if entry.login:
         context.add_cookies(site.cookies(entry.login))
     page = context.new_page()
-    page.set_default_timeout(15_000)
     response = page.goto(entry.resolve())
     assert response.status == 200, (entry.id, response.status, page.url)
     assert "script-src 'self'" in response.headers.get("content-security-policy", "")
@@ -138,6 +153,7 @@ def test_page_has_no_axe_or_csp_violation(browser, demo_site, entry):
 
 def open_page(browser, site: DemoSite, login: str, url: str, viewport=DESKTOP):
     context = browser.new_context(base_url=site.url, locale="zh-CN", viewport=viewport)
+    context.set_default_timeout(60_000)  # a loaded CI machine
     context.add_cookies(site.cookies(login))
     page = context.new_page()
     assert page.goto(url).status == 200
@@ -218,6 +234,7 @@ def test_the_leaders_charts_draw_under_the_policy(browser, demo_site):
     """ECharts styles its elements through the CSSOM, which the policy allows: the charts draw and
     their tooltips show with no violation."""
     context = browser.new_context(base_url=demo_site.url, locale="zh-CN", viewport=DESKTOP)
+    context.set_default_timeout(60_000)  # a loaded CI machine
     console = watch_csp(context)
     context.add_cookies(demo_site.cookies("demo_city_leader"))
     page = context.new_page()
