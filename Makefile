@@ -3,6 +3,8 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# axe-core for the browser tests' accessibility crawl (tests/browser/test_accessibility.py).
+AXE := tools/axe/node_modules/axe-core/axe.min.js
 
 .DEFAULT_GOAL := help
 .PHONY: help run test lint format bench lighthouse mutate messages lock audit clean echarts backup restore \
@@ -26,7 +28,12 @@ run: $(STAMP) ## Start the app on SQLite with demo data and inline jobs: http://
 	@echo "短信（企业登录验证码等）写入 var/sms.log：另开终端 tail -f var/sms.log"
 	DEBUG=1 SMS_FILE_PATH=var/sms.log $(PY) manage.py runserver_embedded 127.0.0.1:8000
 
-test: $(STAMP) ## Run checks and the whole test suite
+$(AXE): tools/axe/package.json tools/axe/package-lock.json
+	@if command -v npm >/dev/null; then cd tools/axe && npm ci --no-audit --no-fund --silent \
+		&& touch node_modules/axe-core/axe.min.js; \
+	else echo "npm is missing (apt-get install npm): the accessibility crawl cannot run"; fi
+
+test: $(STAMP) $(AXE) ## Run checks and the whole test suite
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	DJANGO_SETTINGS_MODULE=pairing.settings_test $(PY) manage.py check

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Cadre, OrgUnit
+from accounts.templatetags.punctuation import mark
 from enterprises.models import Enterprise
 from enterprises.uscc import normalise as normalise_uscc
 from pairing.campaign_forms import PickerInput, PickerTextarea
@@ -143,6 +144,12 @@ class HandOverForm(forms.Form):
             self.fields[f"release_{p.pk}"] = forms.BooleanField(
                 label=_("不再安排干部"), required=False
             )
+            # One row per firm, its label the column header: the name says which firm's it is.
+            for name in (f"successor_{p.pk}", f"release_{p.pk}"):
+                field = self.fields[name]
+                field.widget.attrs["aria-label"] = (
+                    f"{field.label}{mark('open')}{p.enterprise.name}{mark('close')}"
+                )
 
     def rows(self):
         return [(p, self[f"successor_{p.pk}"], self[f"release_{p.pk}"]) for p in self.pairings]

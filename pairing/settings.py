@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_rq",
+    "csp",
     "import_export",
     "ninja",
     "enterprises",
@@ -80,6 +81,7 @@ MIDDLEWARE = [
     "accounts.middleware.SessionCapMiddleware",
     "accounts.middleware.SecurityGateMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "pairing.csp.PairingCSPMiddleware",
 ]
 
 ROOT_URLCONF = "pairing.urls"
@@ -226,6 +228,21 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy: scripts, styles and everything else from our own origin only, no inline
+# code, no plugins, no framing; forms post back to us. data: images for CSS icons (the admin's).
+# The one exception, django-rq's dashboard, is in pairing/csp.py.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
 
 # HTTPS=1 in production (behind TLS): secure cookies, HSTS and a redirect from plain HTTP.
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS

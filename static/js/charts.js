@@ -7,7 +7,35 @@
   var charts = document.querySelectorAll("[data-chart]");
   if (!charts.length) return;
 
+  // ECharts' own tooltip writes its rows as HTML with style="" attributes, which the
+  // Content-Security-Policy refuses (style-src 'self'): the rows are built as elements here,
+  // styled by app.css, the series colour set through the CSSOM (which the policy allows).
+  function tip(params) {
+    var list = Array.isArray(params) ? params : [params];
+    var box = document.createElement("div");
+    var head = document.createElement("div");
+    head.className = "chart-tip-head";
+    head.textContent = list[0].axisValueLabel || list[0].name;
+    box.appendChild(head);
+    list.forEach(function (p) {
+      if (p.value === null || p.value === undefined) return;
+      var row = document.createElement("div");
+      row.className = "chart-tip-row";
+      var dot = document.createElement("span");
+      dot.className = "chart-tip-dot";
+      dot.style.backgroundColor = p.color;
+      var name = document.createElement("span");
+      name.textContent = p.seriesName;
+      var value = document.createElement("strong");
+      value.textContent = p.value;
+      row.append(dot, name, value);
+      box.appendChild(row);
+    });
+    return box;
+  }
+
   function draw(el, option) {
+    option.tooltip = Object.assign({ formatter: tip }, option.tooltip);
     var chart = window.echarts.init(el, null, { renderer: "svg" });
     chart.setOption(option);
     window.addEventListener("resize", function () { chart.resize(); });
