@@ -104,6 +104,23 @@ ORGANISER, CITY_ORGANISER = "demo_organiser", "demo_city_organiser"
 PROVINCE_ORGANISER = "demo_province_organiser"
 ADMIN, SECURITY, AUDITOR = "demo_admin", "demo_security", "demo_auditor"
 
+# Not a user: a firm signed in to the portal (DemoSite.cookies makes its session).
+FIRM = "firm:"
+
+
+def firm_account():
+    """The demo firm with the most problems raised in the portal."""
+    from django.db.models import Count
+
+    from enterprises.models import FirmAccount
+
+    return FirmAccount.objects.annotate(n=Count("enterprise__tickets")).order_by("-n", "pk")[0]
+
+
+def firm_ticket() -> Ticket:
+    return Ticket.objects.filter(enterprise=firm_account().enterprise).order_by("pk")[0]
+
+
 PAGES = [
     Page("login/", None, "/login/"),
     Page("login/", None, "/login/", submit=SUBMIT),
@@ -202,11 +219,21 @@ PAGES = [
     Page("pairing/import/cadres/", ADMIN, "/pairing/import/cadres/"),
     Page("pairing/import/cadres/", ADMIN, "/pairing/import/cadres/", submit=SUBMIT),
     Page("pairing/import/pairings/", CITY_ORGANISER, "/pairing/import/pairings/"),
+    # The firm portal (a firm signed in with its texted code: FIRM) and the API's documentation.
+    Page("firm/login/", None, "/firm/login/"),
+    Page("firm/login/", None, "/firm/login/", submit=SUBMIT),
+    Page("firm/login/code/", CADRE, "/firm/login/code/", name="firm/login/code/cadre"),
+    Page("firm/", FIRM, "/firm/"),
+    Page("firm/new/", FIRM, "/firm/new/"),
+    Page("firm/new/", FIRM, "/firm/new/", submit=SUBMIT),
+    Page("firm/tickets/<int:pk>/", FIRM, url("portal_ticket", firm_ticket)),
+    Page("api/v1/docs", None, "/api/v1/docs"),
 ]
 
 # Routes answering 200 that are not pages a person reads.
 NOT_PAGES = {
     "metrics": "Prometheus text",
+    "api/v1/openapi.json": "the API's schema, JSON",
     "pairing/picker/cadres/": "an htmx fragment inside the pair and campaign forms (visited there)",
     "pairing/picker/firms/": "an htmx fragment inside the pair and campaign forms (visited there)",
     "enterprises/import/template.xlsx": "a workbook",

@@ -58,6 +58,8 @@ class DemoSite:
         """A signed-in session for the demo login (its second factor given), made once."""
         from accounts.models import User
 
+        if username == site_pages.FIRM and username not in self.sessions:
+            self.sessions[username] = firm_session()
         if username not in self.sessions:
             client = Client()
             client.force_login(User.objects.get(username=username))
@@ -67,6 +69,20 @@ class DemoSite:
             self.sessions[username] = session.session_key
         name, value = settings.SESSION_COOKIE_NAME, self.sessions[username]
         return [{"name": name, "value": value, "url": self.url}]
+
+
+def firm_session() -> str:
+    """A portal session for the demo firm, as its sign-in with the texted code leaves it."""
+    from importlib import import_module
+
+    from issues import portal_session
+
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session[portal_session.ACCOUNT_KEY] = site_pages.firm_account().pk
+    session[portal_session.AT_KEY] = int(time.time())
+    session[portal_session.PHONE_KEY] = "138****0000"
+    session.save()
+    return session.session_key
 
 
 @pytest.fixture(scope="module")
