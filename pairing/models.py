@@ -654,3 +654,23 @@ class PeopleImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.get_status_display()})"
+
+
+class ScheduledRun(models.Model):
+    """One run slot of a periodic job (pairing/schedule.py): claimed by exactly one scheduler
+    (the unique pair), and marked finished by the worker that ran it, in the job's own
+    transaction, so a slot's work is done once even if Redis forgot a claim or a job is retried."""
+
+    name = models.CharField(max_length=80)
+    slot = models.DateTimeField()
+    job = models.CharField(max_length=200)
+    claimed_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["name", "slot"], name="scheduled_run_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.slot:%Y-%m-%d %H:%M}"

@@ -2,8 +2,11 @@
 
 Later issues add their entries to SCHEDULE (daily reminders at 08:30, overdue marking, weekly and
 monthly notices, nightly metric snapshots). A run slot (entry, minute) is claimed before it is
-enqueued: in Redis with SET NX, so two schedulers never enqueue the same slot twice; embedded, in
-this process's memory. A slot missed while no scheduler ran is not made up.
+enqueued: first in Redis with SET NX (embedded, in this process's memory), a cheap filter, then as
+a ScheduledRun row whose (name, slot) is unique, the claim that survives a Redis restart: two
+schedulers never enqueue the same slot twice. The worker runs the job through `run_slot`, in one
+transaction with marking the row finished, so a retried or twice-delivered slot runs once and a
+worker killed halfway leaves nothing done. A slot missed while no scheduler ran is not made up.
 
 `run_forever` is the one loop: `run_scheduler` runs it beside RQ workers, and `runserver_embedded`
 (`make run`) in a thread of the serving process, where the jobs run inline. Each pass of the loop
@@ -17,7 +20,8 @@ import logging
 import threading
 from dataclasses import dataclass
 
-from django.db import close_old_connections, connections
+from django.conf import settings
+from django.db import IntegrityError, close_old_connections, connections, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -72,6 +76,20 @@ SCHEDULE: list[Periodic] = [
     ),
 ]
 
+
+def entries() -> list[Periodic]:
+    """SCHEDULE, plus a probe every SCHEDULE_PROBE_MINUTES when set: a job that does nothing, whose
+    slots' runs show the scheduler-to-worker path working end to end (the topology check)."""
+    every = getattr(settings, "SCHEDULE_PROBE_MINUTES", 0)
+    if not every:
+        return SCHEDULE
+    return [*SCHEDULE, Periodic("probe", "pairing.schedule.probe", every=every)]
+
+
+def probe() -> None:
+    """The probe's job: its run is the ScheduledRun row run_slot marks."""
+
+
 _claimed_here: set[str] = set()
 
 
@@ -120,15 +138,44 @@ def run_due(
     """Enqueue each entry due in the minute of `now` that no one has claimed; return their names."""
     local = timezone.localtime(now or timezone.now())
     started = []
-    for entry in SCHEDULE if schedule is None else schedule:
+    for entry in entries() if schedule is None else schedule:
         if not entry.is_due(local):
             continue
         if not claim(f"{entry.name}:{local:%Y%m%d%H%M}"):
             continue
-        queue.enqueue(import_string(entry.job), queue=entry.queue)
+        run = claim_in_database(entry, local.replace(second=0, microsecond=0))
+        if run is None:
+            continue
+        queue.enqueue(run_slot, run.pk, queue=entry.queue)
         started.append(entry.name)
         logger.info("scheduled %s for %s", entry.name, local.strftime("%Y-%m-%d %H:%M"))
     return started
+
+
+def claim_in_database(entry: Periodic, slot: datetime.datetime):
+    """The slot's ScheduledRun if this scheduler created it, None if another one has."""
+    from pairing.models import ScheduledRun
+
+    try:
+        with transaction.atomic():
+            return ScheduledRun.objects.create(name=entry.name, slot=slot, job=entry.job)
+    except IntegrityError:
+        return None
+
+
+def run_slot(run_id: int) -> None:
+    """The worker's side: run the slot's job unless it already ran, and mark it finished in the
+    same transaction (the row lock keeps a second delivery waiting, then finds it done)."""
+    from pairing.models import ScheduledRun
+
+    with transaction.atomic():
+        run = ScheduledRun.objects.select_for_update().get(pk=run_id)
+        if run.finished_at is not None:
+            logger.info("slot %s already ran", run)
+            return
+        import_string(run.job)()
+        run.finished_at = timezone.now()
+        run.save(update_fields=["finished_at"])
 
 
 def seconds_to_next_minute(now: datetime.datetime | None = None) -> float:

@@ -192,6 +192,8 @@ RQ_QUEUES = {
     name: {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": timeout}
     for name, timeout in (("default", 300), ("imports", 1800), ("reports", 900))
 }
+# Minutes between the runs of the scheduler's probe job (pairing/schedule.py); 0: no probe.
+SCHEDULE_PROBE_MINUTES = env_int("SCHEDULE_PROBE_MINUTES", 0)
 # /healthz fails when the scheduler's heartbeat (each minute) is older than this.
 SCHEDULER_BEAT_MAX_AGE_SECONDS = env_int("SCHEDULER_BEAT_MAX_AGE_SECONDS", 180)
 # /metrics (pairing/metrics.py): the system admin, or a scraper sending this as a Bearer token.
