@@ -659,17 +659,27 @@ class PeopleImport(models.Model):
 class ScheduledRun(models.Model):
     """One run slot of a periodic job (pairing/schedule.py): claimed by exactly one scheduler
     (the unique pair), and marked finished by the worker that ran it, in the job's own
-    transaction, so a slot's work is done once even if Redis forgot a claim or a job is retried."""
+    transaction, so a slot's work is done once even if Redis forgot a claim or a job is retried.
+    A slot not finished a while after it was sent (Redis restarted, a worker killed) is sent again
+    by the next scheduler pass; the lock and the finished mark make the extra delivery harmless."""
 
     name = models.CharField(max_length=80)
     slot = models.DateTimeField()
     job = models.CharField(max_length=200)
     claimed_at = models.DateTimeField(auto_now_add=True)
+    enqueued_at = models.DateTimeField(null=True, blank=True)  # last sent to a worker
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["name", "slot"], name="scheduled_run_once"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["enqueued_at"],
+                condition=models.Q(finished_at__isnull=True),
+                name="scheduled_run_unfinished",
+            )
         ]
 
     def __str__(self) -> str:

@@ -188,3 +188,25 @@ def test_the_probe_runs_every_few_minutes_only_when_asked(settings):
     settings.SCHEDULE_PROBE_MINUTES = 1
     probe = next(e for e in schedule.entries() if e.name == "probe")
     assert probe.is_due(at(2026, 11, 23, 8, 31)) and probe.is_due(at(2026, 11, 23, 8, 32))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_slot_whose_delivery_was_lost_is_sent_again_and_runs_once():
+    from pairing.models import ScheduledRun
+
+    sent = timezone.now() - datetime.timedelta(minutes=3)
+    lost = ScheduledRun.objects.create(
+        name="mark", slot=sent, job="tests.jobs_for_tests.leave_mark_daily", enqueued_at=sent
+    )
+    fresh = ScheduledRun.objects.create(
+        name="mark",
+        slot=timezone.now(),
+        job="tests.jobs_for_tests.leave_mark_daily",
+        enqueued_at=timezone.now(),  # just sent: give it time
+    )
+    assert schedule.resend_unfinished() == 1
+    assert marks() == ["daily"]
+    assert schedule.resend_unfinished() == 0  # finished now: never again
+    lost.refresh_from_db()
+    fresh.refresh_from_db()
+    assert lost.finished_at is not None and fresh.finished_at is None
