@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
 .PHONY: help run test lint format bench mutate messages lock audit clean echarts backup restore \
-	backup-drill
+	backup-drill topology-check
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -74,6 +74,9 @@ restore: $(STAMP) ## Restore FILE=backups/x.dump into a NEW database (its name i
 
 backup-drill: $(STAMP) ## Back up, restore into a new database, compare row counts and the audit chain
 	$(PY) deploy/backup.py drill
+
+topology-check: $(STAMP) ## nginx, 2 gunicorns, 2 workers, 2 schedulers, a PostgreSQL replica under load and faults
+	$(PY) deploy/topology_check.py
 
 clean: ## Remove the virtual environment and local database
 	rm -rf $(VENV) db.sqlite3* staticfiles
