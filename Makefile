@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
 .PHONY: help run test lint format bench mutate messages lock audit clean echarts backup restore \
-	backup-drill topology-check
+	backup-drill topology-check bench-topology
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -77,6 +77,9 @@ backup-drill: $(STAMP) ## Back up, restore into a new database, compare row coun
 
 topology-check: $(STAMP) ## nginx, 2 gunicorns, 2 workers, 2 schedulers, a PostgreSQL replica under load and faults
 	$(PY) deploy/topology_check.py
+
+bench-topology: $(STAMP) ## make topology-check, recording topology_<page>_p95_ms in .bench/results.json
+	TOPOLOGY_BENCH=1 $(PY) deploy/topology_check.py
 
 clean: ## Remove the virtual environment and local database
 	rm -rf $(VENV) db.sqlite3* staticfiles

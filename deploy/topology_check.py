@@ -18,6 +18,7 @@ Everything started is stopped by its process id in `finally`, whatever happened.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import shutil
@@ -25,6 +26,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -50,8 +52,8 @@ PROXY_ADDRESS = "127.0.0.2"  # nginx's proxy_bind: the only trusted proxy
 DB_NAME = "pairing"
 # The demo province, smaller than `make run`'s so that seeding fits CI's time.
 SEED_ARGS = ["--enterprises", "3000", "--cadres", "600", "--tickets", "400", "--towns", "12"]
-IMPORT_FILES = 4  # roster files the importer works through
-IMPORT_ROWS = int(os.environ.get("TOPOLOGY_IMPORT_ROWS", 2500))
+IMPORT_FILES = 8  # roster files the importer works through, one after another
+IMPORT_ROWS = int(os.environ.get("TOPOLOGY_IMPORT_ROWS", 2000))
 GRACE_SECONDS = 5  # a fault's window lasts until it is healed and this much longer
 # A request refused by nginx (502/503/504) during a fault window is a clean refusal only if the
 # refusals of that window last no longer than this.
@@ -59,7 +61,7 @@ BRIEF_REFUSAL_SECONDS = 10
 
 
 def log(message: str) -> None:
-    print(f"[topology {time.strftime('%H:%M:%S')}] {message}", flush=True)
+    print(f"[topology {time.strftime('%H:%M:%S', time.gmtime())}] {message}", flush=True)
 
 
 # --------------------------------------------------------------------------------------------
@@ -102,12 +104,22 @@ class Processes:
     def pid(self, name: str) -> int:
         return self.running[name].pid
 
-    def stop_all(self) -> None:
-        for name in reversed(list(self.running)):
+    def stop_all(self, timeout: float = 15) -> None:
+        """SIGTERM to every process group at once, SIGKILL to any still there after `timeout`;
+        then the PostgreSQL clusters (fast shutdown), by the pid in their postmaster.pid."""
+        for process in reversed(list(self.running.values())):
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        for name, process in reversed(list(self.running.items())):
             try:
-                self.stop(name)
-            except Exception as exc:  # go on stopping the others
-                log(f"stopping {name}: {exc}")
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                log(f"{name} (pid {process.pid}) did not stop: SIGKILL")
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=10)
+        self.running.clear()
         for name in reversed(list(self.clusters)):
             stop_cluster(self.clusters.pop(name))
 
@@ -232,15 +244,20 @@ def manage(env: dict, *args: str) -> None:
     subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
 
 
-def start_web(procs: Processes, env: dict, name: str) -> None:
+def start_web(procs: Processes, env: dict, name: str, wait: bool = True) -> None:
     port = PORTS[name]
     procs.start(
         name,
         [str(VENV_BIN / "gunicorn"), "pairing.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", "2", "--threads", "2", "--graceful-timeout", "15", "--timeout", "60"],
+         "--workers", "2", "--threads", "2", "--graceful-timeout", "10", "--timeout", "60"],
         env,
     )  # fmt: skip
-    wait_http(f"http://127.0.0.1:{port}/healthz", accept=(200, 503), timeout=60)
+    if wait:
+        wait_web(name)
+
+
+def wait_web(name: str) -> None:
+    wait_http(f"http://127.0.0.1:{PORTS[name]}/healthz", accept=(200, 503), timeout=90)
 
 
 def start_worker(procs: Processes, env: dict, name: str) -> None:
@@ -380,30 +397,46 @@ def main() -> int:
         step = time.monotonic()
         start_postgres(procs)
         procs.start("redis", redis_command(tmp))
-        log("migrating and seeding the demo province")
+        log(f"PostgreSQL primary and replica up in {time.monotonic() - step:.0f}s; migrating")
         manage(run.env, "migrate", "--noinput", "-v0")
+        log(f"migrated at {time.monotonic() - step:.0f}s; seeding the demo province")
         manage(run.env, "seed_demo", *SEED_ARGS)
+        log(f"seeded at {time.monotonic() - step:.0f}s")
         verify.setup_django(run.env)
         scenario.write_import_files(tmp / "imports", IMPORT_FILES, IMPORT_ROWS)
-        for name in ("web_a", "web_b"):
-            start_web(procs, run.env, name)
+        for name in ("web_a", "web_b"):  # started together, waited for together
+            start_web(procs, run.env, name, wait=False)
         for name in ("worker_a", "worker_b"):
             start_worker(procs, run.env, name)
         for name in ("scheduler_a", "scheduler_b"):
             procs.start(name, [PYTHON, "manage.py", "run_scheduler"], run.env)
+        for name in ("web_a", "web_b"):
+            wait_web(name)
         start_nginx(procs)
         run.seconds["start"] = time.monotonic() - step
         log(f"topology up in {run.seconds['start']:.0f}s; logs in {tmp / 'logs'}")
 
+        if os.environ.get("TOPOLOGY_HOLD"):  # for working on the load: keep it up, no checks
+            log(f"holding the topology up until {tmp / 'release'} exists")
+            while not (tmp / "release").exists():
+                time.sleep(1)
+            return 0
+        run.reference_ms = verify.reference_ms(PORTS)
         verify.replica_reads(run, PORTS)
-        verify.client_address(run, PORTS, PROXY_ADDRESS)
-
+        # The address checks (their 20 slow failed logins) run beside the load, not before it.
+        addresses = threading.Thread(
+            target=verify.in_thread(verify.client_address), args=(run, PORTS, PROXY_ADDRESS)
+        )
+        addresses.start()
         step = time.monotonic()
         events = faults.load_with_faults(run, procs, PORTS, LOAD_SECONDS, USERS)
         run.seconds["load"] = time.monotonic() - step
+        addresses.join()
         verify.settle(run)
         verify.after_load(run, events, BRIEF_REFUSAL_SECONDS, GRACE_SECONDS)
         ok = all(c.ok for c in run.checks)
+        if os.environ.get("TOPOLOGY_BENCH"):
+            verify.record_bench(run, ROOT / ".bench" / "results.json")
     except Exception as exc:
         import traceback
 

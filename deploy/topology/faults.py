@@ -82,9 +82,9 @@ class Injector:
         work horse, which RQ forks into a session of its own), and start a replacement."""
         from deploy.topology_check import start_worker
 
-        job, name = wait_for_import_writing(self.run.env["REDIS_URL"], timeout=75)
+        job, name = wait_for_import_writing(self.run.env["REDIS_URL"], timeout=90)
         if job is None:
-            raise RuntimeError("no import reached its write within 75 s")
+            raise RuntimeError("no import reached its write within 90 s")
         pid = worker_pid(self.run.env["REDIS_URL"], job.worker_name)
         victim = next((n for n, p in self.procs.running.items() if p.pid == pid), None)
         if victim is None:

@@ -109,7 +109,13 @@ class FormReader(HTMLParser):
         elif tag == "select":
             name = self._select
             form = self._form
-            if form is not None and name and name not in form["fields"] | form["multi"]:
+            # As a person would: a real choice, not the blank "---------" Django preselects.
+            if (
+                form is not None
+                and name
+                and name not in form["multi"]
+                and not form["fields"].get(name)
+            ):
                 real = [v for v in form["options"][name] if v]
                 form["fields"][name] = real[0] if real else ""
             self._select = None
@@ -220,8 +226,8 @@ class Cadre(Person):
                 real = [v for v in options if v]
                 data[name] = real[:1]
         for name, value in list(data.items()):
-            if name.startswith("survey_") and value == "":
-                data[name] = "1"
+            if name.startswith("survey_") and value == "" and name not in form["options"]:
+                data[name] = "1"  # a number asked for
         data["problems-TOTAL_FORMS"] = "1"
         data["problems-0-title"] = f"压测难题 {mark}"
         data["problems-0-description"] = f"企业反映的难题 {mark}"

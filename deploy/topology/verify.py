@@ -101,11 +101,14 @@ def replica_reads(run, ports: dict) -> None:
         organiser = client()
         log_in(organiser, base, "demo_organiser")
         after_write = generate_notice(organiser, base)
+        seen = after_write[0] == 200 and "通报" in after_write[1]
         run.check(
             "replica: a page read right after a write sees it",
-            after_write[0] == 200 and "通报" in after_write[1],
+            seen,
             f"the notice just generated opens at once (status {after_write[0]}) though the "
-            "replica has not replayed it",
+            "replica has not replayed it"
+            if seen
+            else f"status {after_write[0]}: {after_write[1][:300]}",
         )
     finally:
         with connections["replica"].cursor() as cursor:
@@ -121,9 +124,12 @@ def replica_reads(run, ports: dict) -> None:
 
 def generate_notice(session, base: str) -> tuple[int, str]:
     page = session.get(f"{base}/notices/", timeout=30)
-    period = re.search(r'<option value="((?:week|month|quarter|year):[0-9-]+)"', page.text)
+    period = re.search(r"<option value=\"(\w+:\d{4}-\d{2}-\d{2})\"", page.text)
     if not period:
-        return 0, "no period to choose on the notices page"
+        return (
+            0,
+            f"no period on the notices page ({page.status_code} {page.url}): {page.text[:300]}",
+        )
     data = {"csrfmiddlewaretoken": csrf_of(page.text), "period": period.group(1), "campaign": ""}
     made = session.post(f"{base}/notices/", data=data, allow_redirects=False, timeout=60)
     location = made.headers.get("Location", "")
@@ -151,6 +157,23 @@ def wait_replayed(timeout: float = 30) -> None:
 
 # --------------------------------------------------------------------------------------------
 # The client's address
+
+
+def in_thread(check):
+    """`check` run in a thread of its own: a failure is a failed check, and its database
+    connections are closed when it ends."""
+
+    def run_it(run, *args):
+        from django.db import connections
+
+        try:
+            check(run, *args)
+        except Exception as exc:
+            run.check(check.__name__, False, f"{type(exc).__name__}: {exc}")
+        finally:
+            connections.close_all()
+
+    return run_it
 
 
 def client_address(run, ports: dict, proxy: str) -> None:
@@ -184,9 +207,13 @@ def client_address(run, ports: dict, proxy: str) -> None:
         f"sent from 127.0.0.1 with X-Forwarded-For 203.0.113.66: audited as "
         f"{seen.get(f'nobody-direct-{tag}')}",
     )
-    sprayer = client("127.0.0.4")
-    for n in range(lockout.MAX_IP_FAILURES):
-        log_in(sprayer, nginx, f"spray-{tag}-{n}", "wrong-Pass-1")
+    from concurrent.futures import ThreadPoolExecutor
+
+    def spray(n):
+        log_in(client("127.0.0.4"), nginx, f"spray-{tag}-{n}", "wrong-Pass-1")
+
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(spray, range(lockout.MAX_IP_FAILURES)))
     refused = log_in(client("127.0.0.4"), nginx, "demo_leader")
     other = log_in(client("127.0.0.5"), nginx, "demo_leader")
     run.check(
@@ -369,7 +396,7 @@ def imports_once(run, events: list[dict]) -> None:
     for pk, filename in sorted(uploads.items()):
         record = RosterImport.objects.get(pk=pk)
         n = int(re.search(r"(\d+)", filename).group(1))
-        codes = uscc_of(n, int(os.environ.get("TOPOLOGY_IMPORT_ROWS", 2500)))
+        codes = uscc_of(n, int(os.environ.get("TOPOLOGY_IMPORT_ROWS", 2000)))
         firms = Enterprise.objects.filter(uscc__in=codes).count()
         audited = AuditEntry.objects.filter(action="import", changes__file=filename).count()
         confirms = sum(1 for e in events if e.get("record") == pk and e.get("stage") == "confirmed")
@@ -441,3 +468,49 @@ def fault_table(run, print_table) -> None:
             for f in run.faults
         ],
     )
+
+
+# --------------------------------------------------------------------------------------------
+# Benchmark figures (`make bench-topology`)
+
+
+def reference_ms(ports: dict, n: int = 30) -> float:
+    """The median of /healthz through nginx with nothing else running: this machine's speed at
+    the moment, the reference each page's p95 under load is compared with."""
+    session = client()
+    times = []
+    for _ in range(n):
+        started = time.perf_counter()
+        session.get(f"http://127.0.0.1:{ports['nginx']}/healthz", timeout=10)
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def slug(page: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", page.lower()).strip("_") or "root"
+
+
+def record_bench(run, results: Path) -> None:
+    """Merge topology_<page>_p95_ms (and its reference) into .bench/results.json, as
+    tests/benchmarks/run.py writes it."""
+    import datetime
+
+    figures = {f"topology_{slug(p)}_p95_ms": round(v[2], 1) for p, v in run.latency.items()}
+    reference = getattr(run, "reference_ms", None)
+    results.parent.mkdir(exist_ok=True)
+    data = json.loads(results.read_text()) if results.exists() else {}
+    data.setdefault("figures", {}).update(figures)
+    if reference:
+        data.setdefault("references", {}).update({name: round(reference, 2) for name in figures})
+    data["topology"] = {
+        "users": int(os.environ.get("TOPOLOGY_USERS", 12)),
+        "load_seconds": round(run.load_ended - run.load_started),
+        "reference": "median GET /healthz through nginx before the load",
+        "at": datetime.datetime.now().isoformat(timespec="seconds"),
+    }
+    results.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    print(f"\n{'figure':<52}{'p95 ms':>10}{'ratio':>9}")
+    for name, value in sorted(figures.items()):
+        ratio = f"{value / reference:9.1f}" if reference else f"{'—':>9}"
+        print(f"{name:<52}{value:>10.1f}{ratio}")
+    print(f"written to {results}")
