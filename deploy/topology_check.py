@@ -399,17 +399,20 @@ def main() -> int:
         procs.start("redis", redis_command(tmp))
         log(f"PostgreSQL primary and replica up in {time.monotonic() - step:.0f}s; migrating")
         manage(run.env, "migrate", "--noinput", "-v0")
-        log(f"migrated at {time.monotonic() - step:.0f}s; seeding the demo province")
-        manage(run.env, "seed_demo", *SEED_ARGS)
-        log(f"seeded at {time.monotonic() - step:.0f}s")
-        verify.setup_django(run.env)
-        scenario.write_import_files(tmp / "imports", IMPORT_FILES, IMPORT_ROWS)
+        log(f"migrated at {time.monotonic() - step:.0f}s; seeding, and starting the app meanwhile")
+        seeding = procs.start("seed_demo", [PYTHON, "manage.py", "seed_demo", *SEED_ARGS], run.env)
         for name in ("web_a", "web_b"):  # started together, waited for together
             start_web(procs, run.env, name, wait=False)
         for name in ("worker_a", "worker_b"):
             start_worker(procs, run.env, name)
         for name in ("scheduler_a", "scheduler_b"):
             procs.start(name, [PYTHON, "manage.py", "run_scheduler"], run.env)
+        if seeding.wait(timeout=600) != 0:
+            raise RuntimeError("seed_demo failed: see logs/seed_demo.log")
+        procs.running.pop("seed_demo")
+        log(f"seeded at {time.monotonic() - step:.0f}s")
+        verify.setup_django(run.env)
+        scenario.write_import_files(tmp / "imports", IMPORT_FILES, IMPORT_ROWS)
         for name in ("web_a", "web_b"):
             wait_web(name)
         start_nginx(procs)
