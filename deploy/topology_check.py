@@ -249,7 +249,12 @@ def start_web(procs: Processes, env: dict, name: str, wait: bool = True) -> None
     procs.start(
         name,
         [str(VENV_BIN / "gunicorn"), "pairing.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", "2", "--threads", "2", "--graceful-timeout", "10", "--timeout", "60"],
+         "--workers", "2", "--threads", "2", "--graceful-timeout", "10", "--timeout", "60",
+         # Longer than nginx's upstream keepalive_timeout: nginx, not gunicorn, closes an idle
+         # connection, or a POST sent on one gunicorn is closing gets a 502 (seen here).
+         "--keep-alive", "15",
+         # gunicorn 27's control socket has one default path: two masters would share it.
+         "--no-control-socket"],
         env,
     )  # fmt: skip
     if wait:
