@@ -52,8 +52,6 @@ PROXY_ADDRESS = "127.0.0.2"  # nginx's proxy_bind: the only trusted proxy
 DB_NAME = "pairing"
 # The demo province, smaller than `make run`'s so that seeding fits CI's time.
 SEED_ARGS = ["--enterprises", "3000", "--cadres", "600", "--tickets", "400", "--towns", "12"]
-IMPORT_FILES = 8  # roster files the importer works through, one after another
-IMPORT_ROWS = int(os.environ.get("TOPOLOGY_IMPORT_ROWS", 2000))
 GRACE_SECONDS = 5  # a fault's window lasts until it is healed and this much longer
 # A request refused by nginx (502/503/504) during a fault window is a clean refusal only if the
 # refusals of that window last no longer than this.
@@ -417,7 +415,7 @@ def main() -> int:
         procs.running.pop("seed_demo")
         log(f"seeded at {time.monotonic() - step:.0f}s")
         verify.setup_django(run.env)
-        scenario.write_import_files(tmp / "imports", IMPORT_FILES, IMPORT_ROWS)
+        scenario.write_import_files(tmp / "imports", scenario.FILES, scenario.ROWS)
         for name in ("web_a", "web_b"):
             wait_web(name)
         start_nginx(procs)

@@ -96,7 +96,15 @@ class Injector:
         stage = f"{job.meta.get('stage')} {job.meta.get('progress')}%"
         self.run.killed_import = job.args[0]  # import_jobs.write(record_id, user_id)
         start_worker(self.procs, self.run.env, f"{victim}_replacement")
-        return f"killed {victim} (pid {pid}, horse {horses}) with the import at {stage}"
+        from deploy.topology.scenario import ROWS, firms_of
+        from enterprises.models import RosterImport
+
+        record = RosterImport.objects.get(pk=job.args[0])
+        return (
+            f"killed {victim} (pid {pid}, horse {horses}) with import {record.pk} at {stage}; "
+            f"then {firms_of(record.filename)}/{ROWS} of its firms in the database, "
+            f"import {record.status}"
+        )
 
     def restart_redis(self) -> str:
         from deploy.topology_check import redis_command

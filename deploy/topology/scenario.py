@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path
 
 IMPORTER = "demo_organiser"
+FILES = 8  # roster files the importer works through, one after another
+ROWS = int(os.environ.get("TOPOLOGY_IMPORT_ROWS", 2000))  # new firms in each
 SERIAL_BASE = 870_000_000  # the files' USCC serials: far from the demo's own
 
 
@@ -38,3 +42,11 @@ def uscc_of(n: int, rows: int) -> list[str]:
         first17 = f"91330381{SERIAL_BASE + n * rows + i:09d}"
         codes.append(first17 + check_char(first17))
     return codes
+
+
+def firms_of(filename: str) -> int:
+    """How many firms of roster-<n>.csv the database holds."""
+    from enterprises.models import Enterprise
+
+    n = int(re.search(r"(\d+)", filename).group(1))
+    return Enterprise.objects.filter(uscc__in=uscc_of(n, ROWS)).count()

@@ -396,29 +396,27 @@ def saved_once(run, events: list[dict]) -> None:
 
 def imports_once(run, events: list[dict]) -> None:
     from accounts.models import AuditEntry
-    from deploy.topology.scenario import uscc_of
+    from deploy.topology.scenario import ROWS, firms_of
     from enterprises import import_jobs
-    from enterprises.models import Enterprise, RosterImport
+    from enterprises.models import RosterImport
 
     uploads = {e["record"]: e["file"] for e in events if e["kind"] == "import" and e.get("record")}
     rows = []
     bad = []
     for pk, filename in sorted(uploads.items()):
         record = RosterImport.objects.get(pk=pk)
-        n = int(re.search(r"(\d+)", filename).group(1))
-        codes = uscc_of(n, int(os.environ.get("TOPOLOGY_IMPORT_ROWS", 2000)))
-        firms = Enterprise.objects.filter(uscc__in=codes).count()
+        firms, rows_in_file = firms_of(filename), ROWS
         audited = AuditEntry.objects.filter(action="import", changes__file=filename).count()
         confirms = sum(1 for e in events if e.get("record") == pk and e.get("stage") == "confirmed")
         if record.status == RosterImport.Status.COMMITTED:
-            ok = firms == len(codes) and audited == 1
+            ok = firms == rows_in_file and audited == 1
             outcome = "imported"
         else:
             ok = firms == 0 and audited == 0
             outcome = f"not imported ({record.status} {record.job_error})".replace(" )", ")")
         if not ok:
             bad.append(pk)
-        rows.append([filename, pk, outcome, confirms, f"{firms}/{len(codes)}", audited])
+        rows.append([filename, pk, outcome, confirms, f"{firms}/{rows_in_file}", audited])
     from deploy.topology_check import print_table
 
     print_table(
