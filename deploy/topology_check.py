@@ -393,6 +393,8 @@ def main() -> int:
         (tmp / part).mkdir()
     procs = Processes(tmp)
     run = Run(tmp=tmp, env=app_env(tmp))
+    # A CI job cancelled (SIGTERM) still runs the `finally` below that stops everything.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     ok = False
     try:
         from deploy.topology import faults, scenario, verify

@@ -142,3 +142,27 @@ def test_after_a_write_the_user_reads_the_primary_until_the_replica_has_replayed
 def test_a_user_who_has_not_written_reads_the_replica(fake):
     _, alias = request_through_middleware("get", {}, replica.reading)
     assert alias == replica.REPLICA
+
+
+def test_healthz_reports_the_replica_lag_and_stays_up_without_the_replica(
+    settings, monkeypatch, client
+):
+    import json
+
+    settings.READ_REPLICA = True
+    monkeypatch.setattr(replica, "lag_seconds", lambda: 0.25)
+    body = json.loads(client.get("/healthz").content)
+    assert (body["checks"]["replica"], body["replica_lag_seconds"]) == ("ok", 0.25)
+
+    monkeypatch.setattr(replica, "lag_seconds", lambda: 95.0)
+    body = json.loads(client.get("/healthz").content)
+    assert body["checks"]["replica"] == "lagging: 95s"
+
+    def down():
+        raise ConnectionError("replica restarting")
+
+    monkeypatch.setattr(replica, "lag_seconds", down)
+    answer = client.get("/healthz")
+    body = json.loads(answer.content)
+    assert body["checks"]["replica"].startswith("unreachable")
+    assert "replica" not in body["failed"]  # reads go to the primary meanwhile
