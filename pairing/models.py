@@ -663,14 +663,16 @@ class ScheduledRun(models.Model):
     A slot not finished a while after it was sent (Redis restarted, a worker killed) is sent again
     by the next scheduler pass; the lock and the finished mark make the extra delivery harmless."""
 
-    name = models.CharField(max_length=80)
-    slot = models.DateTimeField()
-    job = models.CharField(max_length=200)
-    claimed_at = models.DateTimeField(auto_now_add=True)
-    enqueued_at = models.DateTimeField(null=True, blank=True)  # last sent to a worker
-    finished_at = models.DateTimeField(null=True, blank=True)
+    name = models.CharField(_("定时任务"), max_length=80)
+    slot = models.DateTimeField(_("计划时间"))
+    job = models.CharField(_("任务函数"), max_length=200)
+    claimed_at = models.DateTimeField(_("认领时间"), auto_now_add=True)
+    enqueued_at = models.DateTimeField(_("发送时间"), null=True, blank=True)  # last sent
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("定时任务运行")
+        verbose_name_plural = _("定时任务运行")
         constraints = [
             models.UniqueConstraint(fields=["name", "slot"], name="scheduled_run_once"),
         ]
