@@ -8,7 +8,7 @@ AXE := tools/axe/node_modules/axe-core/axe.min.js
 
 .DEFAULT_GOAL := help
 .PHONY: help run test lint format bench lighthouse mutate messages lock audit clean echarts backup restore \
-	backup-drill compose-check
+	backup-drill compose-check topology-check bench-topology
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -90,6 +90,12 @@ backup-drill: $(STAMP) ## Back up, restore into a new database, compare row coun
 
 compose-check: ## Build the Docker images (base from Debian's packages), run the stack, log in, take it down
 	deploy/compose/check.sh
+
+topology-check: $(STAMP) ## nginx, 2 gunicorns, 2 workers, 2 schedulers, a PostgreSQL replica under load and faults
+	$(PY) deploy/topology_check.py
+
+bench-topology: $(STAMP) ## make topology-check, recording topology_<page>_p95_ms in .bench/results.json
+	TOPOLOGY_BENCH=1 $(PY) deploy/topology_check.py
 
 clean: ## Remove the virtual environment and local database
 	rm -rf $(VENV) db.sqlite3* staticfiles

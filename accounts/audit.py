@@ -6,14 +6,10 @@ from __future__ import annotations
 from django.db import models, transaction
 
 from accounts import audit_chain
+from accounts.client_address import client_ip
 from accounts.models import AuditEntry
 
-
-def client_ip(request) -> str | None:
-    """The peer address. Deployments behind a proxy set REMOTE_ADDR from a trusted header there."""
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
+__all__ = ["client_ip", "record", "record_many"]
 
 
 def record(

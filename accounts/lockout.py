@@ -18,7 +18,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from accounts.audit import client_ip
+from accounts.client_address import client_ip
 from accounts.models import AuditEntry
 
 MAX_FAILURES = 5

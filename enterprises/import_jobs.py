@@ -5,10 +5,12 @@ database as it was and the import can be confirmed again."""
 
 from __future__ import annotations
 
+import datetime
 import functools
 import io
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 from rq import get_current_job
 
@@ -165,12 +167,18 @@ def write(record_id: int, user_id: int) -> None:
             job_error="failed_at_confirm",
         )
         return
-    counts = roster_import.commit(
-        plan, actor=User.objects.get(pk=user_id), filename=record.filename, on_progress=report
-    )
-    RosterImport.objects.filter(pk=record_id).update(
-        status=RosterImport.Status.COMMITTED, committed_at=timezone.now(), job_error="", **counts
-    )
+    # The firms, the audit entry and the record's 'imported' commit together: a worker killed
+    # between them must not leave firms written under an import that reads 'to confirm' again.
+    with transaction.atomic():
+        counts = roster_import.commit(
+            plan, actor=User.objects.get(pk=user_id), filename=record.filename, on_progress=report
+        )
+        RosterImport.objects.filter(pk=record_id).update(
+            status=RosterImport.Status.COMMITTED,
+            committed_at=timezone.now(),
+            job_error="",
+            **counts,
+        )
 
 
 def progress(record: RosterImport) -> int | None:
@@ -189,8 +197,25 @@ def progress(record: RosterImport) -> int | None:
         status = None
     else:
         status = job.get_status()
+    if status == JobStatus.STARTED and _abandoned(job):
+        status = None
     if status in (JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED, None):
         if _give_up(record.pk, record.status):
             record.refresh_from_db(fields=["status", "job_error"])  # the page shows it at once
         return None
     return job.meta.get("progress", 0)
+
+
+def _abandoned(job) -> bool:
+    """A started job whose worker stopped beating its heartbeat (killed, its machine gone): by
+    RQ's own rule (the monitoring interval and a minute) it is dead, though RQ notices only at its
+    next cleanup, up to ten minutes on."""
+    from rq.defaults import DEFAULT_JOB_MONITORING_INTERVAL
+    from rq.utils import now
+
+    beat = job.last_heartbeat or job.started_at
+    if beat is None:
+        return False
+    if beat.tzinfo is None:
+        beat = beat.replace(tzinfo=datetime.UTC)
+    return now() - beat > datetime.timedelta(seconds=DEFAULT_JOB_MONITORING_INTERVAL + 60)

@@ -14,6 +14,7 @@ from pairing.models import (
     HelpPlan,
     Pairing,
     PeopleImport,
+    ScheduledRun,
     ServiceGroup,
     Suggestion,
     SuggestionRun,
@@ -195,3 +196,12 @@ class PeopleImportAdmin(ReadOnlyAdmin):
     list_filter = ["kind", "status"]
     list_select_related = ["uploaded_by"]
     exclude = ["errors"]
+
+
+@admin.register(ScheduledRun)
+class ScheduledRunAdmin(ReadOnlyAdmin):
+    """Each periodic job's run slots: claimed by one scheduler, sent, finished (schedule.py)."""
+
+    list_display = ["name", "slot", "claimed_at", "enqueued_at", "finished_at"]
+    list_filter = ["name"]
+    date_hierarchy = "slot"

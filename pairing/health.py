@@ -2,8 +2,8 @@
 
 It answers before every other middleware, so it reads no session, sets no cookie, and never
 redirects (HTTPS=1 redirects only what comes after it). It runs a handful of cheap checks (one
-`SELECT 1`, a Redis PING, one LLEN per queue, one GET of the scheduler's heartbeat) and names what
-failed; it shows no business data.
+`SELECT 1`, the replica's lag when one is configured, a Redis PING, one LLEN per queue, one
+GET of the scheduler's heartbeat) and names what failed; it shows no business data.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from django.db import connections
 from django.http import HttpResponse
 from django.utils import timezone
 
-from pairing import queue, schedule
+from pairing import queue, replica, schedule
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +58,8 @@ def report() -> tuple[bool, dict]:
     except Exception as exc:
         logger.warning("healthz: database: %s", exc)
         checks["database"] = f"failed: {type(exc).__name__}"
+    if replica.configured():
+        _check_replica(checks, body)
     if queue.is_embedded():
         checks["redis"] = "embedded"
     else:
@@ -66,6 +68,20 @@ def report() -> tuple[bool, dict]:
     body["status"] = "failed" if failed else "ok"
     body["failed"] = failed
     return not failed, body
+
+
+def _check_replica(checks: dict[str, str], body: dict) -> None:
+    """The replica's lag, reported but never failing the process: while the replica is down or
+    behind, the reads chosen for it go to the primary (pairing/replica.py)."""
+    try:
+        lag = replica.lag_seconds()
+    except Exception as exc:
+        logger.warning("healthz: replica: %s", exc)
+        checks["replica"] = f"unreachable: {type(exc).__name__}"
+        body["replica_lag_seconds"] = None
+        return
+    body["replica_lag_seconds"] = round(lag, 3)
+    checks["replica"] = "ok" if lag <= settings.REPLICA_LAG_WARN_SECONDS else f"lagging: {lag:.0f}s"
 
 
 def _check_redis(checks: dict[str, str], body: dict) -> None:

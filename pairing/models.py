@@ -654,3 +654,35 @@ class PeopleImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.get_status_display()})"
+
+
+class ScheduledRun(models.Model):
+    """One run slot of a periodic job (pairing/schedule.py): claimed by exactly one scheduler
+    (the unique pair), and marked finished by the worker that ran it, in the job's own
+    transaction, so a slot's work is done once even if Redis forgot a claim or a job is retried.
+    A slot not finished a while after it was sent (Redis restarted, a worker killed) is sent again
+    by the next scheduler pass; the lock and the finished mark make the extra delivery harmless."""
+
+    name = models.CharField(_("定时任务"), max_length=80)
+    slot = models.DateTimeField(_("计划时间"))
+    job = models.CharField(_("任务函数"), max_length=200)
+    claimed_at = models.DateTimeField(_("认领时间"), auto_now_add=True)
+    enqueued_at = models.DateTimeField(_("发送时间"), null=True, blank=True)  # last sent
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("定时任务运行")
+        verbose_name_plural = _("定时任务运行")
+        constraints = [
+            models.UniqueConstraint(fields=["name", "slot"], name="scheduled_run_once"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["enqueued_at"],
+                condition=models.Q(finished_at__isnull=True),
+                name="scheduled_run_unfinished",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.slot:%Y-%m-%d %H:%M}"

@@ -11,6 +11,7 @@ anyone with access to it, and outlive the request.
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from collections.abc import Callable
 
@@ -21,6 +22,9 @@ logger = logging.getLogger(__name__)
 
 # Transient failures (a lost connection, a lock timeout) get three more tries: 10 s, 1 and 5 min on.
 RETRY_INTERVALS = [10, 60, 300]
+# Sending a job when Redis does not answer (a restart takes a second): tried again after these
+# waits before the error reaches the request, whose own transaction has already committed.
+SEND_RETRY_WAITS = [0.2, 0.5, 1.0, 2.0]
 
 
 def is_embedded() -> bool:
@@ -40,16 +44,25 @@ def enqueue(
             func(*args, **kwargs)
             return
         import django_rq
+        from redis.exceptions import ConnectionError, TimeoutError
         from rq import Retry
 
-        django_rq.get_queue(queue).enqueue_call(
-            func,
-            args=args,
-            kwargs=kwargs,
-            timeout=timeout,
-            job_id=job_id,
-            retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS),
-        )
+        for wait in [*SEND_RETRY_WAITS, None]:
+            try:
+                django_rq.get_queue(queue).enqueue_call(
+                    func,
+                    args=args,
+                    kwargs=kwargs,
+                    timeout=timeout,
+                    job_id=job_id,
+                    retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS),
+                )
+                return
+            except (ConnectionError, TimeoutError):
+                if wait is None:
+                    raise
+                logger.warning("Redis unreachable sending %s; again in %ss", job_id, wait)
+                time.sleep(wait)
 
     # robust: an inline job that fails is logged, as a failed worker job would be, and does not
     # turn the user's already-committed request into an error.

@@ -2,8 +2,13 @@
 
 Later issues add their entries to SCHEDULE (daily reminders at 08:30, overdue marking, weekly and
 monthly notices, nightly metric snapshots). A run slot (entry, minute) is claimed before it is
-enqueued: in Redis with SET NX, so two schedulers never enqueue the same slot twice; embedded, in
-this process's memory. A slot missed while no scheduler ran is not made up.
+enqueued: first in Redis with SET NX (embedded, in this process's memory), a cheap filter, then as
+a ScheduledRun row whose (name, slot) is unique, the claim that survives a Redis restart: two
+schedulers never enqueue the same slot twice. The worker runs the job through `run_slot`, in one
+transaction with marking the row finished, so a retried or twice-delivered slot runs once and a
+worker killed halfway leaves nothing done; a slot not finished a while after it was sent (its job
+lost with a Redis restart, its worker killed) is sent again. A slot missed while no scheduler ran
+is not made up.
 
 `run_forever` is the one loop: `run_scheduler` runs it beside RQ workers, and `runserver_embedded`
 (`make run`) in a thread of the serving process, where the jobs run inline. Each pass of the loop
@@ -17,7 +22,8 @@ import logging
 import threading
 from dataclasses import dataclass
 
-from django.db import close_old_connections, connections
+from django.conf import settings
+from django.db import IntegrityError, close_old_connections, connections, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -74,6 +80,20 @@ SCHEDULE: list[Periodic] = [
     ),
 ]
 
+
+def entries() -> list[Periodic]:
+    """SCHEDULE, plus a probe every SCHEDULE_PROBE_MINUTES when set: a job that does nothing, whose
+    slots' runs show the scheduler-to-worker path working end to end (the topology check)."""
+    every = getattr(settings, "SCHEDULE_PROBE_MINUTES", 0)
+    if not every:
+        return SCHEDULE
+    return [*SCHEDULE, Periodic("probe", "pairing.schedule.probe", every=every)]
+
+
+def probe() -> None:
+    """The probe's job: its run is the ScheduledRun row run_slot marks."""
+
+
 _claimed_here: set[str] = set()
 
 
@@ -85,9 +105,14 @@ def claim(key: str) -> bool:
         _claimed_here.add(key)
         return True
     import django_rq
+    from redis.exceptions import RedisError
 
     connection = django_rq.get_connection("default")
-    return bool(connection.set(f"pairing:schedule:{key}", "1", nx=True, ex=3 * 24 * 3600))
+    try:
+        return bool(connection.set(f"pairing:schedule:{key}", "1", nx=True, ex=3 * 24 * 3600))
+    except RedisError:
+        logger.warning("schedule claim of %s: Redis unavailable, the database decides", key)
+        return True
 
 
 BEAT_KEY = "pairing:schedule:beat"
@@ -122,15 +147,81 @@ def run_due(
     """Enqueue each entry due in the minute of `now` that no one has claimed; return their names."""
     local = timezone.localtime(now or timezone.now())
     started = []
-    for entry in SCHEDULE if schedule is None else schedule:
+    for entry in entries() if schedule is None else schedule:
         if not entry.is_due(local):
             continue
         if not claim(f"{entry.name}:{local:%Y%m%d%H%M}"):
             continue
-        queue.enqueue(import_string(entry.job), queue=entry.queue)
+        run = claim_in_database(entry, local.replace(second=0, microsecond=0))
+        if run is None:
+            continue
+        send(run, entry.queue)
         started.append(entry.name)
         logger.info("scheduled %s for %s", entry.name, local.strftime("%Y-%m-%d %H:%M"))
     return started
+
+
+def claim_in_database(entry: Periodic, slot: datetime.datetime):
+    """The slot's ScheduledRun if this scheduler created it, None if another one has."""
+    from pairing.models import ScheduledRun
+
+    try:
+        with transaction.atomic():
+            return ScheduledRun.objects.create(name=entry.name, slot=slot, job=entry.job)
+    except IntegrityError:
+        return None
+
+
+def send(run, queue_name: str) -> None:
+    """Hand the slot to a worker; if Redis refuses, the resend below tries again later."""
+    from pairing.models import ScheduledRun
+
+    ScheduledRun.objects.filter(pk=run.pk).update(enqueued_at=timezone.now())
+    try:
+        queue.enqueue(run_slot, run.pk, queue=queue_name)
+    except Exception:
+        logger.exception("could not send %s to a worker; it is resent later", run)
+
+
+RESEND_AFTER = datetime.timedelta(minutes=2)
+RESEND_WITHIN = datetime.timedelta(hours=1)  # a job failing for longer is for a person to see
+
+
+def resend_unfinished(now: datetime.datetime | None = None) -> int:
+    """Send again the slots sent more than RESEND_AFTER ago and still not finished. A delivery
+    that finds the slot running (locked) or done does nothing."""
+    from pairing.models import ScheduledRun
+
+    now = now or timezone.now()
+    queues = {entry.name: entry.queue for entry in entries()}
+    stale = ScheduledRun.objects.filter(
+        finished_at__isnull=True,
+        enqueued_at__lt=now - RESEND_AFTER,
+        claimed_at__gt=now - RESEND_WITHIN,
+    )
+    count = 0
+    for run in stale:
+        logger.warning(
+            "slot %s not finished %s after it was sent: sending it again", run, RESEND_AFTER
+        )
+        send(run, queues.get(run.name, "default"))
+        count += 1
+    return count
+
+
+def run_slot(run_id: int) -> None:
+    """The worker's side: run the slot's job unless it already ran, and mark it finished in the
+    same transaction. A second delivery while the first runs finds the row locked and leaves it."""
+    from pairing.models import ScheduledRun
+
+    with transaction.atomic():
+        run = ScheduledRun.objects.select_for_update(skip_locked=True).filter(pk=run_id).first()
+        if run is None or run.finished_at is not None:
+            logger.info("slot %s is running or has run", run_id)
+            return
+        import_string(run.job)()
+        run.finished_at = timezone.now()
+        run.save(update_fields=["finished_at"])
 
 
 def seconds_to_next_minute(now: datetime.datetime | None = None) -> float:
@@ -177,6 +268,7 @@ def _check(minute: datetime.datetime) -> None:
     close_old_connections()
     try:
         run_due(minute)
+        resend_unfinished()
     except Exception:
         logger.exception("scheduler check of %s failed", minute.isoformat())
     finally:

@@ -6,6 +6,8 @@ SECRET_KEY    required unless DEBUG=1 (the development key is for DEBUG=1 only)
 FIELD_ENCRYPTION_KEY  key of the values encrypted at rest (TOTP secrets); default: from SECRET_KEY
 HTTPS         1 in production behind TLS: secure cookies, HSTS, redirect to https
 STATIC_MANIFEST  1 in production (the Dockerfile): hashed, compressed, long-cached static files
+DATABASE_REPLICA_URL  optional: a streaming replica for reads that may lag (pairing/replica.py)
+TRUSTED_PROXIES  optional: proxies whose X-Forwarded-For names the client (accounts/client_address)
 DEBUG, ALLOWED_HOSTS
 """
 
@@ -73,6 +75,7 @@ MIDDLEWARE = [
     "accounts.input_guard.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "accounts.middleware.SessionTouchMiddleware",
+    "pairing.replica.ReadYourWritesMiddleware",
     "accounts.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -121,6 +124,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
     }
+
+# A streaming replica of the same database (pairing/replica.py): reads chosen for it go there,
+# everything else stays on the primary. Its connections use the same persistence and checks.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+READ_REPLICA = bool(DATABASE_REPLICA_URL)
+if READ_REPLICA:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        conn_max_age=env_int("CONN_MAX_AGE", 600),
+        conn_health_checks=True,
+        test_options={"MIRROR": "default"},
+    )
+    # A replica that does not answer must not hold a page up: the primary serves the read.
+    DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = 2
+DATABASE_ROUTERS = ["pairing.replica.PrimaryReplicaRouter"]
+# /healthz says "lagging" (without failing) when the replica's replay is further behind than this.
+REPLICA_LAG_WARN_SECONDS = env_int("REPLICA_LAG_WARN_SECONDS", 30)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -194,6 +214,8 @@ API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 20 * 2**20)
 API_MAX_PAGE_SIZE = 500
 # Outgoing webhooks (issues/webhooks.py): seconds a receiver has to answer one delivery.
 WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 5)
+# Minutes between the runs of the scheduler's probe job (pairing/schedule.py); 0: no probe.
+SCHEDULE_PROBE_MINUTES = env_int("SCHEDULE_PROBE_MINUTES", 0)
 # /healthz fails when the scheduler's heartbeat (each minute) is older than this.
 SCHEDULER_BEAT_MAX_AGE_SECONDS = env_int("SCHEDULER_BEAT_MAX_AGE_SECONDS", 180)
 # /metrics (pairing/metrics.py): the system admin, or a scraper sending this as a Bearer token.
@@ -251,6 +273,9 @@ SECURE_HSTS_SECONDS = 365 * 24 * 3600 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+# The proxies (addresses or networks, comma separated) whose X-Forwarded-For names the client
+# for the audit trail and the login lockout (accounts/client_address.py); from others, ignored.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
 
 LOGGING = {
     "version": 1,

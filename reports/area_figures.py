@@ -28,6 +28,7 @@ from enterprises.models import Enterprise
 from issues.models import OPEN_STATUSES, Category, Level, Ticket
 from issues.workdays import WorkCalendar, WorkdayIndex
 from pairing.models import Cadre, Campaign, HelpPlan, Pairing, Visit
+from pairing.replica import reading
 from reports import metrics
 from reports.models import AreaFigures
 from reports.periods import PERIODS, period_for
@@ -515,7 +516,7 @@ def is_fresh(row: AreaFigures | None, today: datetime.date) -> bool:
 def figures_for(area: OrgUnit, kind: str, today: datetime.date) -> AreaFigures:
     """The stored figures of `area`, computed first (for the area and everything under it) when
     missing or stale."""
-    row = AreaFigures.objects.filter(area=area, kind=kind).first()
+    row = AreaFigures.objects.using(reading()).filter(area=area, kind=kind).first()
     if not is_fresh(row, today):
         compute(area, today)
         row = AreaFigures.objects.get(area=area, kind=kind)

@@ -18,6 +18,7 @@ from accounts.models import OrgUnit
 from enterprises.models import Enterprise
 from issues.models import OPEN_STATUSES, Category, Level, Rating, Ticket
 from pairing.models import Campaign, HelpPlan
+from pairing.replica import reading
 from reports import metrics
 
 
@@ -117,7 +118,12 @@ def ticket_rows(
             if field in ID_FILTERS and not value.isdigit():
                 return None  # a forged link: no such rows
             rows = rows.filter(**{field: value})
-    return rows.select_related("enterprise", "owner_unit").order_by("-created_at", "-pk")
+    # Rows behind a figure may lag the primary by a moment, as the figure itself does.
+    return (
+        rows.select_related("enterprise", "owner_unit")
+        .order_by("-created_at", "-pk")
+        .using(reading())
+    )
 
 
 def enterprise_rows(user, area: OrgUnit, figure: str, period) -> QuerySet[Enterprise] | None:
@@ -133,7 +139,7 @@ def enterprise_rows(user, area: OrgUnit, figure: str, period) -> QuerySet[Enterp
         rows = rows.filter(metrics.STRUGGLING).exclude(
             pk__in=HelpPlan.objects.values("enterprise_id")
         )
-    return rows.select_related("town").order_by("town__path", "name", "pk")
+    return rows.select_related("town").order_by("town__path", "name", "pk").using(reading())
 
 
 def heading(figure: str, period_name: str, filters: dict) -> tuple[str, list[str]]:

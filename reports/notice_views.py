@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import role_required
 from accounts.roles import Role
 from issues.models import Ticket
+from pairing.replica import reading
 from pairing.selectors import campaigns_for_area
 from reports import cases, notice_content, notices
 from reports.models import Notice
@@ -25,8 +26,10 @@ def _visible(user):
     area = user.jurisdiction_unit
     if area is None:
         return Notice.objects.none()
-    return Notice.objects.filter(area__path__startswith=area.path).select_related(
-        "area", "campaign"
+    return (
+        Notice.objects.filter(area__path__startswith=area.path)
+        .select_related("area", "campaign")
+        .using(reading())
     )
 
 

@@ -132,3 +132,20 @@ def test_a_worker_killed_mid_write_leaves_the_database_as_it_was(admin, settings
     record.refresh_from_db()
     assert record.status == RosterImport.Status.COMMITTED and record.created == ROWS
     assert Enterprise.objects.count() == ROWS
+
+
+def test_a_started_job_whose_heartbeat_stopped_counts_as_abandoned():
+    """A worker killed with -9 leaves its job 'started' until RQ's next cleanup (ten minutes):
+    the page goes by the job's heartbeat instead, with RQ's own limit."""
+    import datetime
+    from types import SimpleNamespace
+
+    from enterprises.import_jobs import _abandoned
+
+    now = datetime.datetime.now(datetime.UTC)
+    beat = SimpleNamespace
+    assert not _abandoned(beat(last_heartbeat=now - datetime.timedelta(seconds=40), started_at=now))
+    assert _abandoned(beat(last_heartbeat=now - datetime.timedelta(seconds=100), started_at=now))
+    naive = (now - datetime.timedelta(seconds=100)).replace(tzinfo=None)  # as RQ may store it
+    assert _abandoned(beat(last_heartbeat=None, started_at=naive))
+    assert not _abandoned(beat(last_heartbeat=None, started_at=None))

@@ -90,3 +90,31 @@ def test_a_real_worker_runs_the_job_from_real_redis_after_commit(settings):
     assert worker.returncode == 0, worker.stderr
     assert marks() == ["from the worker"]
     assert queue.count == 0
+
+
+def test_sending_a_job_waits_out_a_redis_restart(settings, monkeypatch):
+    """Redis restarting when a committed request sends its job: sent once Redis answers again,
+    instead of a 500 for a request whose write already committed."""
+    import django_rq
+    from redis.exceptions import ConnectionError
+
+    from pairing import queue
+
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    sent, refusals = [], [ConnectionError("restarting"), ConnectionError("restarting")]
+
+    class RestartingQueue:
+        def enqueue_call(self, func, **kwargs):
+            if refusals:
+                raise refusals.pop()
+            sent.append(kwargs["args"])
+
+    monkeypatch.setattr(django_rq, "get_queue", lambda name: RestartingQueue())
+    monkeypatch.setattr(queue, "SEND_RETRY_WAITS", [0, 0, 0])
+    monkeypatch.setattr(queue.transaction, "on_commit", lambda send, robust: send())
+    queue.enqueue(print, "hello")
+    assert sent == [("hello",)]
+
+    refusals.extend([ConnectionError("down")] * 4)  # down for longer than the waits
+    with pytest.raises(ConnectionError):
+        queue.enqueue(print, "again")

@@ -129,3 +129,84 @@ def test_a_failing_check_is_logged_and_the_loop_goes_on(monkeypatch, caplog):
         with caplog.at_level("ERROR"):
             schedule.run_forever(stop)
     assert len(calls) == 2 and "scheduler check" in caplog.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_slot_runs_once_even_when_the_first_claim_is_forgotten():
+    """Two schedulers check the same minute, and Redis lost the first one's claim (a restart):
+    the database's claim still lets only one of them enqueue it."""
+    from pairing.models import ScheduledRun
+
+    assert schedule.run_due(at(2026, 11, 23, 8, 30, 1), [ENTRY]) == ["mark"]
+    schedule._claimed_here.clear()  # the other scheduler, or Redis after a restart
+    assert schedule.run_due(at(2026, 11, 23, 8, 30, 2), [ENTRY]) == []
+    assert marks() == ["daily"]
+    run = ScheduledRun.objects.get()
+    assert (run.name, run.finished_at is not None) == ("mark", True)
+    assert timezone.localtime(run.slot).strftime("%H:%M:%S") == "08:30:00"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_slot_delivered_twice_runs_its_job_once():
+    from pairing.models import ScheduledRun
+
+    run = ScheduledRun.objects.create(
+        name="mark", slot=at(2026, 11, 23, 8, 30), job="tests.jobs_for_tests.leave_mark_daily"
+    )
+    schedule.run_slot(run.pk)
+    schedule.run_slot(run.pk)  # a retry, or a second delivery of the same job
+    assert marks() == ["daily"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_slot_whose_job_fails_leaves_nothing_done_and_runs_on_retry(monkeypatch):
+    from pairing.models import ScheduledRun
+    from tests import jobs_for_tests
+
+    run = ScheduledRun.objects.create(
+        name="mark", slot=at(2026, 11, 23, 8, 30), job="tests.jobs_for_tests.leave_mark_daily"
+    )
+
+    def mark_then_die():
+        jobs_for_tests.leave_mark("half")
+        raise ConnectionError("worker lost its database")
+
+    monkeypatch.setattr(jobs_for_tests, "leave_mark_daily", mark_then_die)
+    with pytest.raises(ConnectionError):
+        schedule.run_slot(run.pk)
+    assert marks() == []  # the half-done work rolled back with the slot's transaction
+    run.refresh_from_db()
+    assert run.finished_at is None
+    monkeypatch.undo()
+    schedule.run_slot(run.pk)
+    assert marks() == ["daily"]
+
+
+def test_the_probe_runs_every_few_minutes_only_when_asked(settings):
+    settings.SCHEDULE_PROBE_MINUTES = 0
+    assert "probe" not in [e.name for e in schedule.entries()]
+    settings.SCHEDULE_PROBE_MINUTES = 1
+    probe = next(e for e in schedule.entries() if e.name == "probe")
+    assert probe.is_due(at(2026, 11, 23, 8, 31)) and probe.is_due(at(2026, 11, 23, 8, 32))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_slot_whose_delivery_was_lost_is_sent_again_and_runs_once():
+    from pairing.models import ScheduledRun
+
+    sent = timezone.now() - datetime.timedelta(minutes=3)
+    lost = ScheduledRun.objects.create(
+        name="mark", slot=sent, job="tests.jobs_for_tests.leave_mark_daily", enqueued_at=sent
+    )
+    fresh = ScheduledRun.objects.create(
+        name="mark",
+        slot=timezone.now(),
+        job="tests.jobs_for_tests.leave_mark_daily",
+        enqueued_at=timezone.now(),  # just sent: give it time
+    )
+    assert schedule.resend_unfinished() == 1
+    assert marks() == ["daily"]
+    assert schedule.resend_unfinished() == 0  # finished now: never again
+    lost.refresh_from_db()
+    fresh.refresh_from_db()
+    assert lost.finished_at is not None and fresh.finished_at is None
