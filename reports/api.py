@@ -13,6 +13,7 @@ from accounts.models import OrgUnit
 from enterprises.models import Enterprise
 from issues.models import Ticket
 from pairing.api import ERRORS, require_scope
+from pairing.replica import reading
 from reports import metrics
 from reports.periods import period_for
 
@@ -62,11 +63,19 @@ def area_figures(request, area: str, period: Literal["week", "month", "quarter",
     unit = get_object_or_404(OrgUnit, code=area[:32], path__startswith=client_area.path)
     today = timezone.localdate()
     span = period_for(period, today)
-    tickets = Ticket.objects.visible_to(request.user).filter(
-        enterprise__town__path__startswith=unit.path
+    # Figures may lag a moment: the replica's work when there is one (pairing/replica.py).
+    db = reading()
+    tickets = (
+        Ticket.objects.using(db)
+        .visible_to(request.user)
+        .filter(enterprise__town__path__startswith=unit.path)
     )
     t = metrics.ticket_figures(metrics.in_period(tickets, span), today)
-    firms = Enterprise.objects.visible_to(request.user).filter(town__path__startswith=unit.path)
+    firms = (
+        Enterprise.objects.using(db)
+        .visible_to(request.user)
+        .filter(town__path__startswith=unit.path)
+    )
     f = metrics.enterprise_figures(firms, span, span.previous())
     return {
         "area": unit.code,
