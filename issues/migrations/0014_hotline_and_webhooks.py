@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0012_api_clients'),
-        ('issues', '0012_merge_responsible_people'),
+        ('issues', '0013_firm_source_rated_by_and_question'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
