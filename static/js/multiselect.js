@@ -37,6 +37,9 @@
           }
         }
       });
+      // Tom Select points the label at its own box; the select it keeps (hidden, for the form)
+      // must not be read out a second time, unlabelled.
+      select.setAttribute("aria-hidden", "true");
     });
   };
   document.head.appendChild(script);

@@ -219,7 +219,7 @@ PAGES = [
     Page("pairing/import/cadres/", ADMIN, "/pairing/import/cadres/"),
     Page("pairing/import/cadres/", ADMIN, "/pairing/import/cadres/", submit=SUBMIT),
     Page("pairing/import/pairings/", CITY_ORGANISER, "/pairing/import/pairings/"),
-    # The firm portal (a firm signed in with its texted code: FIRM) and the API's documentation.
+    # The firm portal (a firm signed in with its texted code: FIRM).
     Page("firm/login/", None, "/firm/login/"),
     Page("firm/login/", None, "/firm/login/", submit=SUBMIT),
     Page("firm/login/code/", CADRE, "/firm/login/code/", name="firm/login/code/cadre"),
@@ -227,13 +227,14 @@ PAGES = [
     Page("firm/new/", FIRM, "/firm/new/"),
     Page("firm/new/", FIRM, "/firm/new/", submit=SUBMIT),
     Page("firm/tickets/<int:pk>/", FIRM, url("portal_ticket", firm_ticket)),
-    Page("api/v1/docs", None, "/api/v1/docs"),
 ]
 
 # Routes answering 200 that are not pages a person reads.
 NOT_PAGES = {
     "metrics": "Prometheus text",
     "api/v1/openapi.json": "the API's schema, JSON",
+    "api/v1/docs": "django-ninja's Swagger UI for integrators' developers, its markup not ours: "
+    "test_the_api_documentation_draws_under_the_policy checks it under the CSP",
     "pairing/picker/cadres/": "an htmx fragment inside the pair and campaign forms (visited there)",
     "pairing/picker/firms/": "an htmx fragment inside the pair and campaign forms (visited there)",
     "enterprises/import/template.xlsx": "a workbook",

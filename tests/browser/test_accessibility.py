@@ -269,3 +269,21 @@ def test_the_leaders_charts_draw_under_the_policy(browser, demo_site):
         context.close()
     assert seen == []
     assert "收集难题" in tip, tip
+
+
+def test_the_api_documentation_draws_under_the_policy(browser, demo_site):
+    """Swagger UI (vendored in django-ninja) loads its settings from JSON and its code from static
+    files: the operations draw with no CSP violation."""
+    context = browser.new_context(base_url=demo_site.url, locale="zh-CN", viewport=DESKTOP)
+    context.set_default_timeout(60_000)  # a loaded CI machine
+    console = watch_csp(context)
+    page = context.new_page()
+    try:
+        page.goto("/api/v1/docs")
+        page.wait_for_selector(".opblock-summary-path")
+        paths = page.locator(".opblock-summary-path").all_inner_texts()
+        seen = csp_violations(page, console)
+    finally:
+        context.close()
+    assert seen == []
+    assert any("/api/v1/tickets/hotline" in path for path in paths), paths
