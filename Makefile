@@ -47,9 +47,10 @@ format: $(STAMP) ## ruff format and fix
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
 
-bench: $(STAMP) ## Run the benchmarks; figures go to .bench/results.json
+bench: $(STAMP) ## Run the benchmarks (the topology check's latencies too); figures go to .bench/results.json
 	cd tools/lighthouse && npm ci --no-audit --no-fund --silent
 	$(PY) -m tests.benchmarks.run
+	TOPOLOGY_BENCH=1 $(PY) deploy/topology_check.py
 
 lighthouse: $(STAMP) ## Lighthouse (mobile) on the main pages as deployed; fails below 90 (75 for performance)
 	cd tools/lighthouse && npm ci --no-audit --no-fund --silent
