@@ -17,8 +17,10 @@ import threading
 import time
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
+from django.core.management.color import no_style
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -85,6 +87,15 @@ def firm_session() -> str:
     return session.session_key
 
 
+def restart_sequences() -> None:
+    """flush restarts PostgreSQL's sequences at 1 and the rows put back keep their ids: move each
+    sequence past them, as loaddata does, or the next test's first insert collides."""
+    models = [m for m in apps.get_models() if m._meta.managed and not m._meta.proxy]
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), models):
+            cursor.execute(sql)
+
+
 @pytest.fixture(scope="module")
 def demo_site(django_db_setup, django_db_blocker):
     from pytest_django.live_server_helper import LiveServer
@@ -105,6 +116,7 @@ def demo_site(django_db_setup, django_db_blocker):
             server.stop()
             call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
             connection.creation.deserialize_db_from_string(before)
+            restart_sequences()
 
 
 @pytest.fixture(autouse=True)
