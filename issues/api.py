@@ -175,8 +175,7 @@ def ticket_changes(
 ):
     """Ordered by (updated_at, id). Follow `next_cursor` until it is null."""
     require_scope(request, Scope.TICKETS_READ)
-    if timezone.is_naive(since):
-        since = timezone.make_aware(since)
+    since = _in_utc(since, "since", _("时间超出可表示的范围。"))
     # A client of the whole tree sees every ticket: skip the join its area's path filter needs.
     everything = scoping.governs_every_unit(request.user)
     tickets = (Ticket.objects if everything else Ticket.objects.visible_to(request.user)).filter(
@@ -201,12 +200,24 @@ def _cursor(at: datetime.datetime, pk: int) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
+def _in_utc(moment: datetime.datetime, field: str, message: str) -> datetime.datetime:
+    """The moment in UTC (naive ones read in the server's zone). Python allows offsets up to a day,
+    PostgreSQL only to 15:59: an offset such as -19:23 would reach the database as an error."""
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    try:
+        return moment.astimezone(datetime.UTC)
+    except (OverflowError, ValueError):
+        raise FieldErrors({field: message}) from None
+
+
 def _read_cursor(cursor: str) -> tuple[datetime.datetime, int]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         at, pk = json.loads(raw)
-        return datetime.datetime.fromisoformat(at), int(pk)
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+        at = _in_utc(datetime.datetime.fromisoformat(at), "cursor", "")
+        return at, int(pk)
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError, FieldErrors):
         raise FieldErrors({"cursor": _("游标无效：请使用上一页返回的 next_cursor。")}) from None
 
 

@@ -53,8 +53,10 @@ def portal_sign_in(client: Client, firm, sms_file: Path, **extra) -> Client:
 
 
 def run_jobs_at_once(monkeypatch) -> None:
-    """Jobs queued after commit run at once: a test's transaction never commits, and embedded
-    mode (no REDIS_URL) runs them inline anyway."""
+    """Jobs queued after commit run at once, in this process: a test's transaction never
+    commits, and the tests read what the job wrote (a run with REDIS_URL would queue it for a
+    worker that is not there)."""
     from pairing import queue
 
+    monkeypatch.setattr(queue, "is_embedded", lambda: True)
     monkeypatch.setattr(queue.transaction, "on_commit", lambda send, robust=False: send())
