@@ -436,6 +436,7 @@ def main() -> int:
             target=verify.in_thread(verify.client_address), args=(run, PORTS, PROXY_ADDRESS)
         )
         addresses.start()
+        run.events_before = verify.last_event_id()
         step = time.monotonic()
         events = faults.load_with_faults(run, procs, PORTS, LOAD_SECONDS, USERS)
         run.seconds["load"] = time.monotonic() - step
