@@ -16,16 +16,19 @@ def roles(request):
         "menu": menu_for(user, request.path) if signed_in else [],
         "signed_in": signed_in,
         "Role": Role,
-        "unread_notifications": _unread(user),
+        "unread_notifications": _unread(request, user),
     }
 
 
-def _unread(user):
-    """Counted only when a template asks (the bell), in one query."""
+def _unread(request, user):
+    """Counted only when a template asks (the bell), in one query, or remembered for the data
+    as it stands (pairing/page_cache.py)."""
     from django.utils.functional import SimpleLazyObject
 
     from issues.models import Notification  # issues sits above accounts; imported lazily
+    from pairing.page_cache import viewer_value
 
-    return SimpleLazyObject(
-        lambda: Notification.objects.filter(recipient=user, read_at__isnull=True).count()
-    )
+    def count():
+        return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+    return SimpleLazyObject(lambda: viewer_value(request, "unread", count))

@@ -25,6 +25,7 @@ from accounts.roles import BUSINESS_ROLES, ROSTER_ROLES, Role
 from enterprises.exports import export_enterprises
 from enterprises.filters import EnterpriseFilterForm
 from enterprises.models import Enterprise
+from pairing import page_cache
 
 RECENT = 20  # visits and tickets on the file; the rest on their history pages
 HISTORY_PAGE_SIZE = 30
@@ -140,22 +141,26 @@ PAGE_SIZE = 50
 @role_required(*ROSTER_ROLES)
 def enterprise_list(request):
     """The roster the user may see, filtered; ?export=xlsx|csv downloads the filtered list."""
-    form = EnterpriseFilterForm(request.GET or None, user=request.user)
-    enterprises = Enterprise.objects.visible_to(request.user)
-    if form.is_bound:
-        enterprises = form.apply(enterprises) if form.is_valid() else enterprises.none()
-    enterprises = enterprises.select_related("town", "industry").prefetch_related("tags")
+
+    def filtered():
+        form = EnterpriseFilterForm(request.GET or None, user=request.user)
+        enterprises = Enterprise.objects.visible_to(request.user)
+        if form.is_bound:
+            enterprises = form.apply(enterprises) if form.is_valid() else enterprises.none()
+        enterprises = enterprises.select_related("town", "industry").prefetch_related("tags")
+        return form, enterprises.order_by("name", "pk")
+
     export = requested_format(request)
     if export:
-        return _export(request, enterprises.order_by("name", "pk"), export, form)
-    page = Paginator(enterprises.order_by("name", "pk"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    return render(
-        request,
-        "enterprises/enterprise_list.html",
-        {"form": form, "page": page, "query": query_without_page(request)},
-    )
+        form, enterprises = filtered()
+        return _export(request, enterprises, export, form)
+
+    def build():
+        form, enterprises = filtered()
+        page = Paginator(enterprises, PAGE_SIZE).get_page(request.GET.get("page"))
+        return {"form": form, "page": page, "query": query_without_page(request)}
+
+    return page_cache.render_page(request, "enterprises/enterprise_list.html", build)
 
 
 def _export(request, enterprises, kind: str, form):

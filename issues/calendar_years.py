@@ -25,6 +25,7 @@ from accounts import audit
 from accounts.roles import Role
 from issues import deadlines
 from issues.models import CalendarYear, WorkCalendarDay
+from pairing.page_cache import viewer_value
 
 DAY = datetime.timedelta(days=1)
 BANNER_FROM = (11, 1)  # (month, day): the notice for next year is due from then on
@@ -38,11 +39,12 @@ def entered_years() -> frozenset[int]:
 
 
 def entered_years_for(request) -> frozenset[int]:
-    """entered_years(), read once per request however many deadlines a page shows."""
+    """entered_years(), read once per request however many deadlines a page shows (or
+    remembered for the data as it stands: pairing/page_cache.py)."""
     if request is None:
         return entered_years()
     if not hasattr(request, "_entered_years"):
-        request._entered_years = entered_years()
+        request._entered_years = viewer_value(request, "entered_years", entered_years)
     return request._entered_years
 
 

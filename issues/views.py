@@ -34,6 +34,7 @@ from issues import (
 )
 from issues.forms import FORMS
 from issues.models import URGENCY_RANK, Notification, Status, Ticket
+from pairing import page_cache
 
 logger = logging.getLogger(__name__)
 TICKET_RELATED = ("enterprise__town", "owner_unit", "raised_by", "assignee")
@@ -45,65 +46,89 @@ def _ticket(request, pk):
     )
 
 
-def _detail(request, ticket, bound=None, status=200):
-    """The ticket page; `bound` is the action form that failed, shown again with what was typed."""
-    today = timezone.localdate()
-    calendar = lights.calendar_for(today)
-    ticket.light = lights.light(ticket, today, calendar)
-    tasks = list(ticket.tasks.select_related("unit", "answered_by"))
-    for task in tasks:
-        # A task runs while a unit has the ticket (not while it waits for the organiser again).
-        open_task = task.answered_at is None and ticket.status in (Status.ASSIGNED, Status.ACCEPTED)
-        task.light = lights.due_light(task.due_date, today, calendar) if open_task else ""
-    actions = []
-    for transition in workflow.available(request.user, ticket):
-        if bound is not None and bound[0] == transition.action:
-            form = bound[1]
-        else:
-            form = FORMS[transition.action](
-                initial={
-                    "version": ticket.version,
-                    "category": ticket.category,
-                    "urgency": ticket.urgency,
-                },
-                auto_id=f"id_{transition.action}_%s",
-                user=request.user,
+def _detail(request, shown, bound=None, status=200, load=None):
+    """The ticket page; `bound` is the action form that failed, shown again with what was typed.
+    `shown` is the ticket as far as the title needs it; `load()` reads the rest when the page's
+    content is not in the page cache."""
+
+    def build():
+        ticket = load() if load else shown
+        today = timezone.localdate()
+        calendar = lights.calendar_for(today)
+        ticket.light = lights.light(ticket, today, calendar)
+        tasks = list(ticket.tasks.select_related("unit", "answered_by"))
+        for task in tasks:
+            # A task runs while a unit has the ticket (not while it waits for the organiser again).
+            open_task = task.answered_at is None and ticket.status in (
+                Status.ASSIGNED,
+                Status.ACCEPTED,
             )
-        actions.append((transition, form))
-    # Extensions used up: the page says to escalate instead of offering the form.
-    extension_used_up = any(
-        t.action == "request_extension" for t, _ in actions
-    ) and extensions.room(ticket).exhausted(ticket.due_date)
-    if extension_used_up:
-        actions = [(t, form) for t, form in actions if t.action != "request_extension"]
-    if bound is not None and bound[1].errors and bound[0] not in {t.action for t, _ in actions}:
-        transition = workflow.TRANSITIONS[bound[0]]
-        if ticket.status in transition.sources and transition.actors & workflow.actor_kinds(
-            request.user, ticket
-        ):  # out of turn only (an extension pending, say): the form keeps what was typed
-            actions.append((transition, bound[1]))
-        else:  # not (or no longer) this viewer's action: its form is not on the page
-            messages.error(request, workflow.refusal(request.user, ticket, transition))
-    primary = workflow.expected([t.action for t, _ in actions])
-    actions.sort(key=lambda pair: pair[0].action != primary)  # the expected step first
-    context = {
-        "ticket": ticket,
-        "primary_action": primary,
-        "co_units": ticket.co_units.all(),
-        "tasks": tasks,
-        "attachments": ticket.attachments.all(),
-        "steps": timeline.story(list(ticket.events.select_related("actor").order_by("at", "id"))),
-        "sees_meetings": bool({Role.ORGANISER, Role.LEADER} & request.user.roles),
-        "actions": actions,
-        "failed": bound[0] if bound else None,
-        "extension_used_up": extension_used_up,
-        "today": today,
-    }
-    return render(request, "issues/ticket_detail.html", context, status=status)
+            task.light = lights.due_light(task.due_date, today, calendar) if open_task else ""
+        actions = []
+        for transition in workflow.available(request.user, ticket):
+            if bound is not None and bound[0] == transition.action:
+                form = bound[1]
+            else:
+                form = FORMS[transition.action](
+                    initial={
+                        "version": ticket.version,
+                        "category": ticket.category,
+                        "urgency": ticket.urgency,
+                    },
+                    auto_id=f"id_{transition.action}_%s",
+                    user=request.user,
+                )
+            actions.append((transition, form))
+        # Extensions used up: the page says to escalate instead of offering the form.
+        extension_used_up = any(
+            t.action == "request_extension" for t, _ in actions
+        ) and extensions.room(ticket).exhausted(ticket.due_date)
+        if extension_used_up:
+            actions = [(t, form) for t, form in actions if t.action != "request_extension"]
+        if bound is not None and bound[1].errors and bound[0] not in {t.action for t, _ in actions}:
+            transition = workflow.TRANSITIONS[bound[0]]
+            if ticket.status in transition.sources and transition.actors & workflow.actor_kinds(
+                request.user, ticket
+            ):  # out of turn only (an extension pending, say): the form keeps what was typed
+                actions.append((transition, bound[1]))
+            else:  # not (or no longer) this viewer's action: its form is not on the page
+                messages.error(request, workflow.refusal(request.user, ticket, transition))
+        primary = workflow.expected([t.action for t, _ in actions])
+        actions.sort(key=lambda pair: pair[0].action != primary)  # the expected step first
+        return {
+            "ticket": ticket,
+            "primary_action": primary,
+            "co_units": ticket.co_units.all(),
+            "tasks": tasks,
+            "attachments": ticket.attachments.all(),
+            "steps": timeline.story(
+                list(ticket.events.select_related("actor").order_by("at", "id"))
+            ),
+            "sees_meetings": bool({Role.ORGANISER, Role.LEADER} & request.user.roles),
+            "actions": actions,
+            "failed": bound[0] if bound else None,
+            "extension_used_up": extension_used_up,
+            "today": today,
+        }
+
+    return page_cache.render_page(
+        request,
+        "issues/ticket_detail.html",
+        build,
+        context={"ticket": shown},
+        status=status,
+    )
 
 
 @login_required
 def ticket_detail(request, pk: int):
+    if page_cache.has_content(request):
+        # Whether the viewer may see the ticket is checked on every view; with the page's
+        # content stored, no more than that is read.
+        shown = get_object_for(
+            request.user, Ticket.objects.only("pk", "title"), pk, request=request
+        )
+        return _detail(request, shown, load=lambda: _ticket(request, pk))
     return _detail(request, _ticket(request, pk))
 
 

@@ -29,7 +29,7 @@ from accounts.roles import Role
 from enterprises.exports import export_enterprises
 from enterprises.models import Enterprise, Tag
 from enterprises.uscc import normalise as normalise_uscc
-from pairing import exports, selectors, services, workload
+from pairing import exports, page_cache, selectors, services, workload
 from pairing.campaign_forms import (
     BatchFormSetFactory,
     CapsForm,
@@ -189,38 +189,46 @@ def campaign_detail(request, area, pk: int):
     """The campaign's coverage in the user's area: totals, by target and tag, by town, by batch
     and by service group, under the chosen batch and group."""
     campaign = campaign_for(area, pk)
-    path = selectors.scope_path(area, campaign)
-    filters = Filters.read(request, area, campaign)
-    figures = campaign_coverage(
-        campaign,
-        path,
-        batch=getattr(filters.batch, "pk", None),
-        group=getattr(filters.group, "pk", None),
+
+    def build():
+        path = selectors.scope_path(area, campaign)
+        filters = Filters.read(request, area, campaign)
+        figures = campaign_coverage(
+            campaign,
+            path,
+            batch=getattr(filters.batch, "pk", None),
+            group=getattr(filters.group, "pk", None),
+        )
+        editable = may_edit(request.user, area, campaign)
+        organiser = Role.ORGANISER in request.user.roles
+        groups = list(_groups(campaign))
+        return {
+            "filters": filters,
+            "figures": figures,
+            "total": figures.total,
+            "by_tag": figures.by_tag,
+            "lists": figures.lists,
+            "by_town": figures.by_town,
+            "by_batch": figures.by_batch,
+            "group_rows": [(g, r) for g in groups for r in figures.by_group if r.key == g.pk],
+            "batches": campaign.batches.order_by("start", "pk"),
+            "groups": groups,
+            "caps": campaign.workload_caps.order_by("cap"),
+            "extensions": campaign.workload_extensions.all(),
+            "runs": SuggestionRun.objects.filter(campaign=campaign, area=area)[:5]
+            if organiser
+            else (),
+            "suggest_form": SuggestForm(campaign=campaign) if organiser else None,
+            "organiser": organiser,
+            "editable": editable,
+        }
+
+    return page_cache.render_page(
+        request,
+        "pairing/campaign_detail.html",
+        build,
+        context={"area": area, "campaign": campaign},
     )
-    editable = may_edit(request.user, area, campaign)
-    organiser = Role.ORGANISER in request.user.roles
-    groups = list(_groups(campaign))
-    context = {
-        "area": area,
-        "campaign": campaign,
-        "filters": filters,
-        "figures": figures,
-        "total": figures.total,
-        "by_tag": figures.by_tag,
-        "lists": figures.lists,
-        "by_town": figures.by_town,
-        "by_batch": figures.by_batch,
-        "group_rows": [(g, r) for g in groups for r in figures.by_group if r.key == g.pk],
-        "batches": campaign.batches.order_by("start", "pk"),
-        "groups": groups,
-        "caps": campaign.workload_caps.order_by("cap"),
-        "extensions": campaign.workload_extensions.all(),
-        "runs": SuggestionRun.objects.filter(campaign=campaign, area=area)[:5] if organiser else (),
-        "suggest_form": SuggestForm(campaign=campaign) if organiser else None,
-        "organiser": organiser,
-        "editable": editable,
-    }
-    return render(request, "pairing/campaign_detail.html", context)
 
 
 def _groups(campaign: Campaign):

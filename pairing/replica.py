@@ -70,6 +70,12 @@ def reading() -> str:
     return state["alias"]
 
 
+def read_replica_in_request() -> bool:
+    """Has this request read from the replica (so what it showed may lag the primary)?"""
+    state = _request.get()
+    return bool(state and state["alias"] == REPLICA)
+
+
 def _replica_serves(pin: str | None) -> bool:
     global _down_until
     if time.monotonic() < _down_until:

@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "pairing.page_cache.PageCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.SessionCapMiddleware",
     "accounts.middleware.SecurityGateMiddleware",
@@ -204,11 +205,14 @@ RQ_QUEUES = {
 # limits count across them), else in this process's memory.
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {"BACKEND": "pairing.redis_cache.RedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# Seconds the main pages' rendered content is kept for its viewer until data changes
+# (pairing/page_cache.py). Only with a cache shared by every process (Redis): 0 turns it off.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 120 if REDIS_URL else 0)
 # The API (/api/v1/, pairing/api.py): the largest request body, the most rows a page may ask for.
 API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 20 * 2**20)
 API_MAX_PAGE_SIZE = 500
@@ -239,7 +243,7 @@ SESSION_TOUCH_SECONDS = 60
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "pairing.redis_cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "pairing",
         }

@@ -18,3 +18,5 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # Uploaded files go to a throwaway folder, not the work tree.
 MEDIA_ROOT = __import__("tempfile").mkdtemp(prefix="pairing-test-media-")
+# The page cache on, as deployed (one process here, so the local-memory cache is shared).
+PAGE_CACHE_SECONDS = 120

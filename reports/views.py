@@ -24,6 +24,7 @@ from enterprises.models import Enterprise
 from issues import lights, responsibility
 from issues import selectors as issues_selectors
 from issues.models import OPEN_STATUSES, Source, Status, Ticket
+from pairing import page_cache
 from pairing import selectors as pairing_selectors
 from reports import area_figures, dashboard, drill, selectors
 from reports.periods import PERIODS, period_for
@@ -39,30 +40,25 @@ def _no_area(request, role_label):
 def cadre_home(request):
     cadre = getattr(request.user, "cadre", None)
     today = timezone.localdate()
-    pairings = list(selectors.cadre_pairings(cadre)) if cadre else []
-    for p in pairings:
-        # Due under the campaign's frequency: never visited, or the last visit too long ago.
-        p.due_on = (
-            p.last_visit + datetime.timedelta(days=p.campaign.visit_every_days)
-            if p.last_visit
-            else p.start
-        )
-        p.is_due = p.due_on <= today
-    mine = Enterprise.objects.filter(pk__in=[p.enterprise_id for p in pairings])
-    open_tickets = (
-        Ticket.objects.visible_to(request.user)
-        .filter(raised_by=request.user, status__in=OPEN_STATUSES)
-        .select_related("enterprise", "owner_unit")
-        .order_by("due_date", "-created_at")[:50]
-    )
-    return render(
-        request,
-        "reports/cadre_home.html",
-        {
-            "cadre": cadre,
+
+    def build():
+        pairings = list(selectors.cadre_pairings(cadre)) if cadre else []
+        for p in pairings:
+            # Due under the campaign's frequency: never visited, or the last visit too long ago.
+            p.due_on = (
+                p.last_visit + datetime.timedelta(days=p.campaign.visit_every_days)
+                if p.last_visit
+                else p.start
+            )
+            p.is_due = p.due_on <= today
+        mine = Enterprise.objects.filter(pk__in=[p.enterprise_id for p in pairings])
+        return {
             "pairings": pairings,
             "due": sum(p.is_due for p in pairings),
-            "open_tickets": open_tickets,
+            "open_tickets": Ticket.objects.visible_to(request.user)
+            .filter(raised_by=request.user, status__in=OPEN_STATUSES)
+            .select_related("enterprise", "owner_unit")
+            .order_by("due_date", "-created_at")[:50],
             # What the paired firms raised themselves in the portal and is not closed yet.
             "firm_raised": Ticket.objects.visible_to(request.user)
             .filter(source=Source.FIRM, enterprise__in=mine)
@@ -70,8 +66,13 @@ def cadre_home(request):
             .select_related("enterprise", "owner_unit")
             .order_by("-created_at")[:50],
             "owed_plans": pairing_selectors.without_help_plan(mine)[:50],
-            "today": today,
-        },
+        }
+
+    return page_cache.render_page(
+        request,
+        "reports/cadre_home.html",
+        build,
+        context={"cadre": cadre, "today": today},
     )
 
 
@@ -79,25 +80,26 @@ def cadre_home(request):
 def handler_home(request):
     unit = request.user.home_unit
     status = request.GET.get("status") or None
-    tickets = selectors.handler_tickets(request.user, status) if unit else Ticket.objects.none()
+
+    def tickets():
+        return selectors.handler_tickets(request.user, status) if unit else Ticket.objects.none()
+
     export = requested_format(request)
     if export:
-        return responsibility.export(request, tickets, export, filters={"status": status})
-    page = Paginator(tickets, HANDLER_PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = lights.annotate(page.object_list, timezone.localdate())
-    counts = selectors.handler_status_counts(request.user) if unit else {}
-    statuses = [(value, label, counts.get(value, 0)) for value, label in Status.choices]
-    return render(
+        return responsibility.export(request, tickets(), export, filters={"status": status})
+
+    def build():
+        page = Paginator(tickets(), HANDLER_PAGE_SIZE).get_page(request.GET.get("page"))
+        page.object_list = lights.annotate(page.object_list, timezone.localdate())
+        counts = selectors.handler_status_counts(request.user) if unit else {}
+        statuses = [(value, label, counts.get(value, 0)) for value, label in Status.choices]
+        return {"page": page, "statuses": statuses, "query": query_without_page(request)}
+
+    return page_cache.render_page(
         request,
         "reports/handler_home.html",
-        {
-            "unit": unit,
-            "page": page,
-            "status": status,
-            "statuses": statuses,
-            "today": timezone.localdate(),
-            "query": query_without_page(request),
-        },
+        build,
+        context={"unit": unit, "status": status, "today": timezone.localdate()},
     )
 
 
@@ -106,16 +108,20 @@ def organiser_home(request):
     area = request.user.jurisdiction_unit
     if area is None:
         return _no_area(request, Role.ORGANISER.label)
-    enterprises = selectors.enterprises_in_area(request.user)
-    context = {
-        "area": area,
-        "campaigns": selectors.organiser_campaigns(request.user),
-        "enterprise_total": enterprises.count(),
-        "registered": selectors.registered_in_area(request.user),
-        "hand_over": pairing_selectors.cadres_needing_hand_over(area).count(),
-        "owed_plans": pairing_selectors.without_help_plan(enterprises).count(),
-    }
-    return render(request, "reports/organiser_home.html", context)
+
+    def build():
+        enterprises = selectors.enterprises_in_area(request.user)
+        return {
+            "campaigns": selectors.organiser_campaigns(request.user),
+            "enterprise_total": enterprises.count(),
+            "registered": selectors.registered_in_area(request.user),
+            "hand_over": pairing_selectors.cadres_needing_hand_over(area).count(),
+            "owed_plans": pairing_selectors.without_help_plan(enterprises).count(),
+        }
+
+    return page_cache.render_page(
+        request, "reports/organiser_home.html", build, context={"area": area}
+    )
 
 
 def _period_kind(value) -> str:
@@ -129,10 +135,16 @@ def leader_home(request):
         return _no_area(request, Role.LEADER.label)
     area = drill.area_for(request.user, request.GET.get("area"))
     kind = _period_kind(request.GET.get("period"))
-    context = dashboard.build(area, kind, timezone.localdate())
-    context["trail"] = drill.breadcrumb(request.user, area)
-    context["urged_units"] = issues_selectors.units_urged_often(area.path)
-    return render(request, "reports/leader_home.html", context)
+
+    def build():
+        context = dashboard.build(area, kind, timezone.localdate())
+        context["trail"] = drill.breadcrumb(request.user, area)
+        context["urged_units"] = issues_selectors.units_urged_often(area.path)
+        return context
+
+    return page_cache.render_page(
+        request, "reports/leader_home.html", build, context={"area": area}
+    )
 
 
 @require_POST
