@@ -47,6 +47,9 @@ format: $(STAMP) ## ruff format and fix
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
 
+# The benchmarks measure as deployed: PostgreSQL and Redis (this machine's, unless set).
+bench: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/pairing
+bench: export REDIS_URL ?= redis://127.0.0.1:6379/14
 bench: $(STAMP) ## Run the benchmarks (the topology check's latencies too); figures go to .bench/results.json
 	cd tools/lighthouse && npm ci --no-audit --no-fund --silent
 	$(PY) -m tests.benchmarks.run

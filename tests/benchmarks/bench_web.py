@@ -1,13 +1,17 @@
 """web_*: the main pages' throughput as deployed, against the login page in the same run.
 
 gunicorn with 2 sync workers and DEBUG=0 serves the demo city (seed_demo) from PostgreSQL, with
-Redis when REDIS_URL was set for `make bench` (sessions then live in it). Each page is loaded by
-16 concurrent clients, every one signed in as the page's role through the real login form, with
-wrk (Debian's `wrk`: a small C load generator that keeps 16 connections busy on one thread each
-of two, costing far less CPU than a Python client on a 2-core machine, and prints latency
-percentiles). Recorded for each page: web_<page>_rps, web_<page>_vs_login (req/s over the login
-page's: a template and a session, no data; measured before and after the pages, averaged),
-web_<page>_p50_ms and web_<page>_p99_ms.
+Redis when REDIS_URL was set for `make bench` (its default: this machine's): sessions, and the
+page cache (pairing/page_cache.py), live in it. Each page is loaded by 16 concurrent clients,
+every one signed in as the page's role through the real login form, with wrk (Debian's `wrk`: a
+small C load generator that keeps 16 connections busy on one thread each of two, costing far less
+CPU than a Python client on a 2-core machine, and prints latency percentiles). Recorded for each
+page: web_<page>_rps, web_<page>_vs_login (req/s over the login page's: a template and a session,
+no data; measured before and after the pages, averaged), web_<page>_p50_ms and web_<page>_p99_ms.
+
+No writes happen during the load, so the page cache serves every view after the first. The same
+figures with the page cache off (`web_<page>_uncached_*`, against a login reference of their own)
+are what every view costs right after a write, and under a steady stream of writes.
 
 PostgreSQL only (the deployment's database); on SQLite the benchmark says so and records
 nothing. BENCH_WEB_REUSE=1 keeps a bench database that already holds the demo city (no re-seed);
@@ -206,19 +210,12 @@ def load(url: str, cookie: str, seconds: float, *, warm: bool = False) -> Load |
     )
 
 
-@benchmark("web")
-def web(bench: Bench) -> None:
-    if connection.vendor != "postgresql":
-        print("  web: measured on PostgreSQL only (set DATABASE_URL); skipped", flush=True)
-        return
-    if shutil.which("wrk") is None:
-        raise SystemExit("web: needs wrk (apt-get install wrk)")
-    build(bench)
-    seconds = float(os.environ.get("BENCH_WEB_SECONDS", 5 if bench.quick else 10))
-    pages = page_urls()
+def measure(pages, seconds: float, **server_env: str) -> dict[str, Load]:
+    """Each page under load on a server of its own, then the login page again (its figures,
+    key "login" and "login_after", are the run's reference)."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = start_server(port)
+    server = start_server(port, **server_env)
     try:
         cookies = {user: sign_in(base, user) for user, _path in pages.values() if user}
         cookies[""] = ""
@@ -240,13 +237,32 @@ def web(bench: Bench) -> None:
     finally:
         server.terminate()
         server.wait(30)
+    return results
+
+
+def mean_login(results: dict[str, Load]) -> Load:
     first, last = results.pop("login"), results.pop("login_after")
-    login = Load(
+    return Load(
         rps=(first.rps + last.rps) / 2,
         p50_ms=(first.p50_ms + last.p50_ms) / 2,
         p99_ms=(first.p99_ms + last.p99_ms) / 2,
         requests=first.requests + last.requests,
     )
+
+
+@benchmark("web")
+def web(bench: Bench) -> None:
+    if connection.vendor != "postgresql":
+        print("  web: measured on PostgreSQL only (set DATABASE_URL); skipped", flush=True)
+        return
+    if shutil.which("wrk") is None:
+        raise SystemExit("web: needs wrk (apt-get install wrk)")
+    build(bench)
+    seconds = float(os.environ.get("BENCH_WEB_SECONDS", 5 if bench.quick else 10))
+    pages = page_urls()
+    # As deployed: with Redis, the page cache serves a page's content again until data changes.
+    results = measure(pages, seconds)
+    login = mean_login(results)
     bench.record("web_login_rps", login.rps, "req/s")
     bench.record("web_login_p50_ms", login.p50_ms, "ms")
     bench.record("web_login_p99_ms", login.p99_ms, "ms")
@@ -255,5 +271,15 @@ def web(bench: Bench) -> None:
         bench.record(f"web_{page}_vs_login", measured.rps / login.rps, "x")
         bench.record(f"web_{page}_p50_ms", measured.p50_ms, "ms", login.p50_ms)
         bench.record(f"web_{page}_p99_ms", measured.p99_ms, "ms", login.p99_ms)
+    # Every view rendered afresh (the page cache off): what a page costs right after a write,
+    # and all the time under a steady stream of writes. Against its own login reference.
+    print("  the same pages with the page cache off:", flush=True)
+    uncached = measure(pages, seconds, PAGE_CACHE_SECONDS="0")
+    login = mean_login(uncached)
+    for page, measured in uncached.items():
+        bench.record(f"web_{page}_uncached_rps", measured.rps, "req/s", login.rps)
+        bench.record(f"web_{page}_uncached_vs_login", measured.rps / login.rps, "x")
+        bench.record(f"web_{page}_uncached_p50_ms", measured.p50_ms, "ms", login.p50_ms)
+        bench.record(f"web_{page}_uncached_p99_ms", measured.p99_ms, "ms", login.p99_ms)
     bench.sizes["web_enterprises"] = Enterprise.objects.count()
     bench.sizes["web_tickets"] = Ticket.objects.count()
