@@ -1,29 +1,38 @@
 """Rendered page content kept in the shared cache until any data it could show changes.
 
 The main pages spend most of their time building and rendering rows (profiled: about 70 % in
-templates, the rest in the ORM). A page's content block is stored under a key made of who looks
-(user, CSRF secret), what they asked (path arguments, query string, language, today's date) and
-the *data generation*: a counter in the shared cache that moves after every committed write to
-any table whose rows a page could show. So a stored fragment is never served once a write it
-could reflect has committed, whatever wrote it (a form, `QuerySet.update()`, an import's bulk
-insert, raw SQL through Django): the counter is moved by a wrapper around every statement Django
-sends, not by model signals.
+templates, the rest in the ORM). A page's content block is stored in Redis for who looks (user,
+CSRF secret) and what they asked (path, query string, language, today's date), together with the
+*data generation* it was rendered in: a counter that moves after every committed write to any
+table whose rows a page could show. A stored content is served only while the generation is the
+same, so never once a write it could reflect has committed, whatever wrote it (a form,
+`QuerySet.update()`, an import's bulk insert, raw SQL through Django): the counter is moved by a
+wrapper around every statement Django sends, not by model signals.
 
 Rules that keep it correct:
 - The counter moves *after* commit (`on_commit`), so a reader that read the old value stores
-  under a key nobody asks for again; one that read the new value has seen the committed rows.
-- A connection holding uncommitted writes neither reads nor stores fragments (its own view of the
+  under a generation nobody asks for again; one that read the new value has seen the committed
+  rows.
+- On PostgreSQL the counter is a sequence in the database, not in Redis: a Redis restarted from
+  its append-only file, or one that was away while writes committed, cannot bring back a page
+  rendered before them. (Elsewhere, SQLite's single process, it lives in the cache and restarts
+  from the clock when lost.)
+- A connection holding uncommitted writes neither reads nor stores content (its own view of the
   data is not what others see, and may yet be rolled back).
 - A request that read from the lagging replica stores nothing.
-- The counter, when lost (eviction, a new Redis), restarts from the clock, never from a value
-  fragments may have been stored under. Fragments expire after PAGE_CACHE_SECONDS regardless,
-  which bounds what a write made outside Django (psql) could leave stale.
+- Content expires after PAGE_CACHE_SECONDS regardless, which bounds what a write made outside
+  Django (psql) could leave stale.
 - Off when PAGE_CACHE_SECONDS is 0 (the default without REDIS_URL: a per-process cache would
-  leave other gunicorn workers' fragments stale). Any cache error renders the page uncached.
+  leave other gunicorn workers' content stale). Any cache error renders the page uncached.
+
+The viewer's roles, unread count and the years with holidays entered are remembered the same way
+(`viewer_value`). A page served from the cache costs one query for the generation, one for the
+user and one Redis round trip for the memo and the content.
 
 The counter is one for all data: a write anywhere renders every page afresh once. Pages are read
 far more often than written between two writes of a quiet city; under a steady stream of writes
-the cache mostly misses and a page costs what it did without it, plus two cache round trips.
+the cache mostly misses and a page costs what it did without it (`web_<page>_uncached_*` in
+`make bench`), plus the lookups.
 """
 
 from __future__ import annotations
@@ -79,13 +88,38 @@ def written_table(sql: str) -> str | None:
     return ANY_TABLE if _TRUNCATE.match(sql) else None
 
 
+SEQUENCE = "pairing_data_generation"  # PostgreSQL (migration pairing 0012)
+
+
+def current_generation() -> int:
+    """The data generation now. On PostgreSQL a sequence, so that it lives with the data: a
+    Redis restarted from its append-only file, or one that missed moves while it was away, can
+    never bring back content rendered before a write. Elsewhere (SQLite: one process, tests and
+    `make run`) a counter in the cache."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT last_value FROM {SEQUENCE}")
+            return cursor.fetchone()[0]
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:  # lost: restart past every value used before
+        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
+        generation = cache.get(GENERATION_KEY)
+    return generation
+
+
 def _bump() -> None:
+    connection = connections[DEFAULT_DB_ALIAS]
     try:
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT nextval('{SEQUENCE}')")
+            return
         try:
             cache.incr(GENERATION_KEY)
         except ValueError:  # no counter yet: any later start than every value used before
             cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
-    except Exception as exc:  # the cache is away: fragments then expire on their own
+    except Exception as exc:  # fragments then expire on their own (PAGE_CACHE_SECONDS)
         logger.warning("page cache: the data generation could not move: %s", exc)
 
 
@@ -179,14 +213,10 @@ def _current(found: dict, key: str, generation):
     return value if stored_generation == generation else None
 
 
-def prefetch(request, user_pk) -> RequestState | None:
+def prefetch(request, user_pk) -> RequestState:
+    generation = current_generation()
     content = content_key(request, user_pk)
-    found = cache.get_many([GENERATION_KEY, viewer_key(user_pk), content])
-    generation = found.get(GENERATION_KEY)
-    if generation is None:  # lost: restart past every value used before
-        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
-        generation = cache.get(GENERATION_KEY)
-        found = {}
+    found = cache.get_many([viewer_key(user_pk), content])
     return RequestState(
         user_pk,
         generation,
