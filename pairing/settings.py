@@ -105,6 +105,8 @@ TEMPLATES = [
                 "accounts.context_processors.roles",
                 "issues.calendar_years.banner",
             ],
+            # {% load i18n %} with constant translations remembered (pairing/template_i18n.py).
+            "libraries": {"i18n": "pairing.template_i18n"},
         },
     },
 ]
