@@ -1,10 +1,13 @@
-"""Form widgets the pages share: a number with its unit after it, and a searchable multi-select."""
+"""Form widgets the pages share: a number with its unit after it, a searchable multi-select, and
+a select that renders its options quickly."""
 
 from __future__ import annotations
 
 from django import forms
+from django.forms.utils import flatatt
 from django.templatetags.static import static
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from accounts.pinyin import initials
@@ -55,3 +58,28 @@ class SearchableSelectMultiple(forms.SelectMultiple):
         option = super().create_option(name, value, label, selected, index, subindex, attrs)
         option["attrs"]["data-pinyin"] = initials(str(label))
         return option
+
+
+class QuickSelect(forms.Select):
+    """A <select> whose options are joined in Python, with Django's own markup: Django renders
+    each option through a template of its own, which took a third of the roster page's rendering
+    for a city's towns, industries and tags."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        groups = []
+        for group_name, options, _index in widget["optgroups"]:
+            rendered = format_html_join(
+                "",
+                '<option value="{}"{}>{}</option>',
+                ((str(o["value"]), flatatt(o["attrs"]), o["label"]) for o in options),
+            )
+            if group_name:
+                rendered = format_html('<optgroup label="{}">{}</optgroup>', group_name, rendered)
+            groups.append(rendered)
+        return format_html(
+            '<select name="{}"{}>{}</select>',
+            widget["name"],
+            flatatt(widget["attrs"]),
+            mark_safe("".join(groups)),  # each part escaped by format_html above
+        )

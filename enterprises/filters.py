@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import scoping
 from accounts.models import OrgUnit
 from accounts.roles import Role
+from accounts.widgets import QuickSelect
 from enterprises.models import Enterprise, Industry, Tag
 
 ASCII_TO_WIDE_BRACKETS = str.maketrans("()", "（）")
@@ -34,11 +35,17 @@ class EnterpriseFilterForm(forms.Form):
         label=_("镇街"),
         required=False,
         queryset=OrgUnit.objects.filter(kind__in=[OrgUnit.Kind.TOWN, OrgUnit.Kind.STREET]),
+        widget=QuickSelect,
     )
     industry = forms.ModelChoiceField(
-        label=_("行业门类"), required=False, queryset=Industry.objects.filter(parent__isnull=True)
+        label=_("行业门类"),
+        required=False,
+        queryset=Industry.objects.filter(parent__isnull=True),
+        widget=QuickSelect,
     )
-    tag = forms.ModelChoiceField(label=_("标签"), required=False, queryset=Tag.objects.all())
+    tag = forms.ModelChoiceField(
+        label=_("标签"), required=False, queryset=Tag.objects.all(), widget=QuickSelect
+    )
     scale = forms.ChoiceField(
         label=_("规模"), required=False, choices=[("", _("全部")), *Enterprise.Scale.choices]
     )
