@@ -46,7 +46,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, ProgrammingError, connections
 from django.shortcuts import render
 from django.utils import timezone, translation
 
@@ -119,6 +119,8 @@ def _bump() -> None:
             cache.incr(GENERATION_KEY)
         except ValueError:  # no counter yet: any later start than every value used before
             cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
+    except ProgrammingError:  # `migrate` before pairing 0012: nothing is cached yet either
+        logger.debug("page cache: no data generation sequence yet")
     except Exception as exc:  # fragments then expire on their own (PAGE_CACHE_SECONDS)
         logger.warning("page cache: the data generation could not move: %s", exc)
 
