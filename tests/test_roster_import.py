@@ -175,3 +175,85 @@ def test_a_roster_in_chinese_imports_the_same_under_the_english_interface(towns)
     assert plan.ok and len(plan.create) == 2
     roster_import.commit(plan, actor=f.make_user("admin"))
     assert set(Enterprise.objects.values_list("scale", flat=True)) == {"medium", "small"}
+
+
+def sheet(header, *rows):
+    wb = openpyxl.Workbook()
+    wb.active.append(header)
+    for row in rows:
+        wb.active.append(row)
+    out = io.BytesIO()
+    wb.save(out)
+    out.seek(0)
+    return out
+
+
+def test_an_organisers_roster_may_not_take_over_a_firm_another_area_holds():
+    """The area rule read directly (the pages that show it run as transactional tests): each code
+    held by a firm outside the area is refused on its own row, under the sheet's own header for
+    the code, and left out of the plan; the area's own rows stay."""
+    county = f.make_unit(name="东县", kind=OrgUnit.Kind.COUNTY)
+    town = f.make_unit(name="东镇", parent=county)
+    elsewhere = f.make_unit(name="西镇")
+    taken = [f.make_enterprise(town=elsewhere, uscc=f.make_uscc(970000 + n)) for n in range(2)]
+    ours = f.make_enterprise(town=town, uscc=f.make_uscc(970010), name="东镇老厂")
+    plan = roster_import.read_plan(
+        sheet(
+            ["企业名称", "信用代码", "镇街"],
+            ["甲公司", taken[0].uscc, "东镇"],  # row 2: the first code read
+            ["东镇老厂", ours.uscc, "东镇"],
+            ["新公司", f.make_uscc(970020), "东镇"],
+            ["乙公司", taken[1].uscc, "东镇"],  # row 5
+        ),
+        "名录.xlsx",
+        area=county,
+    )
+    assert [(e.row, e.column, e.value, e.message) for e in plan.errors] == [
+        (2, "信用代码", taken[0].uscc, "这家企业属于其他辖区，不能在此导入修改"),
+        (5, "信用代码", taken[1].uscc, "这家企业属于其他辖区，不能在此导入修改"),
+    ]
+    assert [row.uscc for row in plan.create] == [f.make_uscc(970020)]
+    assert plan.counts == {"created": 1, "updated": 0, "unchanged": 1}
+
+
+def test_the_area_rule_reads_the_codes_a_batch_at_a_time(monkeypatch):
+    """Codes are compared COMPARE_BATCH at a time; with batches of two, the taken codes in the
+    first, a later and the last batch are all found."""
+    monkeypatch.setattr(roster_import, "COMPARE_BATCH", 2)
+    county = f.make_unit(name="东县", kind=OrgUnit.Kind.COUNTY)
+    f.make_unit(name="东镇", parent=county)
+    elsewhere = f.make_unit(name="西镇")
+    codes = [f.make_uscc(971000 + n) for n in range(5)]
+    for n in (0, 3, 4):
+        f.make_enterprise(town=elsewhere, uscc=codes[n])
+    rows = [[f"公司{n}", code, "东镇"] for n, code in enumerate(codes)]
+    plan = roster_import.read_plan(
+        sheet(["企业名称", "统一社会信用代码", "镇街"], *rows), "名录.xlsx", area=county
+    )
+    assert [e.row for e in plan.errors] == [2, 5, 6]
+    assert [row.uscc for row in plan.create] == [codes[1], codes[2]]
+
+
+def test_the_error_workbook_marks_the_bad_cells_of_the_sheet_as_uploaded():
+    """error_workbook reads with the unit's aliases and the organiser's area: a code another area
+    holds and a header mapped on the preview page are both honoured."""
+    county = f.make_unit(name="东县", kind=OrgUnit.Kind.COUNTY)
+    f.make_unit(name="东镇", parent=county)
+    taken = f.make_enterprise(town=f.make_unit(name="西镇"), uscc=f.make_uscc(972000))
+    aliases = {name: list(names) for name, names in roster_import.ALIASES.items()}
+    aliases["name"].append("单位详细名称")
+    upload = sheet(
+        ["单位详细名称", "统一社会信用代码", "镇街"],
+        ["甲公司", taken.uscc, "东镇"],
+        ["乙公司", f.make_uscc(972001), "东镇"],
+    )
+    data = roster_import.error_workbook(upload, "名录.xlsx", aliases=aliases, area=county)
+    marked = openpyxl.load_workbook(io.BytesIO(data)).active
+    assert marked.title == "名册（标出错误）"
+    assert [[c.value for c in row] for row in marked.iter_rows()] == [
+        ["单位详细名称", "统一社会信用代码", "镇街"],
+        ["甲公司", taken.uscc, "东镇"],
+        ["乙公司", f.make_uscc(972001), "东镇"],
+    ]
+    assert marked["B2"].comment.text == "这家企业属于其他辖区，不能在此导入修改"
+    assert [c.coordinate for row in marked.iter_rows() for c in row if c.comment] == ["B2"]
