@@ -72,3 +72,45 @@ def test_the_admin_reads_the_delivery_log(admin_client):
     )
     page = admin_client.get(reverse("admin:issues_webhookdelivery_changelist")).content.decode()
     assert "ticket.resolved" in page
+
+
+def test_revoking_writes_only_the_revocation_and_records_who_and_from_where(rf):
+    from accounts.api_clients import revoke_client
+    from accounts.models import AuditEntry
+
+    area = f.make_unit(kind=OrgUnit.Kind.COUNTY)
+    client, _token = create_client(name="12345热线", area=area, scopes=["tickets:read"])
+    admin, other = f.make_user("admin"), f.make_user("admin")
+    ApiClient.objects.filter(pk=client.pk).update(name="12345热线（新）")  # meanwhile, elsewhere
+    request = rf.post("/", REMOTE_ADDR="10.7.7.7")
+    request.user = other
+    revoke_client(client, by=admin, request=request)
+    stored = ApiClient.objects.get(pk=client.pk)
+    assert stored.revoked_at is not None and stored.name == "12345热线（新）"
+    entry = AuditEntry.objects.get(action="api_client_revoke")
+    assert (entry.user, entry.ip, entry.object_id) == (admin, "10.7.7.7", str(client.pk))
+    revoke_client(stored, by=admin)  # a second revocation changes and records nothing
+    assert AuditEntry.objects.filter(action="api_client_revoke").count() == 1
+
+
+def test_a_client_expires_at_its_expiry_instant(monkeypatch):
+    import datetime
+
+    from django.utils import timezone
+
+    from accounts import api_clients
+
+    now = timezone.now()
+    monkeypatch.setattr(api_clients.timezone, "now", lambda: now)
+    client = ApiClient(expires_at=now + datetime.timedelta(microseconds=1))
+    assert client.is_usable
+    client.expires_at = now
+    assert not client.is_usable
+
+
+def test_a_token_is_looked_up_with_its_user_and_area_in_one_query(django_assert_num_queries):
+    area = f.make_unit(kind=OrgUnit.Kind.COUNTY, name="甲县")
+    _client, token = create_client(name="数据平台", area=area, scopes=["figures:read"])
+    with django_assert_num_queries(1):
+        found = client_for_token(token)
+        assert (found.user.username.startswith("api-"), found.area.name) == (True, "甲县")
