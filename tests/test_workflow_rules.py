@@ -381,3 +381,8 @@ def test_deciding_an_extension_clears_the_request_either_way(world):
     assert done.due_date == due
     message = refused(world, "organiser", ticket_in(world, S.ACCEPTED), "refuse_extension")
     assert message == "请填写不同意的理由。"
+
+
+def test_the_firm_cannot_answer_when_nothing_was_asked(world):
+    ticket = ticket_in(world, S.ASSIGNED)
+    assert refused(world, "firm", ticket, "firm_answer", note="已补充") == "没有待企业答复的问题。"
