@@ -114,3 +114,16 @@ def test_a_token_is_looked_up_with_its_user_and_area_in_one_query(django_assert_
     with django_assert_num_queries(1):
         found = client_for_token(token)
         assert (found.user.username.startswith("api-"), found.area.name) == (True, "甲县")
+
+
+def test_a_client_starts_without_webhook_at_120_calls_a_minute_and_refuses_unknown_scopes():
+    area = f.make_unit(kind=OrgUnit.Kind.COUNTY)
+    client, token = create_client(name="数据平台", area=area, scopes=["figures:read"])
+    assert (client.webhook_url, client.webhook_secret, client.rate_per_minute) == ("", "", 120)
+    # pk_ + 12 hex characters of the prefix + _ + 32 random bytes in URL-safe base64 (43).
+    assert len(token) == 3 + 12 + 1 + 43 and token.startswith(f"pk_{client.prefix}_")
+    with pytest.raises(ValueError, match="^unknown scopes: admin:all, tickets:delete$"):
+        create_client(
+            name="另一个", area=area, scopes=["tickets:read", "tickets:delete", "admin:all"]
+        )
+    assert not ApiClient.objects.filter(name="另一个").exists()

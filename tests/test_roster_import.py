@@ -355,3 +355,11 @@ def test_progress_never_passes_the_check_stage_when_the_sheet_under_states_its_r
     )
     checks = [fraction for fraction, stage in heard if stage == "check"]
     assert checks == [pytest.approx(0.8)] * 4  # rows 1 to 4: title, header, two firms
+
+
+def test_a_repeated_code_names_the_row_that_first_held_it(towns):
+    rows = [GOOD[0], GOOD[1], [*GOOD[0][:1], CODE_A, "云溪镇"]]
+    plan = roster_import.read_plan(workbook(*rows), "名录.xlsx")
+    [error] = plan.errors
+    assert (error.row, error.column, error.value) == (5, "统一社会信用代码", CODE_A)
+    assert (error.code, error.params) == ("duplicate_uscc", {"first": 3})
