@@ -127,3 +127,25 @@ def test_a_client_starts_without_webhook_at_120_calls_a_minute_and_refuses_unkno
             name="另一个", area=area, scopes=["tickets:read", "tickets:delete", "admin:all"]
         )
     assert not ApiClient.objects.filter(name="另一个").exists()
+
+
+def test_a_clients_service_user_is_named_after_it_and_governs_its_area():
+    area = f.make_unit(kind=OrgUnit.Kind.COUNTY)
+    admin = f.make_user("admin")
+    name = "某市一网通办数据共享交换平台对接专用接口客户端（市大数据发展管理局负责运维）第二期工程及其配套的统一身份认证"
+    client, _token = create_client(
+        name=name,
+        area=area,
+        scopes=["tickets:read"],
+        created_by=admin,
+        webhook_url="https://hook.example.cn/pairing",
+        webhook_events=["ticket.resolved", "ticket.assigned", "ticket.resolved"],
+    )
+    client = ApiClient.objects.select_related("user").get(pk=client.pk)
+    assert len(name) > 50 and client.user.display_name == name[:50]
+    assert client.user.jurisdiction_unit == area and not client.user.has_usable_password()
+    assert client.created_by == admin
+    assert (
+        client.webhook_url == "https://hook.example.cn/pairing" and len(client.webhook_secret) == 64
+    )
+    assert client.webhook_events == ["ticket.assigned", "ticket.resolved"]
