@@ -132,7 +132,10 @@ def test_a_client_starts_without_webhook_at_120_calls_a_minute_and_refuses_unkno
 def test_a_clients_service_user_is_named_after_it_and_governs_its_area():
     area = f.make_unit(kind=OrgUnit.Kind.COUNTY)
     admin = f.make_user("admin")
-    name = "某市一网通办数据共享交换平台对接专用接口客户端（市大数据发展管理局负责运维）第二期工程及其配套的统一身份认证"
+    name = (
+        "某市一网通办数据共享交换平台对接专用接口客户端"
+        "（市大数据发展管理局负责运维）第二期工程及其配套的统一身份认证"
+    )
     client, _token = create_client(
         name=name,
         area=area,
@@ -149,3 +152,25 @@ def test_a_clients_service_user_is_named_after_it_and_governs_its_area():
         client.webhook_url == "https://hook.example.cn/pairing" and len(client.webhook_secret) == 64
     )
     assert client.webhook_events == ["ticket.assigned", "ticket.resolved"]
+
+
+def test_creating_a_client_is_audited_with_its_scopes_area_and_expiry():
+    from accounts.models import AuditEntry
+
+    area = f.make_unit(kind=OrgUnit.Kind.COUNTY, code="K9")
+    admin = f.make_user("admin")
+    client, _token = create_client(
+        name="热线",
+        area=area,
+        scopes=["tickets:write", "tickets:read"],
+        created_by=admin,
+        rate_per_minute=30,
+    )
+    assert client.rate_per_minute == 30
+    entry = AuditEntry.objects.get(action="api_client_create")
+    assert (entry.user, entry.object_id) == (admin, str(client.pk))
+    assert entry.changes == {
+        "scopes": ["tickets:read", "tickets:write"],
+        "area": "K9",
+        "expires_at": str(client.expires_at),
+    }
