@@ -62,7 +62,8 @@ lighthouse: $(STAMP) ## Lighthouse (mobile) on the main pages as deployed; fails
 mutate: $(STAMP) ## Mutation testing of the core rule modules (about an hour); scores to .bench/results.json
 	$(PY) -m pip install -q -e ".[mutation]"
 	rm -rf mutants
-	env -u DATABASE_URL -u REDIS_URL $(VENV)/bin/mutmut run --max-children 1
+	env -u DATABASE_URL -u REDIS_URL $(VENV)/bin/mutmut run --max-children 2
+	rm -f mutants/mutation-tests-*.sqlite3*  # copies left by runs stopped at their time limit
 	$(PY) -m tests.mutation.score
 
 messages: $(STAMP) ## Collect new strings into the English catalogue (fill them in), then compile

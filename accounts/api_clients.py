@@ -94,9 +94,11 @@ class ApiClient(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def is_usable(self) -> bool:
+    def _usable(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+    # Not the decorator: mutmut leaves decorated functions unmutated.
+    is_usable = property(_usable)
 
     def has_scope(self, scope: str) -> bool:
         return scope in (self.scopes or [])
@@ -117,7 +119,6 @@ def new_token() -> tuple[str, str, str]:
     return token, prefix, _hash(token)
 
 
-@transaction.atomic
 def create_client(
     *,
     name: str,
@@ -133,47 +134,53 @@ def create_client(
     from accounts import audit
     from accounts.models import User
 
-    unknown = set(scopes) - set(Scope.values)
-    if unknown:
-        raise ValueError(f"unknown scopes: {', '.join(sorted(unknown))}")
-    token, prefix, digest = new_token()
-    user = User.objects.create(
-        username=f"api-{prefix}",
-        display_name=str(name)[:50],
-        password=make_password(None),  # unusable: a service account never signs in
-        jurisdiction_unit=area,
-    )
-    client = ApiClient.objects.create(
-        name=name,
-        area=area,
-        scopes=sorted(set(scopes)),
-        user=user,
-        prefix=prefix,
-        token_hash=digest,
-        expires_at=expires_at or _default_expiry(),
-        webhook_url=webhook_url,
-        webhook_secret=secrets.token_hex(32) if webhook_url else "",
-        webhook_events=sorted(set(webhook_events or [])),
-        rate_per_minute=rate_per_minute,
-        created_by=created_by,
-    )
-    audit.record(
-        "api_client_create",
-        user=created_by,
-        obj=client,
-        changes={"scopes": client.scopes, "area": area.code, "expires_at": str(client.expires_at)},
-    )
-    return client, token
+    # A with block rather than the decorator: mutmut leaves decorated functions unmutated.
+    with transaction.atomic():
+        unknown = set(scopes) - set(Scope.values)
+        if unknown:
+            raise ValueError(f"unknown scopes: {', '.join(sorted(unknown))}")
+        token, prefix, digest = new_token()
+        user = User.objects.create(
+            username=f"api-{prefix}",
+            display_name=str(name)[:50],
+            password=make_password(None),  # unusable: a service account never signs in
+            jurisdiction_unit=area,
+        )
+        client = ApiClient.objects.create(
+            name=name,
+            area=area,
+            scopes=sorted(set(scopes)),
+            user=user,
+            prefix=prefix,
+            token_hash=digest,
+            expires_at=expires_at or _default_expiry(),
+            webhook_url=webhook_url,
+            webhook_secret=secrets.token_hex(32) if webhook_url else "",
+            webhook_events=sorted(set(webhook_events or [])),
+            rate_per_minute=rate_per_minute,
+            created_by=created_by,
+        )
+        audit.record(
+            "api_client_create",
+            user=created_by,
+            obj=client,
+            changes={
+                "scopes": client.scopes,
+                "area": area.code,
+                "expires_at": str(client.expires_at),
+            },
+        )
+        return client, token
 
 
-@transaction.atomic
 def revoke_client(client: ApiClient, *, by=None, request=None) -> None:
     from accounts import audit
 
-    if client.revoked_at is None:
-        client.revoked_at = timezone.now()
-        client.save(update_fields=["revoked_at"])
-        audit.record("api_client_revoke", user=by, request=request, obj=client)
+    with transaction.atomic():  # not the decorator: mutmut leaves decorated functions unmutated
+        if client.revoked_at is None:
+            client.revoked_at = timezone.now()
+            client.save(update_fields=["revoked_at"])
+            audit.record("api_client_revoke", user=by, request=request, obj=client)
 
 
 def client_for_token(token: str) -> ApiClient | None:

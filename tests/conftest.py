@@ -1,3 +1,7 @@
+import os
+import sqlite3
+from pathlib import Path
+
 import pytest
 from django.conf import settings
 from django.utils import translation
@@ -38,3 +42,33 @@ def pytest_collection_modifyitems(config, items):
     if left_out:
         config.hook.pytest_deselected(items=left_out)
         items[:] = kept
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """Under `make mutate`, a mutant's run (mutmut names it in MUTANT_UNDER_TEST) works on its own
+    copy of the kept test database, so that two runs side by side (--max-children 2) never share
+    one SQLite file. The copy is made of the file the unmutated runs keep (migrated, reference
+    data in place) and removed when the run ends; each test still rolls back its own changes."""
+    mutant = os.environ.get("MUTANT_UNDER_TEST", "")
+    if not getattr(settings, "KEEP_TEST_DATABASE", False) or "__mutmut_" not in mutant:
+        yield
+        return
+    test = settings.DATABASES["default"]["TEST"]
+    template = Path(test["NAME"])
+    copy = template.with_name(f"{template.stem}-{os.getpid()}{template.suffix}")
+    # SQLite's backup API, not a file copy: the template is in WAL mode, and its last writes may
+    # still be in its -wal file (a pytest run ends with os._exit under mutmut).
+    copy.unlink(missing_ok=True)
+    source, target = sqlite3.connect(template), sqlite3.connect(copy)
+    try:
+        source.backup(target)
+    finally:
+        source.close()
+        target.close()
+    test["NAME"] = str(copy)
+    try:
+        yield
+    finally:
+        for leftover in (copy, Path(f"{copy}-wal"), Path(f"{copy}-shm")):
+            leftover.unlink(missing_ok=True)

@@ -132,3 +132,43 @@ def test_full_width_digits_a_years_turn_and_doubts():
     assert notice.doubts == ["春节：02-04—02-10 ≠ 共8天"]
     assert notice.holidays[2].first == D(2019, 4, 30)
     assert holiday_notice.parse("四、劳动节：4月31日放假。", 2019).doubts == ["劳动节：4月31日放假"]
+
+
+def test_a_notice_pasted_as_one_line_keeps_each_holiday_to_its_own_paragraph():
+    text = (
+        "一、元旦：1月1日放假，共1天。 1月4日（周日）上班。"
+        "二、春节：2月15日至23日放假调休，共9天。2月14日上班。"
+        "三、清明节：4月4日放假。"
+    )
+    notice = holiday_notice.parse(text, 2026)
+    assert [(h.name, h.first, h.last) for h in notice.holidays] == [
+        ("元旦", D(2026, 1, 1), D(2026, 1, 1)),
+        ("春节", D(2026, 2, 15), D(2026, 2, 23)),
+        ("清明节", D(2026, 4, 4), D(2026, 4, 4)),
+    ]
+    assert [(w.name, w.date) for w in notice.workdays] == [
+        ("元旦", D(2026, 1, 4)),
+        ("春节", D(2026, 2, 14)),
+    ]
+    assert notice.doubts == []
+
+
+def test_the_lines_after_a_paragraph_are_not_read_as_part_of_it():
+    text = (
+        "一、元旦：1月1日放假。\n"
+        "节假日期间，各地区要安排好上班值守人员。\n"
+        "国务院办公厅\n"
+        "2025年11月4日"
+    )
+    notice = holiday_notice.parse(text, 2026)
+    assert [(h.name, h.first) for h in notice.holidays] == [("元旦", D(2026, 1, 1))]
+    assert (notice.workdays, notice.doubts) == ([], [])
+
+
+def test_a_doubt_quotes_the_sentence_without_its_brackets_and_a_day_needs_a_month():
+    assert holiday_notice.parse("一、元旦：2月30日（周一）放假。", 2026).doubts == [
+        "元旦：2月30日放假"
+    ]
+    # A day whose month nothing gives is no date: left to be checked, never read as January.
+    notice = holiday_notice.parse("一、元旦：3日放假。", 2026)
+    assert (notice.holidays, notice.doubts) == ([], ["元旦：3日放假"])

@@ -73,16 +73,40 @@ def _query(href: str):
 ADMIN_LIST = re.compile(r"^(admin/([a-z_]+/[a-z_]+/)?|django-rq/)$")
 
 
-def pages(world):
-    """(route, url, persona) for every URL of the matrix that some persona sees."""
+def walked_routes() -> dict[str, object]:
+    """The routes of the matrix the walk visits, with their patterns: each a test of its own, so
+    that a tool that runs only the tests reaching some code (mutation testing) runs only the
+    pages that reach it."""
+    walked = {}
     for route, pattern in matrix.routes():
-        url = matrix.resolved_url(route, pattern, world)
-        if url is None or matrix.NEEDS_A_REAL_JOB.search(route) or route in matrix.ADMIN_OPEN:
+        if matrix.NEEDS_A_REAL_JOB.search(route) or route in matrix.ADMIN_OPEN:
             continue
         if route.startswith(matrix.ADMIN_PREFIXES) and not ADMIN_LIST.match(route):
             continue
-        for persona in readers(route):
-            yield route, url, persona
+        if readers(route):
+            walked[route] = pattern
+    return walked
+
+
+WALKED = walked_routes()
+
+
+def test_the_walk_covers_the_pages_of_every_app():
+    assert len(WALKED) > 100
+    firsts = {route.split("/")[0] for route in WALKED}
+    assert {"admin", "pairing", "enterprises", "tickets", "firm", "visits", "api"} <= firsts
+
+
+def test_a_pages_parameters_are_its_links_query_names_and_its_forms_fields():
+    html = (
+        '<a href="?page=2&amp;status=open">next</a>'
+        '<form method="get"><input name="q"><select name="town"></select></form>'
+        '<form method="post" action="act/"><input name="csrfmiddlewaretoken">'
+        '<textarea name="note"></textarea><button name="action">go</button></form>'
+    )
+    get_names, posts = parameters("http://testserver/tickets/1/", html)
+    assert get_names == {"page", "status", "q", "town"}
+    assert posts == {"http://testserver/tickets/1/act/": {"note", "action"}}
 
 
 def test_a_nul_byte_in_any_parameter_answers_400_at_every_url(world):
@@ -104,13 +128,14 @@ def test_a_nul_byte_in_any_parameter_answers_400_at_every_url(world):
     assert client.get(reverse("organiser_home")).status_code == 200
 
 
-def test_an_over_long_or_wrong_typed_parameter_never_answers_500(world):
-    clients = {}
+@pytest.mark.parametrize("route", list(WALKED))
+def test_an_over_long_or_wrong_typed_parameter_never_answers_500(world, route):
+    url = matrix.resolved_url(route, WALKED[route], world)
+    if url is None:
+        pytest.skip("no sample arguments fit this admin route")
     tried = 0
-    for route, url, persona in pages(world):
-        if persona not in clients:
-            clients[persona] = matrix.client_for(persona, world)
-        client = clients[persona]
+    for persona in readers(route):
+        client = matrix.client_for(persona, world)
         page = client.get(url)
         assert page.status_code < 500, (url, page.status_code)
         html = page.content.decode(errors="replace") if page.status_code == 200 else ""
@@ -143,4 +168,4 @@ def test_an_over_long_or_wrong_typed_parameter_never_answers_500(world):
                         value[:12],
                         response.status_code,
                     )
-    assert tried > 1000
+    assert tried >= 2  # page and q at least

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from enterprises.models import Enterprise
-from issues.models import Status, Ticket
+from issues.models import Rating, Status, Ticket
 from pairing.models import HelpPlan
 from reports import metrics
 from tests import factories as f
@@ -169,3 +169,74 @@ def test_breakdown_by_category(firm, raiser):
     rows = dict(metrics.ticket_breakdown(Ticket.objects.all(), "category"))
     assert (rows["land"].collected, rows["land"].solved) == (3, 2)
     assert rows["financing"].collected == 3 and rows["financing"].resolution_rate == 0
+
+
+def test_ratings_by_rater_gives_every_rater_even_one_with_no_ratings(firm, raiser):
+    """Only cadres recorded ratings here: the firms' own figures are all zero (and every rate
+    None); unrated tickets count for nobody; overdue is counted against the day given."""
+    tickets(2, firm, raiser, status=Status.CLOSED, rating=Rating.SATISFIED, rated_by="on_behalf")
+    tickets(3, firm, raiser, status=Status.ACCEPTED, due_date=D(2026, 3, 10))  # unrated
+    # Reopened after 不满意: open again, still rated, due 10 March.
+    tickets(
+        1,
+        firm,
+        raiser,
+        status=Status.ASSIGNED,
+        rating=Rating.UNSATISFIED,
+        rated_by="on_behalf",
+        due_date=D(2026, 3, 10),
+    )
+    split = metrics.ratings_by_rater(Ticket.objects.all(), today=D(2026, 3, 10))
+    assert set(split) == {"firm", "on_behalf"}
+    none = split["firm"]
+    assert (none.collected, none.resolved, none.solved, none.open, none.overdue) == (0, 0, 0, 0, 0)
+    assert (none.on_time_rate, none.satisfaction_rate) == (None, None)
+    cadres = split["on_behalf"]
+    assert (cadres.collected, cadres.resolved, cadres.open, cadres.overdue) == (3, 2, 1, 0)
+    assert cadres.rated == 3 and cadres.satisfied == 2
+    later = metrics.ratings_by_rater(Ticket.objects.all(), today=D(2026, 3, 11))
+    assert later["on_behalf"].overdue == 1
+
+
+def test_a_breakdown_counts_overdue_against_the_day_given(firm, raiser):
+    tickets(2, firm, raiser, status=Status.ACCEPTED, due_date=D(2026, 3, 10), category="用地")
+    [(category, before)] = metrics.ticket_breakdown(
+        Ticket.objects.all(), "category", D(2026, 3, 10)
+    )
+    [(_c, after)] = metrics.ticket_breakdown(Ticket.objects.all(), "category", D(2026, 3, 11))
+    assert (category, before.overdue, after.overdue) == ("用地", 0, 2)
+
+
+def test_average_working_days_leave_out_tickets_not_resolved_or_without_a_resolution_time(
+    firm, raiser
+):
+    monday = datetime.datetime(2026, 3, 2, 9, tzinfo=datetime.UTC)
+    wednesday = datetime.datetime(2026, 3, 4, 10, tzinfo=datetime.UTC)
+    done = f.make_ticket(enterprise=firm, raised_by=raiser, status=Status.RESOLVED)
+    reopened = f.make_ticket(enterprise=firm, raised_by=raiser, status=Status.ASSIGNED)
+    unstamped = f.make_ticket(enterprise=firm, raised_by=raiser, status=Status.CLOSED)
+    Ticket.objects.filter(pk=done.pk).update(created_at=monday, resolved_at=wednesday)
+    # An open ticket still holding a resolution time (as an older row may), and a closed one
+    # without any: neither has a resolution to measure.
+    Ticket.objects.filter(pk=reopened.pk).update(
+        created_at=monday, resolved_at=wednesday + datetime.timedelta(days=14)
+    )
+    Ticket.objects.filter(pk=unstamped.pk).update(created_at=monday, resolved_at=None)
+    assert metrics.average_working_days_to_resolve(Ticket.objects.all()) == 2
+
+
+def test_a_period_without_visits_counts_none_and_the_previous_period_has_its_own_figures():
+    town = f.make_unit()
+    firms = [f.make_enterprise(town=town) for _ in range(2)]
+    for firm in firms:
+        f.make_pairing(enterprise=firm)
+    f.make_visit(enterprise=firms[0], date=D(2026, 2, 15))
+    now, before = (
+        metrics.Period(D(2026, 3, 1), D(2026, 3, 31)),
+        metrics.Period(D(2026, 2, 1), D(2026, 2, 28)),
+    )
+    assert metrics.visited_counts(Enterprise.objects.all(), {"now": now}) == {"now": 0}
+    figures = metrics.enterprise_figures(Enterprise.objects.all(), now, before)
+    assert (figures.meeting.paired, figures.meeting.visited) == (2, 0)
+    assert (figures.previous_meeting.paired, figures.previous_meeting.visited) == (2, 1)
+    assert figures.previous_meeting.rate == 0.5

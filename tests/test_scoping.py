@@ -333,3 +333,16 @@ def test_a_scoped_queryset_answers_a_lookup_by_pk_only_inside_the_scope(world):
         Ticket.objects.visible_to(cadre).get(pk=w.rows["ticket"]["t3"].pk)
     with pytest.raises(Enterprise.DoesNotExist):
         Enterprise.objects.visible_to(cadre).get(pk=w.rows["enterprise"]["e4"].pk)
+
+
+@pytest.mark.django_db
+def test_with_two_roots_the_installation_root_is_an_unsaved_unit_above_both():
+    from accounts.models import PATH_SEPARATOR, OrgUnit
+    from accounts.scoping import installation_root
+
+    first = OrgUnit.objects.create(name="甲市", kind=OrgUnit.Kind.CITY, code="RA")
+    assert installation_root() == first
+    OrgUnit.objects.create(name="乙市", kind=OrgUnit.Kind.CITY, code="RB")
+    root = installation_root()
+    assert (root.pk, root.name, root.path) == (None, "", PATH_SEPARATOR)
+    assert all(unit.path.startswith(root.path) for unit in OrgUnit.objects.all())

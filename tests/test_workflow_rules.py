@@ -340,3 +340,49 @@ def test_urging_and_accepting_record_the_count_and_the_responsible_person(world)
         ("urge", 2, None),
         ("accept", None, owner.pk),
     ]
+
+
+@pytest.mark.parametrize(
+    ("action", "status", "who", "data"),
+    [
+        ("return", S.ASSIGNED, "owner", {"note": ""}),
+        ("ask_escalation", S.ASSIGNED, "owner", {"note": ""}),
+        ("co_answer", S.ASSIGNED, "co_handler", {"note": ""}),
+        ("firm_answer", S.ASSIGNED, "firm", {"note": ""}),
+        ("name_responsible", S.ACCEPTED, "owner", {"assignee": None}),
+    ],
+)
+def test_an_action_that_needs_a_note_or_a_person_is_refused_without_one(
+    world, action, status, who, data
+):
+    ticket = ticket_in(world, status, co_task=action == "co_answer")
+    Ticket.objects.filter(pk=ticket.pk).update(firm_question="请补充用地红线图")
+    assert "请填写" in refused(world, who, ticket, action, **data)
+    assert not TicketEvent.objects.filter(ticket=ticket, action=action).exists()
+
+
+def test_an_escalation_request_keeps_500_characters_of_its_reason(world):
+    ticket = ticket_in(world, S.ASSIGNED)
+    done = act(world, "owner", ticket, "ask_escalation", note="因" * 600)
+    assert done.escalation_reason == "因" * 500
+
+
+def test_deciding_an_extension_clears_the_request_either_way(world):
+    approved = act(world, "organiser", ticket_in(world, S.ACCEPTED), "approve_extension")
+    assert (approved.due_date, approved.due_days) == (
+        test_workflow.TODAY + datetime.timedelta(days=20),
+        None,
+    )
+    refused_ = ticket_in(world, S.ACCEPTED)
+    due = refused_.due_date
+    done = act(world, "organiser", refused_, "refuse_extension", note="理由不充分")
+    for ticket in (approved, done):
+        assert (ticket.extension_until, ticket.extension_reason) == (None, "")
+    assert done.due_date == due
+    message = refused(world, "organiser", ticket_in(world, S.ACCEPTED), "refuse_extension")
+    assert message == "请填写不同意的理由。"
+
+
+def test_the_firm_cannot_answer_when_nothing_was_asked(world):
+    ticket = ticket_in(world, S.ASSIGNED)
+    assert refused(world, "firm", ticket, "firm_answer", note="已补充") == "没有待企业答复的问题。"

@@ -167,3 +167,46 @@ def test_loads_by_campaign_against_each_campaigns_limit(world):
         (world["campaign"], 2, 9),
         (uncapped, 4, None),
     ]
+
+
+def test_over_cap_reads_the_cadres_their_users_and_units_in_one_query(
+    world, django_assert_num_queries
+):
+    campaign = world["campaign"]
+    pair(world["busy"], campaign, 3)
+    pair(world["full"], campaign, 7)
+    caps = workload.Caps({R.GENERAL: 2}, {CAT.DEPARTMENT: 4})
+    with django_assert_num_queries(1):
+        over = workload.over_cap(campaign, caps)
+        named = [(str(c.user), c.unit.kind) for c, _load, _limit in over]
+    assert named == [(str(world["full"].user), K.DEPARTMENT), (str(world["busy"].user), K.TOWN)]
+
+
+def test_a_refusal_lists_the_cadres_parted_by_the_enumeration_comma(world):
+    campaign = world["campaign"]
+    pair(world["busy"], campaign, 3)
+    pair(world["full"], campaign, 4)
+    with pytest.raises(ValidationError) as refused:
+        workload.save_caps(f.make_user(), campaign, caps=workload.Caps({R.GENERAL: 2}, {}))
+    busy, full = str(world["busy"].user), str(world["full"].user)
+    assert refused.value.messages == [
+        f"以下干部在本行动中已联系的企业超过新上限：{full}（一般干部，已联系 4 家，上限 2 家）"
+        f"、{busy}（一般干部，已联系 3 家，上限 2 家）"
+    ]
+
+
+def test_saving_caps_locks_the_campaigns_row_and_records_the_address(world, rf):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    campaign = world["campaign"]
+    request = rf.post("/", REMOTE_ADDR="10.3.2.1")
+    request.user = f.make_user("organiser")
+    with CaptureQueriesContext(connection) as queries:
+        workload.save_caps(
+            request.user, campaign, caps=workload.Caps({R.GENERAL: 4}, {}), request=request
+        )
+    reads = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
+    assert reads[0].startswith('SELECT "pairing_campaign"."id"')  # the lock comes first
+    assert f'FROM "pairing_campaign" WHERE "pairing_campaign"."id" = {campaign.pk} ' in reads[0]
+    assert AuditEntry.objects.get(action="campaign_caps_save").ip == "10.3.2.1"
