@@ -12,6 +12,7 @@ from enterprises import roster_import
 from enterprises.models import Enterprise
 from enterprises.spreadsheets.reader import UnreadableSheet
 from tests import factories as f
+from tests.helpers import xlsx
 
 pytestmark = pytest.mark.django_db
 HEADER = [
@@ -177,17 +178,6 @@ def test_a_roster_in_chinese_imports_the_same_under_the_english_interface(towns)
     assert set(Enterprise.objects.values_list("scale", flat=True)) == {"medium", "small"}
 
 
-def sheet(header, *rows):
-    wb = openpyxl.Workbook()
-    wb.active.append(header)
-    for row in rows:
-        wb.active.append(row)
-    out = io.BytesIO()
-    wb.save(out)
-    out.seek(0)
-    return out
-
-
 def test_an_organisers_roster_may_not_take_over_a_firm_another_area_holds():
     """The area rule read directly (the pages that show it run as transactional tests): each code
     held by a firm outside the area is refused on its own row, under the sheet's own header for
@@ -198,7 +188,7 @@ def test_an_organisers_roster_may_not_take_over_a_firm_another_area_holds():
     taken = [f.make_enterprise(town=elsewhere, uscc=f.make_uscc(970000 + n)) for n in range(2)]
     ours = f.make_enterprise(town=town, uscc=f.make_uscc(970010), name="东镇老厂")
     plan = roster_import.read_plan(
-        sheet(
+        xlsx(
             ["企业名称", "信用代码", "镇街"],
             ["甲公司", taken[0].uscc, "东镇"],  # row 2: the first code read
             ["东镇老厂", ours.uscc, "东镇"],
@@ -228,7 +218,7 @@ def test_the_area_rule_reads_the_codes_a_batch_at_a_time(monkeypatch):
         f.make_enterprise(town=elsewhere, uscc=codes[n])
     rows = [[f"公司{n}", code, "东镇"] for n, code in enumerate(codes)]
     plan = roster_import.read_plan(
-        sheet(["企业名称", "统一社会信用代码", "镇街"], *rows), "名录.xlsx", area=county
+        xlsx(["企业名称", "统一社会信用代码", "镇街"], *rows), "名录.xlsx", area=county
     )
     assert [e.row for e in plan.errors] == [2, 5, 6]
     assert [row.uscc for row in plan.create] == [codes[1], codes[2]]
@@ -242,7 +232,7 @@ def test_the_error_workbook_marks_the_bad_cells_of_the_sheet_as_uploaded():
     taken = f.make_enterprise(town=f.make_unit(name="西镇"), uscc=f.make_uscc(972000))
     aliases = {name: list(names) for name, names in roster_import.ALIASES.items()}
     aliases["name"].append("单位详细名称")
-    upload = sheet(
+    upload = xlsx(
         ["单位详细名称", "统一社会信用代码", "镇街"],
         ["甲公司", taken.uscc, "东镇"],
         ["乙公司", f.make_uscc(972001), "东镇"],
@@ -264,7 +254,7 @@ def test_a_town_outside_the_organisers_area_reads_as_unknown():
     f.make_unit(name="东镇", parent=county)
     f.make_unit(name="西镇")
     plan = roster_import.read_plan(
-        sheet(["企业名称", "统一社会信用代码", "镇街"], ["甲公司", f.make_uscc(973000), "西镇"]),
+        xlsx(["企业名称", "统一社会信用代码", "镇街"], ["甲公司", f.make_uscc(973000), "西镇"]),
         "名录.xlsx",
         area=county,
     )
