@@ -15,7 +15,7 @@ from enterprises import roster_import
 from enterprises.models import Enterprise
 from tests import factories as f
 from tests import test_roster_import as sheet
-from tests.helpers import sign_in
+from tests.helpers import sign_in, xlsx
 
 pytestmark = pytest.mark.django_db
 towns = sheet.towns  # the town the sheets name (云溪镇)
@@ -74,14 +74,14 @@ def errors(**cells) -> list[tuple]:
     base = {"企业名称": "云溪测试有限公司", "统一社会信用代码": sheet.CODE_A, "镇街": "云溪镇"}
     base.update(cells)
     header = list(base)
-    plan = roster_import.read_plan(sheet.sheet(header, list(base.values())), "名录.xlsx")
+    plan = roster_import.read_plan(xlsx(header, list(base.values())), "名录.xlsx")
     return [(e.column, e.code, e.params) for e in plan.errors]
 
 
 def parsed(**cells):
     base = {"企业名称": "云溪测试有限公司", "统一社会信用代码": sheet.CODE_A, "镇街": "云溪镇"}
     base.update(cells)
-    plan = roster_import.read_plan(sheet.sheet(list(base), list(base.values())), "名录.xlsx")
+    plan = roster_import.read_plan(xlsx(list(base), list(base.values())), "名录.xlsx")
     assert plan.ok, [(e.column, e.code) for e in plan.errors]
     return plan.create[0]
 
@@ -170,7 +170,7 @@ def test_unknown_industries_statuses_and_tags_are_refused_with_their_codes(towns
 def test_a_bad_credit_code_is_refused_with_the_validators_own_message(towns):
     bad = sheet.CODE_A[:17] + ("0" if sheet.CODE_A[17] != "0" else "1")
     plan = roster_import.read_plan(
-        sheet.sheet(["企业名称", "统一社会信用代码", "镇街"], ["某公司", bad, "云溪镇"]),
+        xlsx(["企业名称", "统一社会信用代码", "镇街"], ["某公司", bad, "云溪镇"]),
         "名录.xlsx",
     )
     [error] = plan.errors
