@@ -46,13 +46,10 @@ def _ticket(request, pk):
     )
 
 
-def _detail(request, shown, bound=None, status=200, load=None):
-    """The ticket page; `bound` is the action form that failed, shown again with what was typed.
-    `shown` is the ticket as far as the title needs it; `load()` reads the rest when the page's
-    content is not in the page cache."""
+def _detail(request, ticket, bound=None, status=200):
+    """The ticket page; `bound` is the action form that failed, shown again with what was typed."""
 
     def build():
-        ticket = load() if load else shown
         today = timezone.localdate()
         calendar = lights.calendar_for(today)
         ticket.light = lights.light(ticket, today, calendar)
@@ -115,7 +112,7 @@ def _detail(request, shown, bound=None, status=200, load=None):
         request,
         "issues/ticket_detail.html",
         build,
-        context={"ticket": shown},
+        context={"ticket": ticket},
         status=status,
     )
 
@@ -128,7 +125,7 @@ def ticket_detail(request, pk: int):
         shown = get_object_for(
             request.user, Ticket.objects.only("pk", "title"), pk, request=request
         )
-        return _detail(request, shown, load=lambda: _ticket(request, pk))
+        return _detail(request, shown)
     return _detail(request, _ticket(request, pk))
 
 
