@@ -7,10 +7,11 @@ Each holiday is one paragraph in a standard form:
     五、端午节：6月19日（周五）放假，与周末连休。
     六、中秋节、国庆节：9月29日至10月6日放假调休，共8天。10月7日（星期六）、10月8日（星期日）上班。
 
-A sentence with 放假 gives a holiday range (a day, or 至 a later day: its month and year carried
-from the first when left out); a sentence with 上班 gives swapped working days. Bracketed words
-(weekdays, lunar dates) are dropped; full-width digits and punctuation are folded. A date without
-a year is in the notice's year. What is read is only a proposal: the admin checks it on the form.
+A sentence with 放假 gives a holiday range (one day, or a day 至 a later day: its month and year
+carried from the first when left out; any other count of days is a doubt); a sentence with 上班
+gives swapped working days. Bracketed words (weekdays, lunar dates) are dropped; full-width digits
+and punctuation are folded. A date without a year is in the notice's year. What is read is only a
+proposal: the admin checks it on the form.
 """
 
 from __future__ import annotations
@@ -61,9 +62,12 @@ def _read_section(name: str, body: str, year: int, notice: Notice) -> None:
             notice.doubts.append(f"{name}：{sentence.strip()}")
         elif works:
             notice.workdays += [SwappedWorkday(day, name) for day in days]
+        elif len(days) != (2 if "至" in sentence else 1):
+            # 至 with one day, or two days without 至 (6月19日、22日放假): not a range we can
+            # read, so the admin is asked rather than given one day of it.
+            notice.doubts.append(f"{name}：{sentence.strip()}")
         else:
-            first = days[0]
-            last = days[1] if "至" in sentence and len(days) > 1 else first
+            first, last = days[0], days[-1]
             notice.holidays.append(HolidayRange(name, first, last))
             if total and int(total["n"]) != (last - first).days + 1:
                 notice.doubts.append(f"{name}：{first:%m-%d}—{last:%m-%d} ≠ {total.group(0)}")

@@ -172,3 +172,12 @@ def test_a_doubt_quotes_the_sentence_without_its_brackets_and_a_day_needs_a_mont
     # A day whose month nothing gives is no date: left to be checked, never read as January.
     notice = holiday_notice.parse("一、元旦：3日放假。", 2026)
     assert (notice.holidays, notice.doubts) == ([], ["元旦：3日放假"])
+
+
+def test_a_days_off_sentence_that_is_neither_one_day_nor_a_range_is_a_doubt():
+    # Two days without 至 are not a range from the first to the second, nor the first alone.
+    notice = holiday_notice.parse("五、端午节：6月19日、22日放假。", 2026)
+    assert (notice.holidays, notice.doubts) == ([], ["端午节：6月19日、22日放假"])
+    # 至 whose far end is no date ("至初七") is not the first day alone.
+    notice = holiday_notice.parse("二、春节：2月15日至初七放假调休。", 2026)
+    assert (notice.holidays, notice.doubts) == ([], ["春节：2月15日至初七放假调休"])
