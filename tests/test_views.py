@@ -156,6 +156,22 @@ def test_detail_pages_answer_404_outside_scope_and_record_it(client, world):
     assert AuditEntry.objects.filter(action="access_denied", user=world["a"].user).count() == 2
 
 
+def test_a_refusal_records_who_asked_for_what(client, world):
+    user = world["a"].user
+    sign_in(client, user)
+    assert client.get(reverse("leader_home")).status_code == 403
+    assert client.get(reverse("ticket_detail", args=[world["tb"].pk])).status_code == 404
+    entries = AuditEntry.objects.filter(action="access_denied").order_by("pk")
+    assert [(e.user, e.result, e.changes) for e in entries] == [
+        (user, AuditEntry.Result.DENIED, {"path": reverse("leader_home")}),
+        (
+            user,
+            AuditEntry.Result.DENIED,
+            {"object_type": "issues.ticket", "object_id": str(world["tb"].pk)},
+        ),
+    ]
+
+
 def test_district_leaders_open_their_district_only(client, world):
     sign_in(client, f.make_user("leader", jurisdiction_unit=world["y"]))
     assert client.get(reverse("enterprise_detail", args=[world["eb"].pk])).status_code == 200
