@@ -207,3 +207,30 @@ def test_coverage_by_tag_in_one_batch_and_one_group(area):
     assert rows(batch=batch.pk) == [(tag.pk, 3, 2)]
     assert rows(group=group.pk) == [(tag.pk, 3, 2)]
     assert rows(batch=batch.pk, group=group.pk) == [(tag.pk, 3, 1)]
+
+
+@pytest.mark.parametrize(
+    ("enterprises", "paired", "count", "percent", "met"),
+    [
+        (10, 4, 4, None, True),  # a count reached exactly
+        (10, 3, 4, None, False),
+        (10, 5, None, 50, True),  # a share reached exactly
+        (10, 4, None, 50, False),
+        (0, 0, None, 0, False),  # no firms: no share to reach, even a target of 0 %
+        (10, 10, None, None, False),  # no target: never 达标, never short of it
+        (10, 4, 4, 90, True),  # a count and a share: the count decides
+        (10, 9, 10, 50, False),
+    ],
+)
+def test_a_coverage_target_is_met_at_its_count_or_share(enterprises, paired, count, percent, met):
+    row = metrics.CoverageRow("行", enterprises, paired, target_percent=percent, target_count=count)
+    assert (row.met, row.short_of_target) == (met, row.has_target and not met)
+    assert row.has_target == (count is not None or percent is not None)
+
+
+def test_a_coverage_rows_share_and_firms_left():
+    assert (metrics.CoverageRow("行", 8, 2).percent, metrics.CoverageRow("行", 8, 2).uncovered) == (
+        25.0,
+        6,
+    )
+    assert metrics.CoverageRow("行", 0, 0).percent is None
