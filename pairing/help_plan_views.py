@@ -19,7 +19,7 @@ from accounts.masking import can_see_full_pii
 from accounts.paging import query_without_page
 from accounts.roles import Role
 from enterprises.models import Enterprise
-from pairing import help_plans, services
+from pairing import help_plans, pairing_rules, services
 from pairing.help_plans import HelpPlanForm, MeasureFilterForm, MeasureFormSet
 from pairing.models import HelpPlan, Pairing
 
@@ -77,7 +77,7 @@ def _export(request, rows, kind: str, *, owed: bool, filters: dict):
 
 def _may_plan(user, enterprise) -> bool:
     """Help plans are written by the area's organisers and the firm's paired cadres."""
-    if Role.ORGANISER in user.roles and services.governs(user, enterprise.town):
+    if Role.ORGANISER in user.roles and pairing_rules.governs(user, enterprise.town):
         return True
     return Pairing.objects.active().filter(cadre__user=user, enterprise=enterprise).exists()
 

@@ -2,7 +2,7 @@
 every row validated, a plan of created / unchanged / rejected, then an all-or-nothing commit.
 
 The pairing rules (scope, campaign, the cadre's state, one active pairing, workload limit) are
-services.pair_refusals, reported here row by row; the commit makes the pairings through
+pairing_rules.pair_refusals, reported here row by row; the commit makes the pairings through
 services.pair_many, which checks them again under its locks. A pair already active with the same
 role and group is unchanged, so importing a file twice makes nothing twice.
 """
@@ -32,7 +32,7 @@ from enterprises.spreadsheets.validation import (
     read_sheet,
 )
 from enterprises.uscc import normalise, validate_uscc
-from pairing import selectors, services
+from pairing import pairing_rules, selectors, services
 from pairing.models import Campaign, CampaignBatch, Pairing, ServiceGroup
 from pairing.workload import Caps, campaign_loads
 
@@ -291,11 +291,13 @@ def _classify(plan: PairingPlan, parsed: list[PairingRow], actor) -> None:
         if campaign.pk not in loads:
             loads[campaign.pk] = campaign_loads(campaign, list(cadres))
             caps[campaign.pk] = Caps.of(campaign)
-        refusal = services.request_refusal(campaign, batch.group, batch.start, batch.campaign_batch)
+        refusal = pairing_rules.request_refusal(
+            campaign, batch.group, batch.start, batch.campaign_batch
+        )
         for row in rows if refusal else ():
             row.row.fail("start", refusal)
         pairs = [(row.cadre, row.enterprise) for row in rows]
-        for index, subject, message in services.pair_refusals(
+        for index, subject, message in pairing_rules.pair_refusals(
             actor,
             pairs,
             campaign=campaign,

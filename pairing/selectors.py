@@ -30,7 +30,8 @@ def serving_units(area: OrgUnit) -> QuerySet[OrgUnit]:
     """The units whose cadres may be paired with the area's firms: the area's own, and those of
     the levels above it (a city leader's office, a province or city department), not another
     county's or town's. The units above lie under the area's top ancestor but neither in the
-    area nor in a sibling area of it or of one of its ancestors (services.serves_area, in SQL)."""
+    area nor in a sibling area of it or of one of its ancestors (pairing_rules.serves_area, in
+    SQL)."""
     above = ancestor_paths(area.path)
     if not above:
         return OrgUnit.objects.filter(path__startswith=area.path)

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from accounts import scoping
 from accounts.models import OrgUnit
-from pairing import services, workload
+from pairing import pairing_rules, services, workload
 from pairing.models import Pairing
 from tests import factories as f
 from tests.helpers import sign_in
@@ -61,7 +61,7 @@ def test_the_admin_reads_the_firm_file_but_not_its_visits_or_tickets(client, wor
 
 
 def pair(actor, cadre, world):
-    return services.pair_refusals(
+    return pairing_rules.pair_refusals(
         actor,
         [(cadre, world["firm"])],
         campaign=world["campaign"],
