@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils import translation
 
 from tests import factories
+from tests.mutation.selection import select_for_mutant
 
 
 @pytest.fixture
@@ -42,6 +43,9 @@ def pytest_collection_modifyitems(config, items):
     if left_out:
         config.hook.pytest_deselected(items=left_out)
         items[:] = kept
+    mutant = os.environ.get("MUTANT_UNDER_TEST", "")
+    if "__mutmut_" in mutant:
+        select_for_mutant(config, items, mutant)
 
 
 @pytest.fixture(scope="session")
