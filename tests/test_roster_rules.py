@@ -193,3 +193,15 @@ def test_the_above_scale_column_reads_yes_and_no_in_either_case(towns, written, 
 
 def test_a_bad_above_scale_value_is_refused(towns):
     assert errors(**{"规上/规下": "也许"}) == [("规上/规下", "bad_above_scale", {})]
+
+
+def test_an_error_quotes_the_cell_as_written_folded_under_its_own_header(towns):
+    # The office's own header (从业人员, an alias) names the column; the value is the cell with its
+    # full-width letters and spaces folded, so the office finds what it typed.
+    base = {"企业名称": "云溪测试有限公司", "统一社会信用代码": sheet.CODE_A, "镇街": "云溪镇"}
+    base.update({"从业人员": "　三百人 ", "生产状态": "歇业"})
+    plan = roster_import.read_plan(xlsx(list(base), list(base.values())), "名录.xlsx")
+    assert [(e.row, e.column, e.value, e.code) for e in plan.errors] == [
+        (2, "生产状态", "歇业", "bad_production_status"),
+        (2, "从业人员", "三百人", "not_integer"),
+    ]

@@ -386,3 +386,11 @@ def test_deciding_an_extension_clears_the_request_either_way(world):
 def test_the_firm_cannot_answer_when_nothing_was_asked(world):
     ticket = ticket_in(world, S.ASSIGNED)
     assert refused(world, "firm", ticket, "firm_answer", note="已补充") == "没有待企业答复的问题。"
+
+
+def test_the_firms_answer_clears_the_question_and_keeps_the_status(world):
+    ticket = ticket_in(world, S.ASSIGNED)
+    Ticket.objects.filter(pk=ticket.pk).update(firm_question="请补充用地红线图")
+    done = act(world, "firm", ticket, "firm_answer", note="已上传红线图")
+    assert (done.status, done.firm_question) == (S.ASSIGNED, "")
+    assert refused(world, "firm", done, "firm_answer", note="再补充") == "没有待企业答复的问题。"

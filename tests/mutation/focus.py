@@ -79,6 +79,7 @@ FOCUS = {
         "test_ladder",
     ],
     "pairing.pairing_rules": [
+        "test_pairing_rules",
         "test_pairing_services",
         "test_pairing_bad_input",
         "test_pairing_import",
