@@ -394,3 +394,106 @@ def test_the_firms_answer_clears_the_question_and_keeps_the_status(world):
     done = act(world, "firm", ticket, "firm_answer", note="已上传红线图")
     assert (done.status, done.firm_question) == (S.ASSIGNED, "")
     assert refused(world, "firm", done, "firm_answer", note="再补充") == "没有待企业答复的问题。"
+
+
+def no_pending_extension(ticket):
+    Ticket.objects.filter(pk=ticket.pk).update(extension_until=None, extension_reason="")
+    return ticket
+
+
+# Each action names exactly the fields it could not do without.
+@pytest.mark.parametrize(
+    ("action", "status", "who", "data", "missing"),
+    [
+        ("request_extension", S.ACCEPTED, "owner", {"note": "材料未齐"}, "until"),
+        ("request_extension", S.ACCEPTED, "owner", {"until": MONDAY}, "note"),
+        ("escalate", S.ASSIGNED, "organiser", {}, "note"),
+        ("resolve", S.ACCEPTED, "owner", {"reply": "已解决"}, "outcome"),
+        ("resolve", S.ACCEPTED, "owner", {"outcome": "solved"}, "reply"),
+        ("solve_on_spot", S.REGISTERED, "raiser", {"solved_by": "李局长"}, "reply"),
+        ("solve_on_spot", S.REGISTERED, "raiser", {"reply": "现场答复"}, "solved_by"),
+        ("urge", S.ASSIGNED, "organiser", {}, "note"),
+        ("ask_firm", S.ASSIGNED, "owner", {}, "note"),
+        ("rate", S.RESOLVED, "raiser", {"note": "很好"}, "rating"),
+    ],
+)
+def test_each_action_names_the_field_it_lacks(world, action, status, who, data, missing):
+    ticket = no_pending_extension(ticket_in(world, status))
+    assert refused(world, who, ticket, action, **data) == f"请填写：{missing}"
+
+
+def test_what_an_action_keeps_of_a_long_text_is_cut_at_its_fields_length(world):
+    asked = act(world, "owner", ticket_in(world, S.ASSIGNED), "ask_firm", note="问" * 1200)
+    assert asked.firm_question == "问" * 1000
+    spot = ticket_in(world, S.REGISTERED)
+    done = act(world, "raiser", spot, "solve_on_spot", reply="现场答复", solved_by="局" * 150)
+    assert (done.status, done.solved_on_spot_by, done.reply) == (S.RESOLVED, "局" * 100, "现场答复")
+    ticket = no_pending_extension(ticket_in(world, S.ACCEPTED))
+    until = test_workflow.TODAY + datetime.timedelta(days=15)
+    done = act(world, "owner", ticket, "request_extension", until=until, note="因" * 600)
+    assert (done.extension_until, done.extension_reason) == (until, "因" * 500)
+
+
+def test_a_ticket_once_assigned_or_above_the_first_rung_is_not_solved_on_the_spot(world):
+    assigned_once = ticket_in(world, S.REGISTERED)
+    Ticket.objects.filter(pk=assigned_once.pk).update(assign_count=1)
+    message = refused(world, "raiser", assigned_once, "solve_on_spot", reply="答", solved_by="李")
+    assert message == "只有尚未交办的本级难题可以记为现场解决。"
+
+
+def test_urging_keeps_its_note_against_the_unit_that_has_the_ticket(world):
+    from issues.models import Urging
+
+    ticket = ticket_in(world, S.ASSIGNED)
+    act(world, "organiser", ticket, "urge", note="请本周内答复")
+    urging = Urging.objects.get(ticket=ticket)
+    assert (urging.unit, urging.by, urging.note) == (
+        world["dept"],
+        world["people"]["organiser"],
+        "请本周内答复",
+    )
+
+
+@pytest.mark.parametrize(("who", "rated_by"), [("firm", "firm"), ("raiser", "on_behalf")])
+def test_a_rating_keeps_its_words_who_gave_it_and_clears_a_question(world, who, rated_by):
+    ticket = ticket_in(world, S.RESOLVED)
+    Ticket.objects.filter(pk=ticket.pk).update(firm_question="还缺一份材料")
+    done = act(world, who, ticket, "rate", rating="basically", note="基本解决")
+    assert (done.status, done.rating, done.rating_comment, done.rated_by, done.firm_question) == (
+        S.CLOSED,
+        "basically",
+        "基本解决",
+        rated_by,
+        "",
+    )
+    silent = act(world, who, ticket_in(world, S.RESOLVED), "rate", rating="satisfied")
+    assert silent.rating_comment == ""
+
+
+def test_a_rating_refusal_says_what_is_wrong(world):
+    assert (
+        refused(world, "raiser", ticket_in(world, S.RESOLVED), "rate", rating="好") == "评价无效。"
+    )
+    message = refused(world, "raiser", ticket_in(world, S.RESOLVED), "rate", rating="unsatisfied")
+    assert message == "不满意时请写明理由。"
+
+
+def test_unsatisfied_with_a_common_answer_goes_back_to_the_unit_that_gave_it(world):
+    lead = ticket_in(world, S.RESOLVED)
+    Ticket.objects.filter(pk=lead.pk).update(assignee=world["people"]["owner"])
+    member = f.make_ticket(
+        enterprise=world["firm"], raised_by=world["people"]["raiser"], status=S.RESOLVED
+    )
+    Ticket.objects.filter(pk=member.pk).update(common_with=lead)
+    done = act(world, "raiser", member, "rate", rating="unsatisfied", note="没解决")
+    assert (done.status, done.owner_unit, done.assignee) == (
+        S.ASSIGNED,
+        world["dept"],
+        world["people"]["owner"],
+    )
+    # A ticket with no unit and no common answer goes back to the organiser's queue.
+    alone = f.make_ticket(
+        enterprise=world["firm"], raised_by=world["people"]["raiser"], status=S.RESOLVED
+    )
+    done = act(world, "raiser", alone, "rate", rating="unsatisfied", note="没解决")
+    assert (done.status, done.owner_unit, done.due_date) == (S.REGISTERED, None, None)

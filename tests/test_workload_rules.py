@@ -210,3 +210,12 @@ def test_saving_caps_locks_the_campaigns_row_and_records_the_address(world, rf):
     assert reads[0].startswith('SELECT "pairing_campaign"."id"')  # the lock comes first
     assert f'FROM "pairing_campaign" WHERE "pairing_campaign"."id" = {campaign.pk} ' in reads[0]
     assert AuditEntry.objects.get(action="campaign_caps_save").ip == "10.3.2.1"
+
+
+def test_a_leaders_limit_takes_the_leader_groups_extension_wherever_their_unit(world):
+    # A 县处级 cadre posted in a department is of the leader group, not the departments'.
+    leader = f.make_cadre(unit=world["full"].unit, rank=R.COUNTY)
+    f.set_caps(world["campaign"], {CAT.DEPARTMENT: 4, CAT.LEADER: 2}, county=5)
+    pair(leader, world["campaign"], 1)
+    [load] = workload.loads_by_campaign(leader)
+    assert (load.campaign, load.load, load.limit) == (world["campaign"], 1, 7)
