@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from accounts.models import OrgUnit
 from issues import workflow
 from issues.models import Level, Status, Ticket, TicketEvent, TicketTask, WorkCalendarDay
 from tests import factories as f
@@ -497,3 +498,118 @@ def test_unsatisfied_with_a_common_answer_goes_back_to_the_unit_that_gave_it(wor
     )
     done = act(world, "raiser", alone, "rate", rating="unsatisfied", note="没解决")
     assert (done.status, done.owner_unit, done.due_date) == (S.REGISTERED, None, None)
+
+
+# Each guard's refusal in its own words (a page shows them as they are).
+def test_each_refusal_says_why_in_its_own_words(world):
+    asked = ticket_in(world, S.ASSIGNED)
+    act(world, "owner", asked, "ask_escalation", note="需上级协调")
+    assert refused(world, "owner", asked, "ask_escalation", note="再次申请") == (
+        "已申请提级，等待组织部门处理。"
+    )
+    act(world, "owner", asked, "ask_firm", note="请提供用地红线图")
+    assert refused(world, "owner", asked, "ask_firm", note="再问") == "已有一个问题等待企业答复。"
+    pending = ticket_in(world, S.ACCEPTED)  # ticket_in's tickets carry a pending request
+    until = test_workflow.TODAY + datetime.timedelta(days=30)
+    assert refused(world, "owner", pending, "request_extension", until=until, note="x") == (
+        "已有一项延期申请待审批。"
+    )
+    late = no_pending_extension(ticket_in(world, S.ACCEPTED))
+    Ticket.objects.filter(pk=late.pk).update(due_date=MONDAY - datetime.timedelta(days=1))
+    assert refused(world, "owner", late, "request_extension", until=until, note="x") == (
+        "延期须在办理期限之前申请。"
+    )
+    none_asked = no_pending_extension(ticket_in(world, S.ACCEPTED))
+    assert refused(world, "organiser", none_asked, "approve_extension") == "没有待审批的延期申请。"
+    old = ticket_in(world, S.ASSIGNED)
+    Ticket.objects.filter(pk=old.pk).update(
+        assigned_at=timezone.make_aware(datetime.datetime(2026, 2, 25, 9))  # 3 working days ago
+    )
+    assert refused(world, "owner", old, "dispute", note="不归我局") == (
+        "异议须在交办后 1 个工作日内提出。"
+    )
+    label = workflow.TRANSITIONS["accept"].label
+    assert refused(world, "raiser", ticket_in(world, S.ASSIGNED), "accept") == (
+        f"您无权对这条难题{label}。"
+    )
+    assert refused(world, "owner", ticket_in(world, S.ACCEPTED), "teleport") == "未知的操作。"
+    assert refused(world, "owner", ticket_in(world, S.ACCEPTED), "resolve") == (
+        "请填写：outcome、reply"
+    )
+    registered = ticket_in(world, S.REGISTERED)
+    assert refused(world, "organiser", registered, "assign") == "请填写：owner_unit"
+    west = f.make_unit(
+        kind=OrgUnit.Kind.DEPARTMENT, parent=OrgUnit.objects.get(code="W"), code="WD"
+    )
+    assert refused(world, "organiser", registered, "assign", owner_unit=west) == (
+        "只能交办给本辖区的单位或上级部门。"
+    )
+
+
+def test_only_an_organiser_has_units_to_give_tickets_to(world):
+    leader = world["people"]["leader"]  # a leader with a jurisdiction, not an organiser
+    assert list(workflow.handling_units(leader)) == []
+    assert world["dept"] in workflow.handling_units(world["people"]["organiser"])
+
+
+def test_assigning_to_the_unit_a_ticket_already_names_keeps_its_responsible_person(world):
+    owner = world["people"]["owner"]
+    kept, moved = ticket_in(world, S.REGISTERED), ticket_in(world, S.REGISTERED)
+    Ticket.objects.filter(pk__in=[kept.pk, moved.pk]).update(
+        owner_unit=world["dept"], assignee=owner
+    )
+    assert assign(world, kept).assignee == owner
+    assert assign(world, moved, owner_unit=world["other_dept"]).assignee is None
+
+
+def test_a_units_handlers_are_its_active_handlers_by_name(world):
+    dept = world["dept"]
+    owner = world["people"]["owner"]
+    owner.display_name = "王五"
+    owner.save()
+    first = f.make_user("handler", home_unit=dept, display_name="李四")
+    f.make_user("handler", home_unit=dept, display_name="赵六", is_active=False)
+    f.make_user("cadre", home_unit=dept, display_name="张三")  # not a handler
+    f.make_user("handler", home_unit=world["other_dept"], display_name="钱七")
+    assert list(workflow.unit_handlers(dept.pk)) == [first, owner]
+
+
+def test_a_co_units_answered_task_is_kept_and_a_new_ones_takes_the_deadline(world):
+    ticket = ticket_in(world, S.REGISTERED)
+    assigned = assign(world, ticket, co_units=[world["co"]])
+    task = TicketTask.objects.get(ticket=ticket, unit=world["co"])
+    assert task.due_date == assigned.due_date
+    TicketTask.objects.filter(pk=task.pk).update(answered_at=timezone.now())
+    act(world, "owner", ticket, "return", note="不归我局")
+    assign(world, ticket, co_units=[])
+    assert TicketTask.objects.filter(pk=task.pk).exists()  # its answer stays on the record
+
+
+def test_each_events_data_names_only_what_its_action_set(world):
+    ticket = ticket_in(world, S.REGISTERED)
+    assign(world, ticket, due_days=3)
+    act(world, "owner", ticket, "accept")
+    act(world, "owner", ticket, "progress", note="已协调")
+    act(world, "owner", ticket, "resolve", outcome="solved", reply="已解决")
+    act(world, "firm", ticket, "rate", rating="satisfied")
+    owner, dept = world["people"]["owner"].pk, world["dept"].pk
+    base = {"level": Level.LOCAL, "owner_unit": dept, "due_date": "2026-03-05"}
+    data = {e.action: e.data for e in TicketEvent.objects.filter(ticket=ticket)}
+    assert data["accept"] == {**base, "assignee": owner}
+    assert data["progress"] == base
+    assert data["resolve"] == {**base, "outcome": "solved"}
+    assert data["rate"] == {**base, "outcome": "solved", "rating": "satisfied", "rated_by": "firm"}
+
+
+def test_an_extension_requests_event_names_the_date_asked_and_later_events_do_not(world):
+    ticket = no_pending_extension(ticket_in(world, S.ACCEPTED))
+    Ticket.objects.filter(pk=ticket.pk).update(
+        due_date=MONDAY,
+        due_days=10,
+        assigned_at=timezone.make_aware(datetime.datetime(2026, 2, 16, 9)),  # 10 working days
+    )
+    act(world, "owner", ticket, "request_extension", until=datetime.date(2026, 3, 9), note="材料")
+    act(world, "owner", ticket, "progress", note="已协调")  # the request still pending
+    data = {e.action: e.data for e in TicketEvent.objects.filter(ticket=ticket)}
+    assert data["request_extension"]["until"] == "2026-03-09"
+    assert "until" not in data["progress"]
