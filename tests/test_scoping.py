@@ -346,3 +346,17 @@ def test_with_two_roots_the_installation_root_is_an_unsaved_unit_above_both():
     root = installation_root()
     assert (root.pk, root.name, root.path) == (None, "", PATH_SEPARATOR)
     assert all(unit.path.startswith(root.path) for unit in OrgUnit.objects.all())
+
+
+def test_only_a_jurisdiction_holding_the_whole_tree_governs_every_unit():
+    from accounts import scoping
+
+    province = f.make_unit(kind=OrgUnit.Kind.PROVINCE, code="P")
+    county = f.make_unit(kind=OrgUnit.Kind.COUNTY, parent=province, code="PC")
+    f.make_unit(parent=county, code="PC1")
+    top = f.make_user("leader", jurisdiction_unit=province)
+    assert scoping.governs_every_unit(top) is True
+    assert scoping.governs_every_unit(f.make_user("leader", jurisdiction_unit=county)) is False
+    assert scoping.governs_every_unit(f.make_user("leader")) is False  # no jurisdiction
+    f.make_unit(kind=OrgUnit.Kind.DEPARTMENT, code="X")  # a unit outside the province
+    assert scoping.governs_every_unit(top) is False

@@ -613,3 +613,51 @@ def test_an_extension_requests_event_names_the_date_asked_and_later_events_do_no
     data = {e.action: e.data for e in TicketEvent.objects.filter(ticket=ticket)}
     assert data["request_extension"]["until"] == "2026-03-09"
     assert "until" not in data["progress"]
+
+
+def test_resolving_waits_for_every_co_unit_and_then_clears_the_units_requests(world):
+    ticket = ticket_in(world, S.ACCEPTED, co_task=True)
+    second = f.make_unit(kind=OrgUnit.Kind.DEPARTMENT, parent=world["dept"].parent, name="县财政局")
+    TicketTask.objects.create(ticket=ticket, unit=second)
+    message = refused(world, "owner", ticket, "resolve", outcome="solved", reply="已解决")
+    head, _, units = message.partition("：")
+    assert (head, set(units.split("、"))) == ("协办单位尚未答复", {world["co"].name, "县财政局"})
+    TicketTask.objects.filter(ticket=ticket).update(answered_at=timezone.now())
+    Ticket.objects.filter(pk=ticket.pk).update(escalation_reason="需上级协调")
+    assert (
+        refused(world, "owner", ticket, "resolve", outcome="magic", reply="答") == "办理结果无效。"
+    )
+    done = act(world, "owner", ticket, "resolve", outcome="solved", reply="已解决")
+    assert done.replied_at is not None and done.resolved_at == done.replied_at
+    assert (done.escalation_reason, done.extension_until, done.extension_reason) == ("", None, "")
+
+
+def test_an_action_on_a_ticket_out_of_reach_or_changed_meanwhile_is_refused(world):
+    ticket = ticket_in(world, S.ASSIGNED)
+    message = refused(world, "other_handler", ticket, "accept")
+    assert message == "找不到这条难题，或您无权办理。"
+    stale = ticket.version
+    act(world, "owner", ticket, "ask_firm", note="请补充材料")
+    with pytest.raises(ValidationError) as caught:
+        workflow.act(world["people"]["owner"], ticket.pk, "accept", version=stale, today=MONDAY)
+    assert caught.value.messages == ["这条难题刚被他人更新，请查看最新情况后再操作。"]
+
+
+def test_assigning_again_gives_the_working_co_units_the_new_deadline_only(world):
+    ticket = ticket_in(world, S.REGISTERED)
+    other_co = f.make_unit(kind=OrgUnit.Kind.DEPARTMENT, parent=world["dept"].parent)
+    first = assign(world, ticket, co_units=[world["co"], other_co], due_days=3)
+    TicketTask.objects.filter(ticket=ticket, unit=other_co).update(answered_at=timezone.now())
+    act(world, "owner", ticket, "return", note="不归我局")
+    again = assign(world, ticket, co_units=[world["co"], other_co], due_days=8)
+    due = dict(TicketTask.objects.filter(ticket=ticket).values_list("unit_id", "due_date"))
+    assert due == {world["co"].pk: again.due_date, other_co.pk: first.due_date}
+    assert again.due_date != first.due_date
+
+
+def test_an_events_note_is_the_note_or_else_the_reply(world):
+    ticket = ticket_in(world, S.ACCEPTED)
+    act(world, "owner", ticket, "resolve", outcome="solved", reply="已协调解决")
+    act(world, "firm", ticket, "rate", rating="satisfied")
+    notes = dict(TicketEvent.objects.filter(ticket=ticket).values_list("action", "note"))
+    assert notes == {"resolve": "已协调解决", "rate": ""}
