@@ -191,3 +191,9 @@ def test_by_default_a_next_year_not_yet_published_is_skipped_with_a_warning():
         call_command("seed_work_calendar", stdout=io.StringIO(), stderr=err)
     assert str(last + 1) in err.getvalue()
     assert set(WorkCalendarDay.objects.values_list("date__year", flat=True)) == {last}
+
+
+def test_a_negative_count_of_working_days_is_a_programming_error(calendar_2026):
+    calendar = WorkCalendar.load(datetime.date(2026, 3, 2), datetime.date(2026, 3, 31))
+    with pytest.raises(ValueError, match="^n must not be negative$"):
+        calendar.add_working_days(datetime.date(2026, 3, 2), -1)

@@ -661,3 +661,17 @@ def test_an_events_note_is_the_note_or_else_the_reply(world):
     act(world, "firm", ticket, "rate", rating="satisfied")
     notes = dict(TicketEvent.objects.filter(ticket=ticket).values_list("action", "note"))
     assert notes == {"resolve": "已协调解决", "rate": ""}
+
+
+def test_an_urgency_the_table_does_not_know_gets_ten_working_days(world):
+    ticket = ticket_in(world, S.REGISTERED)
+    Ticket.objects.filter(pk=ticket.pk).update(urgency="")
+    done = assign(world, ticket)
+    assert (done.due_days, done.due_date) == (10, datetime.date(2026, 3, 16))
+
+
+def test_an_action_taken_at_a_meeting_names_it_in_its_event(world):
+    ticket = ticket_in(world, S.ASSIGNED)
+    act(world, "organiser", ticket, "urge", note="联席会议督办", meeting=7)
+    event = TicketEvent.objects.get(ticket=ticket, action="urge")
+    assert (event.data["meeting"], event.data["urge_count"]) == (7, 1)
