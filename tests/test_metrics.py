@@ -240,3 +240,14 @@ def test_a_period_without_visits_counts_none_and_the_previous_period_has_its_own
     assert (figures.meeting.paired, figures.meeting.visited) == (2, 0)
     assert (figures.previous_meeting.paired, figures.previous_meeting.visited) == (2, 1)
     assert figures.previous_meeting.rate == 0.5
+
+
+def test_a_finished_ticket_without_its_finishing_time_is_not_counted_for_on_time(firm, raiser):
+    # Resolved with a deadline but no resolved_at (history entered by hand): whether it was on
+    # time cannot be told, so it is in neither the on-time count nor the tickets it is taken of.
+    due = D(2026, 3, 10)
+    on_day = datetime.datetime(2026, 3, 10, 10, tzinfo=datetime.UTC)
+    tickets(1, firm, raiser, status=Status.RESOLVED, due_date=due, resolved_at=on_day)
+    tickets(1, firm, raiser, status=Status.RESOLVED, due_date=due)
+    figures = metrics.ticket_figures(Ticket.objects.all())
+    assert (figures.resolved, figures.resolved_with_due, figures.on_time) == (2, 1, 1)

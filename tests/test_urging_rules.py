@@ -71,3 +71,18 @@ def test_without_a_time_the_window_ends_now(area):
     assert units_urged_often(area["county"].path) == []
     urge(area["甲局"], timezone.now(), area["town"])
     assert [r["times"] for r in units_urged_often(area["county"].path)] == [2]
+
+
+def test_the_most_urged_come_first_then_by_name_not_by_age_and_twenty_at_most(area):
+    # 乙局 is the oldest unit and 丙局 sorts first by name: neither order may stand in for
+    # "most urged, then by name".
+    for name, times in (("乙局", 2), ("甲局", 3), ("丙局", 2)):
+        for _ in range(times):
+            urge(area[name], NOW, area["town"])
+    rows = units_urged_often(area["county"].path, now=NOW)
+    assert [(r["unit__name"], r["times"]) for r in rows] == [("甲局", 3), ("丙局", 2), ("乙局", 2)]
+    for n in range(18):
+        unit = f.make_unit(name=f"局{n:02d}", kind=OrgUnit.Kind.DEPARTMENT, parent=area["county"])
+        for _ in range(2):
+            urge(unit, NOW, area["town"])
+    assert len(units_urged_often(area["county"].path, now=NOW)) == 20  # of 21 urged often

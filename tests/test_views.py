@@ -172,6 +172,21 @@ def test_a_refusal_records_who_asked_for_what(client, world):
     ]
 
 
+def test_a_refused_object_is_recorded_with_the_address_or_without_a_request(client, world):
+    from django.http import Http404
+
+    from accounts.access import get_object_for
+    from issues.models import Ticket
+
+    user = world["a"].user
+    sign_in(client, user)
+    assert client.get(reverse("ticket_detail", args=[world["tb"].pk])).status_code == 404
+    assert AuditEntry.objects.get(action="access_denied").ip == "127.0.0.1"
+    with pytest.raises(Http404):
+        get_object_for(user, Ticket.objects.all(), world["tb"].pk)  # a job's read: no request
+    assert AuditEntry.objects.filter(action="access_denied", user=user).count() == 2
+
+
 def test_district_leaders_open_their_district_only(client, world):
     sign_in(client, f.make_user("leader", jurisdiction_unit=world["y"]))
     assert client.get(reverse("enterprise_detail", args=[world["eb"].pk])).status_code == 200

@@ -675,3 +675,39 @@ def test_an_action_taken_at_a_meeting_names_it_in_its_event(world):
     act(world, "organiser", ticket, "urge", note="联席会议督办", meeting=7)
     event = TicketEvent.objects.get(ticket=ticket, action="urge")
     assert (event.data["meeting"], event.data["urge_count"]) == (7, 1)
+
+
+def test_who_a_person_is_to_a_ticket(world):
+    people = world["people"]
+    ticket = ticket_in(world, S.ASSIGNED, co_task=True)
+    kinds = {who: workflow.actor_kinds(people[who], ticket) for who in people}
+    assert kinds == {
+        "organiser": {"organiser"},
+        "other_organiser": set(),  # another county's: its jurisdiction does not hold the firm
+        "leader": {"leader"},
+        "owner": {"owner"},
+        "other_handler": set(),  # a handler of a unit with no task on it
+        "co_handler": {"co_unit"},
+        "raiser": {"raiser"},
+        "other_cadre": set(),
+        "firm": {"firm"},
+        "other_firm": set(),  # another firm's account
+    }
+    west_leader = f.make_user("leader", jurisdiction_unit=OrgUnit.objects.get(code="W"))
+    assert workflow.actor_kinds(west_leader, ticket) == set()
+    # A cadre posted in the co-unit is not its handler; an answered task makes no co-unit.
+    posted = f.make_cadre(unit=world["co"]).user
+    assert workflow.actor_kinds(posted, ticket) == set()
+    TicketTask.objects.filter(ticket=ticket).update(answered_at=timezone.now())
+    assert workflow.actor_kinds(people["co_handler"], ticket) == set()
+
+
+def test_the_action_a_ticket_waits_for_is_the_first_of_the_viewers_in_the_expected_order():
+    assert workflow.expected(["urge", "resolve", "accept"]) == "accept"
+    assert workflow.expected(["urge", "progress"]) is None
+
+
+def test_escalating_past_the_top_level_is_refused(world):
+    ticket = ticket_in(world, S.ASSIGNED)
+    Ticket.objects.filter(pk=ticket.pk).update(level=workflow.TOP_LEVEL)
+    assert refused(world, "organiser", ticket, "escalate", note="再提级") == "已是最高办理层级。"
