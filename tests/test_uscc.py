@@ -180,3 +180,23 @@ def test_messages_are_chinese_by_default():
     with pytest.raises(ValidationError) as exc:
         validate_uscc(PUBLISHED[0][:17] + "0")
     assert exc.value.messages == ["统一社会信用代码校验位错误：应为3，实际为0"]
+
+
+def test_the_check_character_is_only_worked_out_of_exactly_17():
+    with pytest.raises(ValueError):
+        check_char("91330381")  # a code cut short: no check character to guess
+    with pytest.raises(ValueError):
+        check_char("91330381MA2CXXXX12")  # already 18
+
+
+def test_the_whole_full_width_ascii_range_is_folded_its_ends_included():
+    assert normalise("！ａ～") == "!A~"
+    assert normalise("\uff00\uff5f") == "\uff00\uff5f"  # just outside: left alone
+
+
+def test_a_code_with_a_letter_the_standard_leaves_out_is_refused_in_these_words():
+    with pytest.raises(ValidationError) as refused:
+        validate_uscc("91330381MA2CXXXXIO")
+    assert refused.value.messages == [
+        "统一社会信用代码含有不允许的字符（不使用I、O、Z、S、V，第3至8位为行政区划数字）"
+    ]
