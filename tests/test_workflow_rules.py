@@ -711,3 +711,46 @@ def test_escalating_past_the_top_level_is_refused(world):
     ticket = ticket_in(world, S.ASSIGNED)
     Ticket.objects.filter(pk=ticket.pk).update(level=workflow.TOP_LEVEL)
     assert refused(world, "organiser", ticket, "escalate", note="再提级") == "已是最高办理层级。"
+
+
+def test_each_action_is_audited_with_who_where_what_and_its_event(world, rf):
+    from accounts.models import AuditEntry
+
+    ticket = ticket_in(world, S.ASSIGNED)
+    request = rf.post("/", REMOTE_ADDR="10.1.2.3")
+    request.user = owner = world["people"]["owner"]
+    workflow.act(owner, ticket.pk, "accept", version=ticket.version, request=request, today=MONDAY)
+    entry = AuditEntry.objects.get(action="ticket_accept")
+    event = TicketEvent.objects.get(ticket=ticket, action="accept")
+    assert (entry.user, entry.ip, entry.object_type, entry.object_id) == (
+        owner,
+        "10.1.2.3",
+        "issues.ticket",
+        str(ticket.pk),
+    )
+    assert entry.changes == {"from": S.ASSIGNED, "to": S.ACCEPTED, "event": event.pk}
+
+
+def test_a_lead_tickets_answer_reaches_its_members_in_the_resolvers_name(world):
+    lead = ticket_in(world, S.ACCEPTED)
+    member = f.make_ticket(enterprise=world["firm"], raised_by=world["people"]["raiser"])
+    Ticket.objects.filter(pk=member.pk).update(common_with=lead)
+    act(world, "owner", lead, "resolve", outcome="solved", reply="统一答复")
+    event = TicketEvent.objects.get(ticket=member, action="resolved_with_lead")
+    assert (event.actor, event.note, event.data) == (
+        world["people"]["owner"],
+        "统一答复",
+        {"lead": lead.pk, "outcome": "solved"},
+    )
+
+
+def test_naming_the_responsible_person_records_them_and_on_the_spot_records_who_solved(world):
+    ticket = ticket_in(world, S.ACCEPTED)
+    colleague = f.make_user("handler", home_unit=world["dept"])
+    act(world, "owner", ticket, "name_responsible", assignee=colleague)
+    event = TicketEvent.objects.get(ticket=ticket, action="name_responsible")
+    assert event.data["assignee"] == colleague.pk
+    spot = ticket_in(world, S.REGISTERED)
+    act(world, "raiser", spot, "solve_on_spot", reply="现场答复", solved_by="李局长")
+    event = TicketEvent.objects.get(ticket=spot, action="solve_on_spot")
+    assert event.data == {"level": Level.LOCAL, "solved_by": "李局长"}  # its outcome is the status
