@@ -729,6 +729,8 @@ def test_each_action_is_audited_with_who_where_what_and_its_event(world, rf):
         str(ticket.pk),
     )
     assert entry.changes == {"from": S.ASSIGNED, "to": S.ACCEPTED, "event": event.pk}
+    act(world, "owner", ticket, "progress", note="已协调")  # no request: a job's or the demo's
+    assert AuditEntry.objects.get(action="ticket_progress").user == owner
 
 
 def test_a_lead_tickets_answer_reaches_its_members_in_the_resolvers_name(world):
