@@ -756,3 +756,12 @@ def test_naming_the_responsible_person_records_them_and_on_the_spot_records_who_
     act(world, "raiser", spot, "solve_on_spot", reply="现场答复", solved_by="李局长")
     event = TicketEvent.objects.get(ticket=spot, action="solve_on_spot")
     assert event.data == {"level": Level.LOCAL, "solved_by": "李局长"}  # its outcome is the status
+
+
+def test_an_extension_granted_to_the_owner_leaves_the_co_units_deadline(world):
+    ticket = ticket_in(world, S.ACCEPTED, co_task=True)  # with a pending extension request
+    task = TicketTask.objects.get(ticket=ticket)
+    TicketTask.objects.filter(pk=task.pk).update(due_date=ticket.due_date)
+    done = act(world, "organiser", ticket, "approve_extension")
+    assert done.due_date == test_workflow.TODAY + datetime.timedelta(days=20)
+    assert TicketTask.objects.get(pk=task.pk).due_date == ticket.due_date  # the old one
