@@ -36,13 +36,18 @@ def refuse_without_role(request, roles) -> None:
     """PermissionDenied, recorded, unless the signed-in user holds one of `roles`. (A module
     function rather than the decorator's body, so mutation testing reaches the rule.)"""
     if not (set(roles) & request.user.roles):
-        audit.record(
-            "access_denied",
-            request=request,
-            result=AuditEntry.Result.DENIED,
-            changes={"path": request.path},
-        )
-        raise PermissionDenied
+        deny(request)
+
+
+def deny(request) -> None:
+    """Record that the request's user was refused its page, and answer 403."""
+    audit.record(
+        "access_denied",
+        request=request,
+        result=AuditEntry.Result.DENIED,
+        changes={"path": request.path},
+    )
+    raise PermissionDenied
 
 
 def get_object_for(user, queryset: QuerySet, pk, *, request=None) -> Model:

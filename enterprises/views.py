@@ -9,17 +9,15 @@ page makes a fixed number of queries whatever the history's size.
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from accounts import audit
-from accounts.access import get_object_for, role_required
+from accounts.access import deny, get_object_for, role_required
 from accounts.exports import requested_format
 from accounts.masking import can_see_full_pii
-from accounts.models import AuditEntry
 from accounts.paging import query_without_page
 from accounts.roles import BUSINESS_ROLES, ROSTER_ROLES, Role
 from enterprises.exports import export_enterprises
@@ -175,13 +173,7 @@ def enterprise_contact_phone(request, pk: int):
     """The contact's full phone number, for holders of the full-PII permission; each view is
     recorded. Pages show the masked number and fetch this on request."""
     if not can_see_full_pii(request.user):
-        audit.record(
-            "access_denied",
-            request=request,
-            result=AuditEntry.Result.DENIED,
-            changes={"path": request.path},
-        )
-        raise PermissionDenied
+        deny(request)
     enterprise = get_object_for(request.user, Enterprise.objects.all(), pk, request=request)
     audit.record("pii_view", request=request, obj=enterprise, changes={"fields": ["contact_phone"]})
     return HttpResponse(enterprise.contact_phone, content_type="text/plain; charset=utf-8")

@@ -147,6 +147,8 @@ def test_holders_of_the_permission_reveal_a_full_number_and_each_view_is_recorde
         not in client.get(reverse("enterprise_detail", args=[roster["a"].pk])).content.decode()
     )
     assert client.get(url).status_code == 403
+    denied = AuditEntry.objects.get(action="access_denied", user=roster["leader"])
+    assert denied.changes == {"path": url}
     roster["leader"].user_permissions.add(Permission.objects.get(codename="view_full_pii"))
     page = client.get(reverse("enterprise_detail", args=[roster["a"].pk])).content.decode()
     assert "显示完整号码" in page and "13812345678" not in page
