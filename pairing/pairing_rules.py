@@ -18,6 +18,7 @@ from accounts import scoping
 from accounts.models import Cadre, OrgUnit
 from enterprises.models import Enterprise
 from pairing.models import Campaign, CampaignBatch, Pairing, ServiceGroup
+from pairing.selectors import ancestor_paths
 from pairing.workload import Caps
 
 
@@ -32,12 +33,12 @@ def home_area_paths(unit_ids: Iterable[int]) -> dict[int, str]:
     the nearest area above it (a town's community, a county's department), else "/": a unit in no
     area is no other area's. Two queries however many units."""
     units = list(OrgUnit.objects.filter(pk__in=set(unit_ids)).values_list("pk", "path", "kind"))
-
-    def above(path: str) -> list[str]:
-        parts = [p for p in path.split("/") if p]
-        return ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts))]
-
-    wanted = {a for _pk, path, kind in units if kind not in OrgUnit.AREA_KINDS for a in above(path)}
+    wanted = {
+        a
+        for _pk, path, kind in units
+        if kind not in OrgUnit.AREA_KINDS
+        for a in ancestor_paths(path)
+    }
     areas = set(
         OrgUnit.objects.filter(path__in=wanted, kind__in=OrgUnit.AREA_KINDS).values_list(
             "path", flat=True
@@ -48,7 +49,7 @@ def home_area_paths(unit_ids: Iterable[int]) -> dict[int, str]:
         if kind in OrgUnit.AREA_KINDS:
             homes[pk] = path
         else:
-            found = [a for a in above(path) if a in areas]
+            found = [a for a in ancestor_paths(path) if a in areas]
             homes[pk] = found[-1] if found else "/"
     return homes
 
